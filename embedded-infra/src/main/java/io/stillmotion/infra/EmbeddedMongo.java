@@ -1,0 +1,65 @@
+package io.stillmotion.infra;
+
+import de.bwaldvogel.mongo.MongoBackend;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * An in-process MongoDB-compatible server (mongo-java-server) on 127.0.0.1, keeping its data in an
+ * H2 file under a data directory, or in memory for tests. Binds a free port unless one is given.
+ */
+public final class EmbeddedMongo implements AutoCloseable {
+
+  private final MongoServer server;
+  private final MongoBackend backend;
+  private final InetSocketAddress address;
+
+  private EmbeddedMongo(MongoBackend backend, int port) {
+    this.backend = backend;
+    this.server = new MongoServer(backend);
+    server.bind("127.0.0.1", port);
+    this.address = server.getLocalAddress();
+  }
+
+  /** A server whose data lives in {@code dataDir/mongo.mv}, kept across restarts. */
+  public static EmbeddedMongo startPersistent(Path dataDir, int port) {
+    try {
+      Files.createDirectories(dataDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create data directory " + dataDir, e);
+    }
+    return new EmbeddedMongo(new H2Backend(dataDir.resolve("mongo.mv").toString()), port);
+  }
+
+  /** A server that keeps nothing: for tests. */
+  public static EmbeddedMongo startInMemory() {
+    return new EmbeddedMongo(new MemoryBackend(), 0);
+  }
+
+  public int port() {
+    return address.getPort();
+  }
+
+  public String connectionString() {
+    return "mongodb://127.0.0.1:" + port();
+  }
+
+  /** Flushes the H2 store to disk so acknowledged writes survive a crash of this process. */
+  public void commit() {
+    if (backend instanceof H2Backend h2) {
+      h2.commit();
+    }
+  }
+
+  @Override
+  public void close() {
+    server.shutdown();
+  }
+}

@@ -1,0 +1,268 @@
+package io.stillmotion.gateway;
+
+import io.stillmotion.model.Names;
+import io.stillmotion.model.RenderOptions;
+import io.stillmotion.model.StillmotionConfig;
+import io.stillmotion.model.Task;
+import io.stillmotion.model.TaskIds;
+import io.stillmotion.model.TaskMessage;
+import io.stillmotion.model.TaskStatus;
+import io.stillmotion.store.MediaStore;
+import io.stillmotion.store.TaskStore;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.MongoClient;
+import io.vertx.ext.web.FileUpload;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.FileSystemAccess;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.rabbitmq.RabbitMQOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The HTTP side of Stillmotion: accepts uploads, stores them, records and publishes tasks, answers
+ * task status, serves videos and the web UI. Stateless: run as many as you like behind a load
+ * balancer.
+ */
+public class GatewayVerticle extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(GatewayVerticle.class);
+  /** Room for the multipart envelope and option fields on top of the file itself. */
+  private static final long MULTIPART_OVERHEAD = 64 * 1024;
+
+  private final StillmotionConfig presetConfig;
+  private StillmotionConfig config;
+  private MongoClient mongo;
+  private TaskStore tasks;
+  private MediaStore media;
+  private MediaHandler mediaHandler;
+  private TaskPublisher publisher;
+  private ImageProbe probe;
+  private HttpServer server;
+
+  /** Configured from environment variables (the runnable jar). */
+  public GatewayVerticle() {
+    this(null);
+  }
+
+  /** Configured explicitly (standalone and tests). */
+  public GatewayVerticle(StillmotionConfig config) {
+    this.presetConfig = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    config = presetConfig != null ? presetConfig : StillmotionConfig.fromEnv();
+    mongo = MongoClient.create(vertx, config.mongoClientConfig());
+    tasks = new TaskStore(mongo);
+    media = new MediaStore(vertx, mongo);
+    mediaHandler = new MediaHandler(media);
+    probe = new ImageProbe(config.maxPixels());
+    publisher = new TaskPublisher(vertx, new RabbitMQOptions(config.amqpClientConfig()), tasks);
+    return publisher.start()
+        .compose(v -> vertx.createHttpServer(serverOptions()).requestHandler(router()).listen(config.httpPort()))
+        .onSuccess(s -> {
+          server = s;
+          log.info("gateway listening on port {}", s.actualPort());
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> closed = server == null ? Future.succeededFuture() : server.shutdown();
+    return closed.compose(v -> publisher.stop()).eventually(() -> mongo.close());
+  }
+
+  /** The port actually bound (useful with HTTP_PORT=0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private HttpServerOptions serverOptions() {
+    return new HttpServerOptions()
+        .setMaxHeaderSize(16 * 1024)
+        .setMaxInitialLineLength(8 * 1024)
+        .setCompressionSupported(true);
+  }
+
+  private Router router() {
+    Router router = Router.router(vertx);
+    router.route().handler(new RequestLog());
+    router.route().handler(this::securityHeaders);
+    router.get("/api/v1/ping").handler(ctx -> json(ctx, 200, new JsonObject().put("message", "pong")));
+    router.post("/api/v1/task").handler(uploadBodyHandler()).handler(this::createTask);
+    router.get("/api/v1/task/:id").handler(this::getTask);
+    router.get("/api/v1/video/:id").handler(this::getVideo);
+    router.get("/api/v1/task/:id/poster").handler(ctx -> getStill(ctx, Names::posterFileName));
+    router.get("/api/v1/task/:id/thumbnail").handler(ctx -> getStill(ctx, Names::thumbnailFileName));
+    router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
+    router.get("/health/ready").handler(this::ready);
+    router.route("/api/*").failureHandler(new FailureHandler());
+    router.route("/health/*").failureHandler(new FailureHandler());
+    mountWebUi(router);
+    FailureHandler failures = new FailureHandler();
+    router.errorHandler(404, failures).errorHandler(405, failures).errorHandler(500, failures)
+        .errorHandler(413, failures).errorHandler(400, failures).errorHandler(431, failures);
+    return router;
+  }
+
+  private BodyHandler uploadBodyHandler() {
+    return BodyHandler.create(Path.of(config.dataDir(), "incoming").toString())
+        .setBodyLimit(config.uploadMaxBytes() + MULTIPART_OVERHEAD)
+        .setDeleteUploadedFilesOnEnd(true)
+        .setHandleFileUploads(true);
+  }
+
+  private void mountWebUi(Router router) {
+    Path root = Path.of(config.webRoot()).toAbsolutePath();
+    if (Files.isDirectory(root)) {
+      router.route("/*").handler(StaticHandler.create(FileSystemAccess.ROOT, root.toString())
+          .setIndexPage("index.html")
+          .setCachingEnabled(true));
+      log.info("serving the web UI from {}", root);
+    } else {
+      log.info("no web UI at {} (build it with: cd frontend && npm ci && npm run build)", root);
+    }
+  }
+
+  private void securityHeaders(RoutingContext ctx) {
+    ctx.response()
+        .putHeader("X-Content-Type-Options", "nosniff")
+        .putHeader("Referrer-Policy", "no-referrer")
+        .putHeader("X-Frame-Options", "DENY")
+        .putHeader("Content-Security-Policy", "default-src 'self'; img-src 'self' blob: data:; "
+            + "media-src 'self' blob:; style-src 'self' 'unsafe-inline'; object-src 'none'; frame-ancestors 'none'");
+    ctx.next();
+  }
+
+  private void createTask(RoutingContext ctx) {
+    FileUpload upload = singleImageUpload(ctx);
+    RenderOptions options = RenderOptions.fromFields(formFields(ctx));
+    Path file = Path.of(upload.uploadedFileName());
+    vertx.executeBlocking(() -> probe.probe(file), false)
+        .compose(image -> accept(file, image, options))
+        .onSuccess(id -> json(ctx, 200, new JsonObject().put("id", id)))
+        .onFailure(ctx::fail);
+  }
+
+  private FileUpload singleImageUpload(RoutingContext ctx) {
+    String type = ctx.request().getHeader("Content-Type");
+    if (type == null || !type.toLowerCase().startsWith("multipart/form-data")) {
+      throw new ApiException(415, "multipart_required",
+          "Send the image as multipart/form-data with the picture in a field named \"file\".");
+    }
+    List<FileUpload> uploads = ctx.fileUploads();
+    List<FileUpload> named = uploads.stream().filter(u -> "file".equals(u.name())).toList();
+    if (named.isEmpty()) {
+      throw ApiException.badRequest("missing_file", "No image received: put it in a form field named \"file\".");
+    }
+    if (uploads.size() > 1) {
+      throw ApiException.badRequest("too_many_files", "Send exactly one image per task, in the field \"file\".");
+    }
+    FileUpload upload = named.get(0);
+    if (upload.size() == 0) {
+      throw ApiException.badRequest("empty_file", "The uploaded file is empty.");
+    }
+    if (upload.size() > config.uploadMaxBytes()) {
+      throw ApiException.tooLarge("The image is larger than the limit of " + config.uploadMaxBytes() + " bytes.");
+    }
+    return upload;
+  }
+
+  private static Map<String, String> formFields(RoutingContext ctx) {
+    Map<String, String> fields = new HashMap<>();
+    for (String name : RenderOptions.FIELDS) {
+      List<String> values = ctx.request().formAttributes().getAll(name);
+      if (values.size() > 1) {
+        throw ApiException.unprocessable("invalid_" + name, name + " was given more than once.");
+      }
+      if (!values.isEmpty()) {
+        fields.put(name, values.get(0));
+      }
+    }
+    return fields;
+  }
+
+  /** Stores the image, records the task, publishes it; on any failure leaves nothing behind. */
+  private Future<String> accept(Path file, ImageProbe.ImageInfo image, RenderOptions options) {
+    String id = TaskMessage.newTaskId();
+    Task task = Task.pending(id, image.extension(), options, System.currentTimeMillis());
+    return media.putFile(Names.UPLOADS_BUCKET, task.uploadFileName(), file)
+        .compose(v -> tasks.insert(task)
+            .recover(e -> media.delete(Names.UPLOADS_BUCKET, task.uploadFileName())
+                .eventually(() -> Future.failedFuture(e))))
+        .compose(v -> publisher.publish(id).otherwiseEmpty())
+        .map(id)
+        .onSuccess(v -> log.info("[{}] accepted {}x{} {} ({} bytes), options {}", id, image.width(), image.height(),
+            image.format(), fileSize(file), options.toJson().encode()));
+  }
+
+  private static long fileSize(Path file) {
+    return file.toFile().length();
+  }
+
+  private void getTask(RoutingContext ctx) {
+    findTask(ctx).onSuccess(task -> json(ctx, 200, task.toApiJson())).onFailure(ctx::fail);
+  }
+
+  private void getVideo(RoutingContext ctx) {
+    findTask(ctx)
+        .compose(task -> {
+          if (task.status() != TaskStatus.FINISHED) {
+            return Future.failedFuture(ApiException.notFound("video_not_ready",
+                "The video is not available: the task is " + task.status() + "."));
+          }
+          return mediaHandler.serve(ctx, Names.VIDEOS_BUCKET, Names.videoFileName(task.id()), "video/mp4",
+              "stillmotion-" + task.id() + ".mp4");
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void getStill(RoutingContext ctx, java.util.function.Function<String, String> fileName) {
+    findTask(ctx)
+        .compose(task -> task.status() == TaskStatus.FINISHED
+            ? mediaHandler.serve(ctx, Names.VIDEOS_BUCKET, fileName.apply(task.id()), "image/jpeg", null)
+            : Future.failedFuture(ApiException.notFound("image_not_ready",
+                "The picture is not available: the task is " + task.status() + ".")))
+        .onFailure(ctx::fail);
+  }
+
+  private Future<Task> findTask(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    if (!TaskIds.isValid(id)) {
+      return Future.failedFuture(ApiException.taskNotFound());
+    }
+    return tasks.find(id).compose(task -> task == null
+        ? Future.failedFuture(ApiException.taskNotFound())
+        : Future.succeededFuture(task));
+  }
+
+  private void ready(RoutingContext ctx) {
+    mongo.runCommand("ping", new JsonObject().put("ping", 1))
+        .map(ok -> true).otherwise(false)
+        .onSuccess(mongoUp -> {
+          boolean brokerUp = publisher.isConnected();
+          JsonObject checks = new JsonObject()
+              .put("mongo", mongoUp ? "UP" : "DOWN")
+              .put("broker", brokerUp ? "UP" : "DOWN");
+          boolean up = mongoUp && brokerUp;
+          json(ctx, up ? 200 : 503, new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", checks));
+        });
+  }
+
+  static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+  }
+}

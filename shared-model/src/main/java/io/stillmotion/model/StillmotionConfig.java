@@ -1,0 +1,114 @@
+package io.stillmotion.model;
+
+import io.vertx.core.json.JsonObject;
+
+import java.lang.management.ManagementFactory;
+import java.util.Map;
+
+/**
+ * Configuration of the gateway and the worker, from environment variables (12-factor). Every
+ * variable is documented in the README's config table; invalid values stop startup with a message
+ * naming them.
+ *
+ * @param mongoUri null means: start the embedded MongoDB-compatible server (standalone only)
+ * @param amqpUri  null means: start the embedded AMQP broker (standalone only)
+ */
+public record StillmotionConfig(
+    int httpPort,
+    String mongoUri,
+    String mongoDb,
+    String amqpUri,
+    String dataDir,
+    long uploadMaxBytes,
+    long maxPixels,
+    int workerConcurrency,
+    int renderThreads,
+    String workerId,
+    String webRoot,
+    int healthPort) {
+
+  public static final int DEFAULT_HTTP_PORT = 8080;
+  public static final long DEFAULT_UPLOAD_MAX_BYTES = 20L * 1024 * 1024;
+  public static final long DEFAULT_MAX_PIXELS = 50_000_000L;
+
+  public static StillmotionConfig fromEnv() {
+    return fromEnv(System.getenv());
+  }
+
+  public static StillmotionConfig fromEnv(Map<String, String> env) {
+    EnvReader r = new EnvReader(env);
+    int cores = Runtime.getRuntime().availableProcessors();
+    StillmotionConfig config = new StillmotionConfig(
+        r.integer("HTTP_PORT", DEFAULT_HTTP_PORT, 0, 65535),
+        r.uri("MONGO_URI", "mongodb", "mongodb+srv"),
+        r.string("MONGO_DB", "stillmotion"),
+        r.uri("AMQP_URI", "amqp", "amqps"),
+        r.string("DATA_DIR", "./data"),
+        r.longValue("UPLOAD_MAX_BYTES", DEFAULT_UPLOAD_MAX_BYTES, 1024, 1L << 31),
+        r.longValue("MAX_PIXELS", DEFAULT_MAX_PIXELS, 10_000, 1_000_000_000L),
+        r.integer("WORKER_CONCURRENCY", 1, 1, 64),
+        r.integer("RENDER_THREADS", cores, 1, 256),
+        r.string("WORKER_ID", defaultWorkerId()),
+        r.string("WEB_ROOT", "frontend/dist"),
+        r.integer("HEALTH_PORT", 8081, 0, 65535));
+    if (!config.mongoDb().matches("[A-Za-z0-9_-]{1,63}")) {
+      r.problem("MONGO_DB must be 1-63 letters, digits, '_' or '-'");
+    }
+    r.check();
+    return config;
+  }
+
+  /** Same config with the connection URIs replaced (standalone points services at embedded servers). */
+  public StillmotionConfig withConnections(String mongo, String amqp) {
+    return new StillmotionConfig(httpPort, mongo, mongoDb, amqp, dataDir, uploadMaxBytes, maxPixels,
+        workerConcurrency, renderThreads, workerId, webRoot, healthPort);
+  }
+
+  public StillmotionConfig withHttpPort(int port) {
+    return new StillmotionConfig(port, mongoUri, mongoDb, amqpUri, dataDir, uploadMaxBytes, maxPixels,
+        workerConcurrency, renderThreads, workerId, webRoot, healthPort);
+  }
+
+  /** Client config for vertx-mongo-client ({@code MongoClient.create(vertx, json)}). */
+  public JsonObject mongoClientConfig() {
+    return new JsonObject()
+        .put("connection_string", requireMongoUri())
+        .put("db_name", mongoDb)
+        .put("serverSelectionTimeoutMS", 5000)
+        .put("connectTimeoutMS", 5000);
+  }
+
+  /**
+   * Client options for vertx-rabbitmq-client ({@code new RabbitMQOptions(json)}): reconnects for
+   * ever, since a broker restart must never need a service restart.
+   */
+  public JsonObject amqpClientConfig() {
+    return new JsonObject()
+        .put("uri", requireAmqpUri())
+        .put("reconnectAttempts", Integer.MAX_VALUE)
+        .put("reconnectInterval", 2000L)
+        .put("automaticRecoveryEnabled", false)
+        .put("connectionTimeout", 5000)
+        .put("requestedHeartbeat", 30);
+  }
+
+  /** Connection URI for a service that must not fall back to an embedded server. */
+  public String requireMongoUri() {
+    if (mongoUri == null) {
+      throw new ConfigException("MONGO_URI is not set (e.g. mongodb://localhost:27017)");
+    }
+    return mongoUri;
+  }
+
+  public String requireAmqpUri() {
+    if (amqpUri == null) {
+      throw new ConfigException("AMQP_URI is not set (e.g. amqp://guest:guest@localhost:5672)");
+    }
+    return amqpUri;
+  }
+
+  private static String defaultWorkerId() {
+    // "pid@hostname": unique per process, readable in logs and in the task document.
+    return ManagementFactory.getRuntimeMXBean().getName();
+  }
+}

@@ -1,0 +1,125 @@
+package io.stillmotion.store;
+
+import io.stillmotion.infra.EmbeddedMongo;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.streams.WriteStream;
+import io.vertx.ext.mongo.MongoClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MediaStoreTest {
+
+  private static EmbeddedMongo server;
+  private static Vertx vertx;
+  private static MediaStore store;
+
+  @TempDir
+  Path tmp;
+
+  @BeforeAll
+  static void start() {
+    server = EmbeddedMongo.startInMemory();
+    vertx = Vertx.vertx();
+    MongoClient mongo = MongoClient.create(vertx,
+        new JsonObject().put("connection_string", server.connectionString()).put("db_name", "media-test"));
+    store = new MediaStore(vertx, mongo);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    vertx.close().await(10, TimeUnit.SECONDS);
+    server.close();
+  }
+
+  private static byte[] randomBytes(int size) {
+    byte[] data = new byte[size];
+    new Random(42).nextBytes(data);
+    return data;
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  @Test
+  @DisplayName("a stored file reads back byte for byte, across many chunks")
+  void roundTrip() throws Exception {
+    byte[] data = randomBytes(3 * 255 * 1024 + 1234);
+    await(store.putBytes("b1", "a.bin", data, tmp));
+    Buffer back = await(store.readAll("b1", "a.bin"));
+    assertThat(back.getBytes()).isEqualTo(data);
+    assertThat(await(store.stat("b1", "a.bin")).length()).isEqualTo(data.length);
+  }
+
+  @Test
+  @DisplayName("a byte range that starts and ends inside chunks returns exactly those bytes")
+  void range() throws Exception {
+    byte[] data = randomBytes(20 * 255 * 1024 + 77);
+    await(store.putBytes("b2", "r.bin", data, tmp));
+    MediaStore.StoredFile file = await(store.stat("b2", "r.bin"));
+    long first = 255 * 1024 - 10;
+    long last = 12 * 255 * 1024 + 5;
+    Collector out = new Collector();
+    await(store.copyRange("b2", file, first, last, out));
+    assertThat(out.data.getBytes()).isEqualTo(Arrays.copyOfRange(data, (int) first, (int) last + 1));
+  }
+
+  @Test
+  @DisplayName("storing a name again replaces the old file instead of keeping two")
+  void replace() throws Exception {
+    await(store.putBytes("b3", "x.bin", randomBytes(100), tmp));
+    await(store.putBytes("b3", "x.bin", new byte[] {1, 2, 3}, tmp));
+    assertThat(await(store.readAll("b3", "x.bin")).getBytes()).containsExactly(1, 2, 3);
+    await(store.delete("b3", "x.bin"));
+    assertThat(await(store.stat("b3", "x.bin"))).isNull();
+  }
+
+  /** A write stream that keeps what it is given. */
+  private static final class Collector implements WriteStream<Buffer> {
+    final Buffer data = Buffer.buffer();
+
+    @Override
+    public WriteStream<Buffer> exceptionHandler(io.vertx.core.Handler<Throwable> handler) {
+      return this;
+    }
+
+    @Override
+    public Future<Void> write(Buffer buffer) {
+      data.appendBuffer(buffer);
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<Void> end() {
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public WriteStream<Buffer> setWriteQueueMaxSize(int maxSize) {
+      return this;
+    }
+
+    @Override
+    public boolean writeQueueFull() {
+      return false;
+    }
+
+    @Override
+    public WriteStream<Buffer> drainHandler(io.vertx.core.Handler<Void> handler) {
+      return this;
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package io.stillmotion.standalone;
+
+import io.stillmotion.model.ConfigException;
+import io.stillmotion.model.StillmotionConfig;
+
+/** {@code make run}: the whole system in one JVM, data kept under {@code DATA_DIR}. */
+public final class Main {
+
+  private Main() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    StillmotionConfig config;
+    try {
+      config = StillmotionConfig.fromEnv();
+    } catch (ConfigException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    StandaloneApp app = StandaloneApp.start(config);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        app.close();
+      } catch (Exception e) {
+        System.err.println("shutdown: " + e.getMessage());
+      }
+    }, "stillmotion-shutdown"));
+    System.out.println();
+    System.out.println("  Stillmotion is running: http://localhost:" + app.httpPort() + "/");
+    System.out.println("  API: http://localhost:" + app.httpPort() + "/api/v1/ping   (Ctrl-C to stop)");
+    System.out.println();
+  }
+}

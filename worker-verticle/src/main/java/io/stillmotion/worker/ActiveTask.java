@@ -1,0 +1,57 @@
+package io.stillmotion.worker;
+
+import io.stillmotion.model.Task;
+import io.stillmotion.render.RenderListener;
+
+/**
+ * A task this worker is rendering. Render threads report progress here; the event loop reads it for
+ * heartbeats and progress updates, and raises {@link #cancel()} when the task is taken away
+ * (cancelled by the user, reclaimed, or the worker is shutting down).
+ */
+final class ActiveTask implements RenderListener {
+
+  final Task task;
+  final long deliveryTag;
+  private volatile int progress;
+  private volatile boolean cancelled;
+  private volatile boolean released;
+  /** Last progress sent as an event (event-loop only). */
+  int lastPublished = -1;
+
+  ActiveTask(Task task, long deliveryTag) {
+    this.task = task;
+    this.deliveryTag = deliveryTag;
+  }
+
+  @Override
+  public void onProgress(int framesDone, int totalFrames) {
+    // Rendering is 0..95 %; storing the result is the last 5 %.
+    int p = totalFrames <= 0 ? 0 : (int) Math.min(95, (long) framesDone * 95 / totalFrames);
+    if (p > progress) {
+      progress = p;
+    }
+  }
+
+  @Override
+  public boolean isCancelled() {
+    return cancelled;
+  }
+
+  int progress() {
+    return progress;
+  }
+
+  void cancel() {
+    cancelled = true;
+  }
+
+  /** Cancelled because this worker is stopping: the task goes back to the queue, not to CANCELLED. */
+  void release() {
+    released = true;
+    cancelled = true;
+  }
+
+  boolean isReleased() {
+    return released;
+  }
+}
