@@ -1,0 +1,69 @@
+# Stillmotion — one-JVM run, tests, benchmarks and the docker compose production shape.
+# `make help` lists the targets.
+
+SHELL := /bin/bash
+MVN ?= mvn -B -q
+COMPOSE ?= docker compose -f compose/docker-compose.yml --env-file compose/.env
+WORKERS ?= 2
+STANDALONE_JAR := standalone/target/stillmotion-standalone.jar
+
+.DEFAULT_GOAL := help
+.PHONY: help build frontend run test test-java test-frontend e2e bench chaos check-compose \
+        up up_build down logs ps clean
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+frontend/node_modules/.package-lock.json: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+
+frontend: frontend/node_modules/.package-lock.json ## Build the web UI into frontend/dist
+	cd frontend && npm run build
+
+build: frontend ## Build everything (jars under */target, UI under frontend/dist)
+	$(MVN) -DskipTests install
+
+run: build ## Run the whole system in one JVM on the embedded servers (data in ./data)
+	java -jar $(STANDALONE_JAR)
+
+test: test-java test-frontend check-compose ## Run the test suites (Java, UI unit tests, compose file check)
+
+test-java: ## Java unit and integration tests (real RabbitMQ when TEST_AMQP_URI is set)
+	$(MVN) install $(if $(TEST_AMQP_URI),-Dtest.amqp.uri=$(TEST_AMQP_URI))
+
+test-frontend: frontend/node_modules/.package-lock.json ## Web UI unit tests (Vitest)
+	cd frontend && npm test
+
+e2e: build ## Browser test (Debian chromium) against a freshly started system
+	scripts/e2e.sh
+
+bench: ## Benchmarks: render/encode speed and quality, HTTP load (prints tables)
+	$(MVN) -DskipTests install
+	$(MVN) -pl worker-verticle exec:java -Dexec.classpathScope=test \
+	  -Dexec.mainClass=io.stillmotion.render.bench.RenderBench -Dshared.dir=$(CURDIR)/../shared
+
+chaos: ## Fault tests: killed workers, broker restarts, bursts (slow)
+	$(MVN) -DskipTests install
+	$(MVN) -pl standalone verify -Pchaos
+
+check-compose: ## Validate compose/docker-compose.yml without a Docker engine
+	compose/check.sh
+
+up: ## Production shape with docker compose (WORKERS=n workers)
+	$(COMPOSE) up -d --scale worker=$(WORKERS)
+
+up_build: ## Same as up, rebuilding the images first
+	$(COMPOSE) up -d --build --scale worker=$(WORKERS)
+
+down: ## Stop the compose stack (volumes kept)
+	$(COMPOSE) down
+
+logs: ## Follow the compose logs
+	$(COMPOSE) logs -f --tail=100
+
+ps: ## Show the compose services
+	$(COMPOSE) ps
+
+clean: ## Remove build output (keeps ./data)
+	$(MVN) clean
+	rm -rf frontend/dist
