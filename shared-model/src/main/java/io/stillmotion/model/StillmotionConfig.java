@@ -25,7 +25,10 @@ public record StillmotionConfig(
     int renderThreads,
     String workerId,
     String webRoot,
-    int healthPort) {
+    int healthPort,
+    ProtectionConfig protection,
+    WebhookConfig webhooks,
+    ReliabilityConfig reliability) {
 
   public static final int DEFAULT_HTTP_PORT = 8080;
   public static final long DEFAULT_UPLOAD_MAX_BYTES = 20L * 1024 * 1024;
@@ -50,7 +53,10 @@ public record StillmotionConfig(
         r.integer("RENDER_THREADS", cores, 1, 256),
         r.string("WORKER_ID", defaultWorkerId()),
         r.string("WEB_ROOT", "frontend/dist"),
-        r.integer("HEALTH_PORT", 8081, 0, 65535));
+        r.integer("HEALTH_PORT", 8081, 0, 65535),
+        ProtectionConfig.from(r),
+        WebhookConfig.from(r),
+        ReliabilityConfig.from(r));
     if (!config.mongoDb().matches("[A-Za-z0-9_-]{1,63}")) {
       r.problem("MONGO_DB must be 1-63 letters, digits, '_' or '-'");
     }
@@ -61,12 +67,12 @@ public record StillmotionConfig(
   /** Same config with the connection URIs replaced (standalone points services at embedded servers). */
   public StillmotionConfig withConnections(String mongo, String amqp) {
     return new StillmotionConfig(httpPort, mongo, mongoDb, amqp, dataDir, uploadMaxBytes, maxPixels,
-        workerConcurrency, renderThreads, workerId, webRoot, healthPort);
+        workerConcurrency, renderThreads, workerId, webRoot, healthPort, protection, webhooks, reliability);
   }
 
   public StillmotionConfig withHttpPort(int port) {
     return new StillmotionConfig(port, mongoUri, mongoDb, amqpUri, dataDir, uploadMaxBytes, maxPixels,
-        workerConcurrency, renderThreads, workerId, webRoot, healthPort);
+        workerConcurrency, renderThreads, workerId, webRoot, healthPort, protection, webhooks, reliability);
   }
 
   /** Client config for vertx-mongo-client ({@code MongoClient.create(vertx, json)}). */

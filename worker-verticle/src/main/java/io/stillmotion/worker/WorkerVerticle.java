@@ -47,7 +47,6 @@ public class WorkerVerticle extends VerticleBase {
   /** Heartbeat and progress write interval; also how fast a cancel is noticed. */
   private static final long HEARTBEAT_MS = 500;
   private static final long RETRY_DELAY_MS = 2_000;
-  private static final int MAX_ATTEMPTS = 3;
   private static final AMQP.BasicProperties PERSISTENT = new AMQP.BasicProperties.Builder()
       .contentType("application/json").deliveryMode(2).build();
 
@@ -115,7 +114,7 @@ public class WorkerVerticle extends VerticleBase {
     Future<Void> cancelled = consumer == null ? Future.succeededFuture() : consumer.cancel().otherwiseEmpty();
     active.values().forEach(ActiveTask::release);
     return cancelled
-        .compose(v -> waitForIdle(System.currentTimeMillis() + 30_000))
+        .compose(v -> waitForIdle(System.currentTimeMillis() + config.reliability().shutdownGraceMs()))
         .eventually(() -> rabbit.stop().otherwiseEmpty())
         .eventually(() -> {
           renderPool.close();
@@ -226,7 +225,7 @@ public class WorkerVerticle extends VerticleBase {
     }
     boolean permanent = cause instanceof RenderException re && re.isPermanent()
         || cause instanceof MediaNotFoundException;
-    if (!permanent && task.attempts() < MAX_ATTEMPTS) {
+    if (!permanent && task.attempts() < config.reliability().maxAttempts()) {
       long backoff = RETRY_DELAY_MS * (1L << Math.max(0, task.attempts() - 1));
       log.warn("[{}] attempt {} failed ({}); retrying in {} ms", task.id(), task.attempts(), cause.toString(), backoff);
       tasks.release(task.id(), config.workerId(), null, now)
