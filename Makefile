@@ -9,7 +9,7 @@ STANDALONE_JAR := standalone/target/stillmotion-standalone.jar
 
 .DEFAULT_GOAL := help
 .PHONY: help build frontend run test test-java test-frontend e2e bench chaos check-compose \
-        up up_build down logs ps clean
+        up up_build down logs ps smoke clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -46,23 +46,29 @@ chaos: ## Fault tests: killed workers, broker restarts, bursts (slow)
 	$(MVN) -DskipTests install
 	$(MVN) -pl standalone verify -Pchaos
 
-check-compose: ## Validate compose/docker-compose.yml without a Docker engine
-	compose/check.sh
+check-compose: ## Validate the compose file and Dockerfiles without a Docker engine
+	bash compose/check.sh
 
-up: ## Production shape with docker compose (WORKERS=n workers)
+compose/.env:
+	bash compose/init-env.sh
+
+up: compose/.env ## Production shape with docker compose (WORKERS=n workers, UI on :3000)
 	$(COMPOSE) up -d --scale worker=$(WORKERS)
 
-up_build: ## Same as up, rebuilding the images first
+up_build: compose/.env ## Same as up, rebuilding the images first
 	$(COMPOSE) up -d --build --scale worker=$(WORKERS)
 
-down: ## Stop the compose stack (volumes kept)
+down: compose/.env ## Stop the compose stack (volumes kept)
 	$(COMPOSE) down
 
-logs: ## Follow the compose logs
-	$(COMPOSE) logs -f --tail=100
+logs: compose/.env ## Follow the compose logs
+	$(COMPOSE) logs -f --tail=200
 
-ps: ## Show the compose services
+ps: compose/.env ## Show the compose services
 	$(COMPOSE) ps
+
+smoke: compose/.env ## Compose smoke test on a Docker host (up, upload, wait, fetch video, down)
+	bash compose/smoke.sh
 
 clean: ## Remove build output (keeps ./data)
 	$(MVN) clean
