@@ -89,6 +89,8 @@ describe('task watching', () => {
     const { fetchMock } = fakeTaskServer({ 'task-1': [task({ status: 'PROCESSING', progress: 5 })] });
     const stop = subscribeTask('task-1', () => {});
     await act(flush);
+    await act(() => vi.advanceTimersByTimeAsync(30000));
+    expect(FakeEventSource.instances[0].closed).toBe(false);
     await act(() => vi.advanceTimersByTimeAsync(15000));
     expect(FakeEventSource.instances[0].closed).toBe(true);
     expect(fetchMock.mock.calls.length).toBeGreaterThanOrEqual(2);

@@ -27,7 +27,9 @@ interface Entry {
 export const POLL_INTERVAL_MS = 1000;
 const MAX_POLL_INTERVAL_MS = 8000;
 const MAX_EVENT_STREAMS = 3;
-const STREAM_SILENCE_MS = 15000;
+// The server sends ": ping" comments every 15 s, but comments never reach JavaScript, and an
+// unchanged task sends nothing: only a long silence means the stream is broken.
+const STREAM_SILENCE_MS = 45000;
 const RATE_WINDOW_MS = 8000;
 const EMPTY: TaskSnapshot = { samples: [] };
 
