@@ -7,6 +7,8 @@ package io.stillmotion.render;
  */
 public class RenderException extends Exception {
 
+  private static final long serialVersionUID = 1L;
+
   private final boolean permanent;
 
   public RenderException(String message, boolean permanent, Throwable cause) {

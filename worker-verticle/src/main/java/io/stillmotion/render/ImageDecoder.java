@@ -1,0 +1,176 @@
+package io.stillmotion.render;
+
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorConvertOp;
+import java.awt.image.ColorModel;
+import java.awt.image.DataBufferByte;
+import java.awt.image.IndexColorModel;
+import java.awt.image.PixelInterleavedSampleModel;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Iterator;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Turns uploaded bytes into an upright, opaque sRGB image: whatever ImageIO can read (with the
+ * TwelveMonkeys plugins: progressive and CMYK/YCCK JPEG, WebP, BMP variants; the JDK: PNG, GIF),
+ * colours converted from an embedded profile, transparency composited on a neutral grey, EXIF
+ * orientation applied. Images above {@link #MAX_DECODED_PIXELS} are decoded with every n-th row
+ * and column only, to bound memory; the area averaging that follows cannot undo the aliasing that
+ * may add on fine textures, a trade-off accepted for inputs of that size.
+ */
+final class ImageDecoder {
+
+  /** Neutral mid grey behind transparent pixels: reads as "no content" on any palette. */
+  static final int BACKGROUND = 0x808080;
+  /** Above this many pixels the decoder skips rows/columns; the result still gets area-filtered. */
+  static final long MAX_DECODED_PIXELS = 24_000_000L;
+
+  static {
+    ImageIO.setUseCache(false);
+  }
+
+  private ImageDecoder() {
+  }
+
+  static RgbImage decode(byte[] bytes) throws RenderException {
+    if (bytes == null || bytes.length == 0) {
+      throw unreadable(null);
+    }
+    BufferedImage image = read(bytes);
+    RgbImage rgb = toOpaqueSrgb(image);
+    return ExifOrientation.apply(rgb, ExifOrientation.of(bytes));
+  }
+
+  private static BufferedImage read(byte[] bytes) throws RenderException {
+    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+      Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+      if (readers == null || !readers.hasNext()) {
+        throw unreadable(null);
+      }
+      ImageReader reader = readers.next();
+      try {
+        reader.setInput(in, true, false);
+        ImageReadParam param = reader.getDefaultReadParam();
+        long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+        if (pixels > MAX_DECODED_PIXELS) {
+          int step = (int) Math.ceil(Math.sqrt((double) pixels / MAX_DECODED_PIXELS));
+          param.setSourceSubsampling(step, step, 0, 0);
+        }
+        BufferedImage image = reader.read(0, param);
+        if (image == null || image.getWidth() < 1 || image.getHeight() < 1) {
+          throw unreadable(null);
+        }
+        return image;
+      } finally {
+        reader.dispose();
+      }
+    } catch (IOException | RuntimeException e) {
+      throw unreadable(e);
+    } catch (OutOfMemoryError e) {
+      throw new RenderException("Not enough memory to decode the image right now", false, e);
+    }
+  }
+
+  private static RenderException unreadable(Throwable cause) {
+    return new RenderException(
+        "The file could not be read as an image (supported: JPEG, PNG, GIF, BMP, WebP)", true, cause);
+  }
+
+  private static RgbImage toOpaqueSrgb(BufferedImage image) {
+    ColorModel cm = image.getColorModel();
+    ColorSpace cs = cm.getColorSpace();
+    if (cs.getType() == ColorSpace.TYPE_GRAY && image.getRaster().getNumBands() <= 2) {
+      return fromGray(image.getRaster(), cm.hasAlpha());
+    }
+    if (image.getType() == BufferedImage.TYPE_3BYTE_BGR && isPlainInterleaved(image.getRaster(), 3)) {
+      return fromBgr(image.getRaster());
+    }
+    BufferedImage srgb = image;
+    if (!cs.isCS_sRGB() && !(cm instanceof IndexColorModel)) {
+      srgb = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_ARGB);
+      new ColorConvertOp(null).filter(image, srgb);
+    }
+    int w = srgb.getWidth();
+    int h = srgb.getHeight();
+    int[] px = new int[w * h];
+    for (int y = 0; y < h; y++) {
+      srgb.getRGB(0, y, w, 1, px, y * w, w);
+    }
+    for (int i = 0; i < px.length; i++) {
+      px[i] = overBackground(px[i] >>> 24, (px[i] >> 16) & 0xFF, (px[i] >> 8) & 0xFF, px[i] & 0xFF);
+    }
+    return new RgbImage(w, h, px);
+  }
+
+  /** The common JPEG result: sRGB bytes B, G, R per pixel in one array; read directly (getRGB is slow). */
+  private static RgbImage fromBgr(WritableRaster raster) {
+    int w = raster.getWidth();
+    int h = raster.getHeight();
+    byte[] data = ((DataBufferByte) raster.getDataBuffer()).getData();
+    int[] out = new int[w * h];
+    for (int i = 0, o = 0; i < out.length; i++, o += 3) {
+      out[i] = ((data[o + 2] & 0xFF) << 16) | ((data[o + 1] & 0xFF) << 8) | (data[o] & 0xFF);
+    }
+    return new RgbImage(w, h, out);
+  }
+
+  private static boolean isPlainInterleaved(WritableRaster raster, int bands) {
+    return raster.getDataBuffer() instanceof DataBufferByte buffer
+        && buffer.getNumBanks() == 1
+        && raster.getSampleModel() instanceof PixelInterleavedSampleModel model
+        && model.getPixelStride() == bands
+        && model.getScanlineStride() == bands * raster.getWidth()
+        && raster.getSampleModelTranslateX() == 0
+        && raster.getSampleModelTranslateY() == 0
+        && buffer.getOffset() == 0
+        && java.util.Arrays.equals(model.getBandOffsets(), new int[] {2, 1, 0})
+        && buffer.getData().length >= bands * raster.getWidth() * raster.getHeight();
+  }
+
+  /**
+   * Java's grey colour space is linear, so letting Java2D convert grey to sRGB brightens it; grey
+   * files are encoded like sRGB, so the sample value is taken as is.
+   */
+  private static RgbImage fromGray(Raster raster, boolean alpha) {
+    int w = raster.getWidth();
+    int h = raster.getHeight();
+    int bits = raster.getSampleModel().getSampleSize(0);
+    int max = (1 << bits) - 1;
+    int alphaMax = alpha ? (1 << raster.getSampleModel().getSampleSize(1)) - 1 : 1;
+    int[] out = new int[w * h];
+    int[] grey = new int[w];
+    int[] opacity = new int[w];
+    for (int y = 0; y < h; y++) {
+      raster.getSamples(0, y, w, 1, 0, grey);
+      if (alpha) {
+        raster.getSamples(0, y, w, 1, 1, opacity);
+      }
+      for (int x = 0; x < w; x++) {
+        int v = (grey[x] * 255 + max / 2) / max;
+        int a = alpha ? (opacity[x] * 255 + alphaMax / 2) / alphaMax : 255;
+        out[y * w + x] = overBackground(a, v, v, v);
+      }
+    }
+    return new RgbImage(w, h, out);
+  }
+
+  private static int overBackground(int a, int r, int g, int b) {
+    if (a == 255) {
+      return (r << 16) | (g << 8) | b;
+    }
+    int br = (BACKGROUND >> 16) & 0xFF;
+    int bg = (BACKGROUND >> 8) & 0xFF;
+    int bb = BACKGROUND & 0xFF;
+    r = (r * a + br * (255 - a) + 127) / 255;
+    g = (g * a + bg * (255 - a) + 127) / 255;
+    b = (b * a + bb * (255 - a) + 127) / 255;
+    return (r << 16) | (g << 8) | b;
+  }
+}

@@ -1,0 +1,142 @@
+package io.stillmotion.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stillmotion.model.Easing;
+import io.stillmotion.model.Effect;
+import io.stillmotion.model.Quality;
+import io.stillmotion.model.RenderOptions;
+import java.awt.image.BufferedImage;
+import java.util.Arrays;
+import org.jcodec.common.model.Picture;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class FrameRendererTest {
+
+  private static RgbImage rgb(BufferedImage img) {
+    return new RgbImage(img.getWidth(), img.getHeight(),
+        img.getRGB(0, 0, img.getWidth(), img.getHeight(), null, 0, img.getWidth()));
+  }
+
+  private static byte[] render(RgbImage image, Viewport v, int w, int h) {
+    FrameRenderer renderer = new FrameRenderer(YuvPyramid.of(image), w, h);
+    Picture pic = renderer.newPicture();
+    renderer.render(v, pic);
+    return TestMedia.toPlanar(pic, w, h);
+  }
+
+  @Test
+  @DisplayName("a flat colour comes out as its BT.601 limited-range Y'CbCr values")
+  void flatColourMatchesBt601() {
+    int[] colours = {0xFF0000, 0x00FF00, 0x0000FF, 0xFFFFFF, 0x000000, 0x808080, 0xC08040};
+    for (int c : colours) {
+      RgbImage image = new RgbImage(64, 36, filled(64 * 36, c));
+      byte[] frame = render(image, new Viewport(32, 18, 50, 28.125), 32, 18);
+      int r = (c >> 16) & 0xFF;
+      int g = (c >> 8) & 0xFF;
+      int b = c & 0xFF;
+      assertThat(frame[0] & 0xFF).isEqualTo(Math.round(Bt601.luma16(r, g, b) / 16f));
+      assertThat(frame[32 * 18] & 0xFF).isEqualTo(Math.round(Bt601.cb16(r, g, b) / 16f));
+      assertThat(frame[32 * 18 * 5 / 4] & 0xFF).isEqualTo(Math.round(Bt601.cr16(r, g, b) / 16f));
+    }
+    assertThat(Bt601.luma16(255, 255, 255) / 16).isEqualTo(235);
+    assertThat(Bt601.luma16(0, 0, 0) / 16).isEqualTo(16);
+    assertThat(Bt601.cr16(255, 0, 0) / 16).isEqualTo(240);
+  }
+
+  private static int[] filled(int n, int c) {
+    int[] px = new int[n];
+    Arrays.fill(px, c);
+    return px;
+  }
+
+  @Test
+  @DisplayName("Y'CbCr converts back to the same sRGB colour within one level")
+  void roundTrip() {
+    for (int c : new int[] {0xFF0000, 0x12AB34, 0x808080, 0xFEDCBA}) {
+      int r = (c >> 16) & 0xFF;
+      int g = (c >> 8) & 0xFF;
+      int b = c & 0xFF;
+      int back = Bt601.toRgb(Math.round(Bt601.luma16(r, g, b) / 16f), Math.round(Bt601.cb16(r, g, b) / 16f),
+          Math.round(Bt601.cr16(r, g, b) / 16f));
+      assertThat(Math.abs(((back >> 16) & 0xFF) - r)).isLessThanOrEqualTo(2);
+      assertThat(Math.abs(((back >> 8) & 0xFF) - g)).isLessThanOrEqualTo(2);
+      assertThat(Math.abs((back & 0xFF) - b)).isLessThanOrEqualTo(2);
+    }
+  }
+
+  @Test
+  @DisplayName("a fine checkerboard seen from far away renders as even grey, not moire")
+  void zoomedOutDetailDoesNotAlias() {
+    int size = 512;
+    int[] px = new int[size * size];
+    for (int y = 0; y < size; y++) {
+      for (int x = 0; x < size; x++) {
+        px[y * size + x] = ((x + y) & 1) == 0 ? 0xFFFFFF : 0x000000;
+      }
+    }
+    byte[] frame = render(new RgbImage(size, size, px), new Viewport(256, 256, 500, 500), 96, 96);
+    int min = 255;
+    int max = 0;
+    for (int i = 0; i < 96 * 96; i++) {
+      min = Math.min(min, frame[i] & 0xFF);
+      max = Math.max(max, frame[i] & 0xFF);
+    }
+    assertThat(max - min).isLessThanOrEqualTo(6);
+    assertThat((min + max) / 2).isBetween(120, 131);
+  }
+
+  @Test
+  @DisplayName("a sub-pixel camera move changes the picture a little, never a lot")
+  void neighbouringFramesDifferSmoothly() {
+    BufferedImage photo = TestMedia.photoLike(640, 360, 7);
+    RenderOptions o = new RenderOptions(Effect.KEN_BURNS, 2, 30, 320, 180, Easing.EASE_IN_OUT, 0.5, 0.5,
+        Quality.MEDIUM);
+    RgbImage working = VideoRenderer.fitSource(rgb(photo), o);
+    CameraPath path = new CameraPath(o, working.width(), working.height());
+    FrameRenderer renderer = new FrameRenderer(YuvPyramid.of(working), 320, 180);
+    Picture pic = renderer.newPicture();
+    byte[] previous = null;
+    double[] diffs = new double[path.frames() - 1];
+    for (int i = 0; i < path.frames(); i++) {
+      renderer.render(path.at(i), pic);
+      byte[] frame = TestMedia.toPlanar(pic, 320, 180);
+      if (previous != null) {
+        diffs[i - 1] = meanAbsDiff(previous, frame, 320 * 180);
+      }
+      previous = frame;
+    }
+    double[] sorted = diffs.clone();
+    Arrays.sort(sorted);
+    double median = sorted[sorted.length / 2];
+    for (int i = 0; i < diffs.length; i++) {
+      assertThat(diffs[i]).as("change into frame %d", i + 1).isLessThan(Math.max(3 * median, 1.0));
+    }
+    assertThat(sorted[sorted.length - 1]).isLessThan(8);
+    assertThat(median).isGreaterThan(0.05);
+  }
+
+  private static double meanAbsDiff(byte[] a, byte[] b, int n) {
+    long sum = 0;
+    for (int i = 0; i < n; i++) {
+      sum += Math.abs((a[i] & 0xFF) - (b[i] & 0xFF));
+    }
+    return (double) sum / n;
+  }
+
+  @Test
+  @DisplayName("a frame size that is not a whole number of macroblocks is padded by repeating the edge")
+  void padsToMacroblocks() {
+    RgbImage image = rgb(TestMedia.photoLike(200, 120, 3));
+    FrameRenderer renderer = new FrameRenderer(YuvPyramid.of(image), 100, 60);
+    Picture pic = renderer.newPicture();
+    renderer.render(new Viewport(100, 60, 200, 120), pic);
+    assertThat(pic.getWidth()).isEqualTo(112);
+    assertThat(pic.getHeight()).isEqualTo(64);
+    assertThat(pic.getCroppedWidth()).isEqualTo(100);
+    byte[] y = pic.getPlaneData(0);
+    assertThat(y[10 * 112 + 111]).isEqualTo(y[10 * 112 + 99]);
+    assertThat(y[63 * 112 + 5]).isEqualTo(y[59 * 112 + 5]);
+  }
+}
