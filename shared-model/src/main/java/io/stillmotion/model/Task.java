@@ -11,6 +11,7 @@ import java.time.Instant;
  * @param filename where the upload lives, {@code /uploads/<id>.<ext>} as in the seed system
  * @param message  what failed, in words a person can act on; null unless FAILED or CANCELLED
  * @param workerId the worker holding a PROCESSING task, null otherwise
+ * @param callbackUrl where to POST the task when it reaches a terminal state (webhook), or null
  */
 public record Task(
     String id,
@@ -23,12 +24,18 @@ public record Task(
     long createdAt,
     long updatedAt,
     String workerId,
-    Long heartbeatAt) {
+    Long heartbeatAt,
+    String callbackUrl) {
 
   /** A new task as the gateway inserts it. */
   public static Task pending(String id, String extension, RenderOptions options, long now) {
     return new Task(id, TaskStatus.PENDING, 0, "/uploads/" + id + "." + extension, null, options, 0, now, now,
-        null, null);
+        null, null, null);
+  }
+
+  public Task withCallbackUrl(String url) {
+    return new Task(id, status, progress, filename, message, options, attempts, createdAt, updatedAt, workerId,
+        heartbeatAt, url);
   }
 
   /** GridFS file name of the upload (the last path segment of {@link #filename}). */
@@ -49,7 +56,8 @@ public record Task(
         .put("createdAt", createdAt)
         .put("updatedAt", updatedAt)
         .put("workerId", workerId)
-        .put("heartbeatAt", heartbeatAt);
+        .put("heartbeatAt", heartbeatAt)
+        .put("callbackUrl", callbackUrl);
   }
 
   public static Task fromDocument(JsonObject doc) {
@@ -65,7 +73,8 @@ public record Task(
         doc.getLong("createdAt", 0L),
         doc.getLong("updatedAt", 0L),
         doc.getString("workerId"),
-        heartbeat == null ? null : heartbeat.longValue());
+        heartbeat == null ? null : heartbeat.longValue(),
+        doc.getString("callbackUrl"));
   }
 
   /** What {@code GET /api/v1/task/{id}} answers. */
@@ -79,7 +88,10 @@ public record Task(
         .put("options", options.toJson())
         .put("attempts", attempts)
         .put("createdAt", Instant.ofEpochMilli(createdAt).toString())
-        .put("updatedAt", Instant.ofEpochMilli(updatedAt).toString());
+        .put("updatedAt", Instant.ofEpochMilli(updatedAt).toString())
+        .put("callbackUrl", callbackUrl)
+        .put("imageUrl", "/api/v1/task/" + id + "/image")
+        .put("eventsUrl", "/api/v1/task/" + id + "/events");
     if (status == TaskStatus.FINISHED) {
       json.put("videoUrl", "/api/v1/video/" + id)
           .put("posterUrl", "/api/v1/task/" + id + "/poster")

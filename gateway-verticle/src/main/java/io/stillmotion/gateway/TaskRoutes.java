@@ -1,0 +1,175 @@
+package io.stillmotion.gateway;
+
+import io.stillmotion.model.Names;
+import io.stillmotion.model.StillmotionConfig;
+import io.stillmotion.model.Task;
+import io.stillmotion.model.TaskEvent;
+import io.stillmotion.model.TaskIds;
+import io.stillmotion.model.TaskStatus;
+import io.stillmotion.model.WebhookConfig;
+import io.stillmotion.store.TaskStore;
+import io.stillmotion.telemetry.TaskMdc;
+import io.stillmotion.webhook.SsrfGuard;
+import io.stillmotion.webhook.WebhookNotifier;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.rabbitmq.RabbitMQOptions;
+import org.slf4j.Logger;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The task API beyond the seed: live events (SSE), cancellation, the original image and the OpenAPI
+ * document. Owns the event relay and the webhook notifier of the gateway.
+ */
+final class TaskRoutes {
+
+  private static final Logger log = TaskMdc.logger(TaskRoutes.class);
+  static final String CALLBACK_FIELD = "callbackUrl";
+  private static final Map<String, String> IMAGE_TYPES = Map.of("jpg", "image/jpeg", "png", "image/png",
+      "gif", "image/gif", "bmp", "image/bmp", "webp", "image/webp");
+
+  private final Vertx vertx;
+  private final TaskStore tasks;
+  private final MediaHandler media;
+  private final EventRelay relay;
+  private final WebhookNotifier webhooks;
+  private final Buffer openApi;
+
+  TaskRoutes(Vertx vertx, StillmotionConfig config, TaskStore tasks, MediaHandler media) {
+    this.vertx = vertx;
+    this.tasks = tasks;
+    this.media = media;
+    this.relay = new EventRelay(vertx, new RabbitMQOptions(config.amqpClientConfig()));
+    this.webhooks = new WebhookNotifier(vertx, config.webhooks());
+    this.openApi = readOpenApi();
+  }
+
+  Future<Void> start() {
+    return relay.start();
+  }
+
+  Future<Void> stop() {
+    return relay.stop().eventually(webhooks::close);
+  }
+
+  /** Open event streams of this gateway (each listens to the relay until it ends). */
+  int openStreams() {
+    return relay.listenerCount();
+  }
+
+  void mount(Router router) {
+    router.delete("/api/v1/task/:id").handler(this::cancel);
+    router.get("/api/v1/task/:id/events").handler(this::events);
+    router.get("/api/v1/task/:id/image").handler(this::image);
+    router.get("/api/v1/openapi.json").handler(this::openApi);
+  }
+
+  /**
+   * The optional {@code callbackUrl} form field of a new task, checked for shape and (unless private
+   * targets are allowed) for naming localhost or a literal private address; null when absent.
+   */
+  static String callbackUrl(RoutingContext ctx, WebhookConfig config) {
+    List<String> values = ctx.request().formAttributes().getAll(CALLBACK_FIELD);
+    if (values.size() > 1) {
+      throw ApiException.unprocessable("invalid_callbackUrl", "callbackUrl was given more than once.");
+    }
+    if (values.isEmpty() || values.get(0).isBlank()) {
+      return null;
+    }
+    try {
+      return SsrfGuard.check(values.get(0), config.allowPrivate()).toString();
+    } catch (SsrfGuard.UnsafeUrlException e) {
+      throw ApiException.unprocessable("invalid_callbackUrl", e.getMessage());
+    }
+  }
+
+  private void cancel(RoutingContext ctx) {
+    findTask(ctx)
+        .compose(task -> switch (task.status()) {
+          case CANCELLED -> Future.succeededFuture(task);
+          case FINISHED, FAILED -> Future.failedFuture(alreadyOver(task));
+          default -> tasks.cancel(task.id(), System.currentTimeMillis()).compose(cancelled -> cancelled != null
+              ? Future.succeededFuture(announceCancelled(cancelled))
+              : tasks.find(task.id()).compose(TaskRoutes::cancelledOrConflict));
+        })
+        .onSuccess(task -> GatewayVerticle.json(ctx, 200, task.toApiJson()))
+        .onFailure(ctx::fail);
+  }
+
+  /** The task finished or failed between our read and the compare-and-set. */
+  private static Future<Task> cancelledOrConflict(Task now) {
+    if (now == null) {
+      return Future.failedFuture(ApiException.taskNotFound());
+    }
+    return now.status() == TaskStatus.CANCELLED
+        ? Future.succeededFuture(now)
+        : Future.failedFuture(alreadyOver(now));
+  }
+
+  private static ApiException alreadyOver(Task task) {
+    return new ApiException(409, "task_already_" + task.status().name().toLowerCase(Locale.ROOT),
+        "The task is already " + task.status() + " and can no longer be cancelled.");
+  }
+
+  private Task announceCancelled(Task task) {
+    log.info("[{}] cancelled on request", task.id());
+    relay.publish(TaskEvent.of(task));
+    webhooks.notify(task);
+    return task;
+  }
+
+  private void events(RoutingContext ctx) {
+    findTask(ctx)
+        .onSuccess(task -> new EventStream(vertx, ctx.response(), tasks, task.id())
+            .start(task, relay, ctx.request().connection()))
+        .onFailure(ctx::fail);
+  }
+
+  private void image(RoutingContext ctx) {
+    findTask(ctx)
+        .compose(task -> {
+          String name = task.uploadFileName();
+          String extension = name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
+          return media.serve(ctx, Names.UPLOADS_BUCKET, name,
+              IMAGE_TYPES.getOrDefault(extension, "application/octet-stream"), null);
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void openApi(RoutingContext ctx) {
+    ctx.response()
+        .putHeader("Content-Type", "application/json")
+        .putHeader("Cache-Control", "public, max-age=300")
+        .end(openApi);
+  }
+
+  private Future<Task> findTask(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    if (!TaskIds.isValid(id)) {
+      return Future.failedFuture(ApiException.taskNotFound());
+    }
+    return tasks.find(id).compose(task -> task == null
+        ? Future.failedFuture(ApiException.taskNotFound())
+        : Future.succeededFuture(task));
+  }
+
+  private static Buffer readOpenApi() {
+    try (InputStream in = TaskRoutes.class.getResourceAsStream("/openapi.json")) {
+      if (in == null) {
+        throw new IllegalStateException("openapi.json is missing from the gateway's classpath");
+      }
+      return Buffer.buffer(in.readAllBytes());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
