@@ -35,12 +35,17 @@ public final class EmbeddedMongo implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create data directory " + dataDir, e);
     }
-    return new EmbeddedMongo(new H2Backend(dataDir.resolve("mongo.mv").toString()), port);
+    return new EmbeddedMongo(new DurableH2Backend(dataDir.resolve("mongo.mv").toString()), port);
   }
 
   /** A server that keeps nothing: for tests. */
   public static EmbeddedMongo startInMemory() {
-    return new EmbeddedMongo(new MemoryBackend(), 0);
+    return startInMemory(0);
+  }
+
+  /** An in-memory server on a given port: tests that stop the database and start it again. */
+  public static EmbeddedMongo startInMemory(int port) {
+    return new EmbeddedMongo(new MemoryBackend(), port);
   }
 
   public int port() {
@@ -51,7 +56,10 @@ public final class EmbeddedMongo implements AutoCloseable {
     return "mongodb://127.0.0.1:" + port();
   }
 
-  /** Flushes the H2 store to disk so acknowledged writes survive a crash of this process. */
+  /**
+   * Flushes the H2 store to its file. The persistent server already commits before every reply
+   * ({@link DurableH2Backend}); this is for callers that want to be explicit.
+   */
   public void commit() {
     if (backend instanceof H2Backend h2) {
       h2.commit();

@@ -10,6 +10,9 @@ public final class Main {
   }
 
   public static void main(String[] args) throws Exception {
+    // Vert.x deletes its class-path file cache in a JVM shutdown hook running alongside ours; file
+    // operations of the graceful shutdown (storing a finished render, draining uploads) would fail.
+    System.setProperty("vertx.disableFileCPResolving", "true");
     StillmotionConfig config;
     try {
       config = StillmotionConfig.fromEnv();

@@ -148,7 +148,8 @@ class EndToEndTest {
       assertThat(response.statusCode()).isBetween(400, 499);
       assertThat(response.bodyAsJsonObject().getJsonObject("error").getString("message")).isNotBlank();
     }
-    assertThat(Files.exists(dataDir.resolve("incoming"))
-        ? Files.list(dataDir.resolve("incoming")).count() : 0).isZero();
+    // The body handler deletes refused uploads asynchronously, just after the response is sent.
+    await().atMost(Duration.ofSeconds(5)).until(() -> !Files.exists(dataDir.resolve("incoming"))
+        || Files.list(dataDir.resolve("incoming")).count() == 0);
   }
 }

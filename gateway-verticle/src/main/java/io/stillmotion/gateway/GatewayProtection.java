@@ -1,0 +1,56 @@
+package io.stillmotion.gateway;
+
+import io.stillmotion.model.ProtectionConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.mongo.MongoClient;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.CorsHandler;
+
+import java.util.Set;
+
+/**
+ * The gateway's guards, from {@link ProtectionConfig}: CORS allow-list and optional bearer token on
+ * the whole API, and on task creation a per-client rate limit then a queue-length check, both
+ * before a single byte of the upload is read.
+ */
+final class GatewayProtection {
+
+  private static final long EVICT_INTERVAL_MS = 60_000;
+
+  private final Vertx vertx;
+  private final ProtectionConfig config;
+  private final RateLimiter rateLimiter;
+  private final Backpressure backpressure;
+
+  GatewayProtection(Vertx vertx, ProtectionConfig config, MongoClient mongo) {
+    this.vertx = vertx;
+    this.config = config;
+    this.rateLimiter = new RateLimiter(config.rateLimitPerMinute(), new ClientAddress(config.trustProxy()));
+    this.backpressure = new Backpressure(mongo, config.maxQueuedTasks());
+  }
+
+  /** Mount before any API route. */
+  void mountGuards(Router router) {
+    if (!config.corsOrigins().isEmpty()) {
+      router.route().handler(CorsHandler.create()
+          .addOrigins(config.corsOrigins())
+          .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE, HttpMethod.OPTIONS))
+          .allowedHeaders(Set.of("Authorization", "Content-Type", "Range", "Last-Event-ID", "If-None-Match"))
+          .exposedHeaders(Set.of("Retry-After", "Content-Range", "Accept-Ranges", "Content-Length", "ETag"))
+          .maxAgeSeconds(600));
+    }
+    if (config.apiToken() != null) {
+      router.route("/api/v1/*").handler(new ApiTokenHandler(config.apiToken()));
+    }
+    vertx.setPeriodic(EVICT_INTERVAL_MS, id -> rateLimiter.evictIdle(System.currentTimeMillis()));
+  }
+
+  RateLimiter rateLimit() {
+    return rateLimiter;
+  }
+
+  Backpressure backpressure() {
+    return backpressure;
+  }
+}

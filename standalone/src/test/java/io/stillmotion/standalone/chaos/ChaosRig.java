@@ -1,0 +1,174 @@
+package io.stillmotion.standalone.chaos;
+
+import io.stillmotion.gateway.GatewayVerticle;
+import io.stillmotion.infra.EmbeddedBroker;
+import io.stillmotion.infra.EmbeddedMongo;
+import io.stillmotion.model.Names;
+import io.stillmotion.model.StillmotionConfig;
+import io.stillmotion.model.Task;
+import io.stillmotion.model.TaskStatus;
+import io.stillmotion.store.TaskStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.MongoClient;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.ext.web.multipart.MultipartForm;
+
+import javax.imageio.ImageIO;
+import java.awt.Color;
+import java.awt.GradientPaint;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The production shape in miniature for fault tests: MongoDB-compatible server and AMQP broker in
+ * this JVM (reachable over TCP), a gateway in this JVM, and workers as separate JVMs that can be
+ * killed. The broker can be stopped and started again on the same port.
+ */
+final class ChaosRig implements AutoCloseable {
+
+  final Vertx vertx = Vertx.vertx();
+  final EmbeddedMongo mongoServer = EmbeddedMongo.startInMemory();
+  final int brokerPort;
+  EmbeddedBroker broker;
+  final Map<String, String> env = new HashMap<>();
+  final StillmotionConfig config;
+  final GatewayVerticle gateway;
+  final WebClient http;
+  final MongoClient mongo;
+  final TaskStore tasks;
+  final Path dir;
+  private final List<Process> workers = new ArrayList<>();
+
+  ChaosRig(Map<String, String> extraEnv) throws Exception {
+    brokerPort = freePort();
+    broker = EmbeddedBroker.start(brokerPort);
+    dir = Files.createTempDirectory("chaos");
+    env.put("MONGO_URI", mongoServer.connectionString());
+    env.put("MONGO_DB", "chaos");
+    env.put("AMQP_URI", broker.uri());
+    env.put("DATA_DIR", dir.toString());
+    env.put("HTTP_PORT", "0");
+    env.put("HEALTH_PORT", "0");
+    env.put("WEB_ROOT", dir.resolve("no-ui").toString());
+    env.put("RATE_LIMIT_PER_MINUTE", "0");
+    env.put("MAX_QUEUED_TASKS", "100000");
+    env.put("HEARTBEAT_TIMEOUT_MS", "3000");
+    env.put("RENDER_THREADS", "1");
+    env.putAll(extraEnv);
+    config = StillmotionConfig.fromEnv(env);
+    gateway = new GatewayVerticle(config);
+    get(vertx.deployVerticle(gateway));
+    http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+        .setDefaultPort(gateway.actualPort()), new PoolOptions().setHttp1MaxSize(32));
+    mongo = MongoClient.create(vertx, config.mongoClientConfig());
+    tasks = new TaskStore(mongo);
+  }
+
+  static <T> T get(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+  }
+
+  static int freePort() throws Exception {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** Starts a worker JVM and waits until it consumes. */
+  Process startWorker(String workerId, Map<String, String> extra) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+        WorkerProcess.class.getName());
+    builder.environment().putAll(env);
+    builder.environment().put("WORKER_ID", workerId);
+    builder.environment().putAll(extra);
+    File log = dir.resolve(workerId + ".log").toFile();
+    builder.redirectErrorStream(true).redirectOutput(log);
+    Process process = builder.start();
+    workers.add(process);
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (!Files.readString(log.toPath()).contains("READY")) {
+      if (!process.isAlive() || System.currentTimeMillis() > deadline) {
+        throw new IllegalStateException("worker " + workerId + " did not start:\n" + Files.readString(log.toPath()));
+      }
+      Thread.sleep(100);
+    }
+    return process;
+  }
+
+  void stopBroker() {
+    broker.close();
+  }
+
+  void startBroker() {
+    broker = EmbeddedBroker.start(brokerPort);
+  }
+
+  static byte[] png(int width, int height, int seed) throws Exception {
+    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = image.createGraphics();
+    g.setPaint(new GradientPaint(0, 0, new Color(seed * 37 % 256, 90, 200), width, height, Color.YELLOW));
+    g.fillRect(0, 0, width, height);
+    g.dispose();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ImageIO.write(image, "png", out);
+    return out.toByteArray();
+  }
+
+  Future<HttpResponse<Buffer>> upload(byte[] image, Map<String, String> options) {
+    MultipartForm form = MultipartForm.create();
+    options.forEach(form::attribute);
+    form.binaryFileUpload("file", "photo.png", Buffer.buffer(image), "image/png");
+    return http.post("/api/v1/task").timeout(60_000).sendMultipartForm(form);
+  }
+
+  String uploadOk(byte[] image, Map<String, String> options) throws Exception {
+    HttpResponse<Buffer> response = get(upload(image, options));
+    if (response.statusCode() != 200) {
+      throw new AssertionError("upload answered " + response.statusCode() + ": " + response.bodyAsString());
+    }
+    return response.bodyAsJsonObject().getString("id");
+  }
+
+  Task task(String id) throws Exception {
+    return get(tasks.find(id));
+  }
+
+  long count(TaskStatus status) throws Exception {
+    return get(mongo.count(Names.TASKS_COLLECTION, new JsonObject().put("status", status.name())));
+  }
+
+  long videos(String id) throws Exception {
+    return get(mongo.count(Names.VIDEOS_BUCKET + ".files", new JsonObject().put("filename", Names.videoFileName(id))));
+  }
+
+  String workerLog(String workerId) throws Exception {
+    return Files.readString(dir.resolve(workerId + ".log"));
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (Process p : workers) {
+      p.destroyForcibly();
+    }
+    get(vertx.close());
+    broker.close();
+    mongoServer.close();
+  }
+}

@@ -1,0 +1,224 @@
+package io.stillmotion.worker;
+
+import io.stillmotion.infra.TestInfra;
+import io.stillmotion.model.Names;
+import io.stillmotion.model.RenderOptions;
+import io.stillmotion.model.StillmotionConfig;
+import io.stillmotion.model.Task;
+import io.stillmotion.model.TaskMessage;
+import io.stillmotion.model.TaskStatus;
+import io.stillmotion.render.RenderCancelledException;
+import io.stillmotion.render.RenderException;
+import io.stillmotion.render.RenderListener;
+import io.stillmotion.render.RenderResult;
+import io.stillmotion.store.MediaStore;
+import io.stillmotion.store.TaskStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.MongoClient;
+import io.vertx.rabbitmq.RabbitMQClient;
+import io.vertx.rabbitmq.RabbitMQOptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Dead workers, transient failures and shutdowns: every task still ends FINISHED or FAILED. */
+class WorkerReliabilityTest {
+
+  private static final String DB = "worker-reliability-test";
+  private static Vertx vertx;
+  private static MongoClient mongo;
+  private static TaskStore tasks;
+  private static MediaStore media;
+  private static RabbitMQClient rabbit;
+  private static Path scratch;
+  private String deployment;
+
+  @BeforeAll
+  static void start() throws Exception {
+    vertx = Vertx.vertx();
+    scratch = Files.createTempDirectory("worker-reliability");
+    StillmotionConfig config = config(Map.of());
+    mongo = MongoClient.create(vertx, config.mongoClientConfig());
+    tasks = new TaskStore(mongo);
+    media = new MediaStore(vertx, mongo);
+    rabbit = RabbitMQClient.create(vertx, new RabbitMQOptions(config.amqpClientConfig()));
+    get(rabbit.start());
+    get(rabbit.queueDelete(Names.TASK_QUEUE).otherwiseEmpty());
+    get(rabbit.queueDeclare(Names.TASK_QUEUE, true, false, false));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    get(vertx.close());
+  }
+
+  @AfterEach
+  void undeploy() throws Exception {
+    if (deployment != null) {
+      get(vertx.undeploy(deployment));
+      deployment = null;
+    }
+  }
+
+  static StillmotionConfig config(Map<String, String> extra) {
+    Map<String, String> env = new HashMap<>(Map.of(
+        "MONGO_URI", TestInfra.mongo().connectionString(),
+        "MONGO_DB", DB,
+        "AMQP_URI", TestInfra.amqpUri(),
+        "WORKER_ID", "reliable-worker",
+        "RENDER_THREADS", "2",
+        "HEARTBEAT_TIMEOUT_MS", "1000"));
+    env.putAll(extra);
+    return StillmotionConfig.fromEnv(env);
+  }
+
+  static <T> T get(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+
+  private void deploy(WorkerVerticle worker) throws Exception {
+    deployment = get(vertx.deployVerticle(worker));
+  }
+
+  private static String storeTask() throws Exception {
+    String id = TaskMessage.newTaskId();
+    Task task = Task.pending(id, "png", RenderOptions.fromFields(Map.of("duration", "1", "size", "720x720",
+        "fps", "24")), System.currentTimeMillis());
+    get(media.putBytes(Names.UPLOADS_BUCKET, task.uploadFileName(), WorkerVerticleTest.png(200, 150), scratch));
+    get(tasks.insert(task));
+    return id;
+  }
+
+  private static String submit() throws Exception {
+    String id = storeTask();
+    get(rabbit.basicPublish("", Names.TASK_QUEUE, new TaskMessage(id).toBuffer()));
+    return id;
+  }
+
+  private static Task awaitStatus(String id, TaskStatus... wanted) {
+    Task[] result = new Task[1];
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+      result[0] = get(tasks.find(id));
+      return result[0] != null && java.util.Arrays.asList(wanted).contains(result[0].status());
+    });
+    return result[0];
+  }
+
+  /** A worker whose renders fail transiently a number of times, and can be made slow. */
+  static final class FlakyWorker extends WorkerVerticle {
+    final AtomicInteger failuresLeft;
+    final long slowMs;
+
+    FlakyWorker(StillmotionConfig config, int failures, long slowMs) {
+      super(config);
+      this.failuresLeft = new AtomicInteger(failures);
+      this.slowMs = slowMs;
+    }
+
+    @Override
+    protected RenderResult render(byte[] image, Task task, RenderListener listener) throws Exception {
+      long until = System.currentTimeMillis() + slowMs;
+      while (System.currentTimeMillis() < until) {
+        if (listener.isCancelled()) {
+          throw new RenderCancelledException();
+        }
+        Thread.sleep(20);
+      }
+      if (failuresLeft.getAndDecrement() > 0) {
+        throw new RenderException("simulated: out of scratch space", false);
+      }
+      return super.render(image, task, listener);
+    }
+  }
+
+  @Test
+  @DisplayName("a task left PROCESSING by a worker that died is taken back after the heartbeat timeout and finished")
+  void deadWorkersTaskIsFinished() throws Exception {
+    String id = storeTask();
+    long stale = System.currentTimeMillis() - 5_000;
+    get(mongo.updateCollection(Names.TASKS_COLLECTION, new JsonObject().put("_id", id), new JsonObject()
+        .put("$set", new JsonObject().put("status", "PROCESSING").put("workerId", "killed-worker")
+            .put("heartbeatAt", stale).put("attempts", 1).put("published", true))));
+
+    deploy(new WorkerVerticle(config(Map.of())));
+
+    Task done = awaitStatus(id, TaskStatus.FINISHED, TaskStatus.FAILED);
+    assertThat(done.status()).isEqualTo(TaskStatus.FINISHED);
+    assertThat(done.attempts()).isEqualTo(2);
+    assertThat(get(mongo.count(Names.VIDEOS_BUCKET + ".files",
+        new JsonObject().put("filename", Names.videoFileName(id))))).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("a transient render failure is retried with backoff and the task finishes on the next attempt")
+  void transientFailureIsRetried() throws Exception {
+    deploy(new FlakyWorker(config(Map.of()), 1, 0));
+    String id = submit();
+
+    Task done = awaitStatus(id, TaskStatus.FINISHED, TaskStatus.FAILED);
+
+    assertThat(done.status()).isEqualTo(TaskStatus.FINISHED);
+    assertThat(done.attempts()).isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName("a failure that keeps coming back ends FAILED after TASK_MAX_ATTEMPTS attempts, with a message")
+  void persistentTransientFailureGivesUp() throws Exception {
+    deploy(new FlakyWorker(config(Map.of("TASK_MAX_ATTEMPTS", "2")), Integer.MAX_VALUE, 0));
+    String id = submit();
+
+    Task failed = awaitStatus(id, TaskStatus.FAILED, TaskStatus.FINISHED);
+
+    assertThat(failed.status()).isEqualTo(TaskStatus.FAILED);
+    assertThat(failed.attempts()).isEqualTo(2);
+    assertThat(failed.message()).isNotBlank();
+  }
+
+  @Test
+  @DisplayName("a stopping worker lets the current render finish within the grace period")
+  void shutdownFinishesCurrentTask() throws Exception {
+    deploy(new FlakyWorker(config(Map.of("SHUTDOWN_GRACE_MS", "20000")), 0, 1_500));
+    String id = submit();
+    awaitStatus(id, TaskStatus.PROCESSING);
+
+    get(vertx.undeploy(deployment));
+    deployment = null;
+
+    Task task = get(tasks.find(id));
+    assertThat(task.status()).isEqualTo(TaskStatus.FINISHED);
+  }
+
+  @Test
+  @DisplayName("a render that outlasts the grace period is released to PENDING and another worker finishes it")
+  void shutdownReleasesLongTask() throws Exception {
+    deploy(new FlakyWorker(config(Map.of("SHUTDOWN_GRACE_MS", "300")), 0, 60_000));
+    String id = submit();
+    awaitStatus(id, TaskStatus.PROCESSING);
+
+    get(vertx.undeploy(deployment));
+    deployment = null;
+
+    Task released = get(tasks.find(id));
+    assertThat(released.status()).isEqualTo(TaskStatus.PENDING);
+    assertThat(released.attempts()).isEqualTo(1);
+    deploy(new WorkerVerticle(config(Map.of())));
+    Task done = awaitStatus(id, TaskStatus.FINISHED, TaskStatus.FAILED);
+    assertThat(done.status()).isEqualTo(TaskStatus.FINISHED);
+    assertThat(done.attempts()).isEqualTo(2);
+  }
+}
