@@ -1,0 +1,75 @@
+package io.stillmotion.standalone;
+
+import io.stillmotion.model.StillmotionConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.ext.web.multipart.MultipartForm;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The one-JVM run has one metrics registry: the gateway's /metrics shows the worker's meters too. */
+class StandaloneMetricsTest {
+
+  private static StandaloneApp app;
+  private static Vertx vertx;
+  private static WebClient http;
+  private static Path dataDir;
+
+  @BeforeAll
+  static void start() throws Exception {
+    dataDir = Files.createTempDirectory("stillmotion-metrics");
+    app = StandaloneApp.start(StillmotionConfig.fromEnv(Map.of(
+        "HTTP_PORT", "0",
+        "DATA_DIR", dataDir.toString(),
+        "WEB_ROOT", dataDir.resolve("no-ui").toString())));
+    vertx = Vertx.vertx();
+    http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(app.httpPort()));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    get(vertx.close());
+    app.close();
+  }
+
+  static <T> T get(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+
+  @Test
+  @DisplayName("after one task the gateway's /metrics counts it accepted (gateway) and finished (worker)")
+  void oneRegistry() throws Exception {
+    Path image = dataDir.resolve("grey.png");
+    ImageIO.write(new BufferedImage(320, 200, BufferedImage.TYPE_INT_RGB), "png", image.toFile());
+    MultipartForm form = MultipartForm.create().attribute("duration", "1").attribute("size", "720x720")
+        .binaryFileUpload("file", "grey.png", image.toString(), "image/png");
+    String id = get(http.post("/api/v1/task").sendMultipartForm(form)).bodyAsJsonObject().getString("id");
+
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+      HttpResponse<Buffer> metrics = get(http.get("/metrics").send());
+      assertThat(metrics.statusCode()).isEqualTo(200);
+      assertThat(metrics.bodyAsString())
+          .contains("stillmotion_tasks_accepted_total 1.0")
+          .contains("stillmotion_tasks_finished_total 1.0")
+          .contains("vertx_http_server_requests_total{")
+          .doesNotContain(id);
+    });
+  }
+}
