@@ -37,10 +37,12 @@ test-frontend: frontend/node_modules/.package-lock.json ## Web UI unit tests (Vi
 e2e: build ## Browser test (Debian chromium) against a freshly started system
 	scripts/e2e.sh
 
-bench: ## Benchmarks: render/encode speed and quality, HTTP load (prints tables)
+bench: ## Benchmarks: render/encode speed and quality, then HTTP load (prints tables)
 	$(MVN) -DskipTests install
 	$(MVN) -pl worker-verticle exec:java -Dexec.classpathScope=test \
 	  -Dexec.mainClass=io.stillmotion.render.bench.RenderBench -Dshared.dir=$(CURDIR)/../shared
+	$(MVN) -pl standalone exec:exec -Dexec.executable=java -Dexec.classpathScope=test \
+	  "-Dexec.args=-Xmx2g -cp %classpath io.stillmotion.standalone.bench.HttpBench"
 
 chaos: ## Fault tests: killed workers, broker restarts, bursts (slow)
 	$(MVN) -DskipTests install

@@ -3,6 +3,7 @@ package io.stillmotion.gateway;
 import io.stillmotion.model.Names;
 import io.stillmotion.model.Task;
 import io.stillmotion.model.TaskMessage;
+import io.stillmotion.telemetry.TaskMdc;
 import io.stillmotion.store.TaskStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -10,7 +11,6 @@ import io.vertx.rabbitmq.RabbitMQClient;
 import io.vertx.rabbitmq.RabbitMQOptions;
 import com.rabbitmq.client.AMQP;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Publishes "look at task X" to the durable work queue with publisher confirms, as the second half
@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class TaskPublisher {
 
-  private static final Logger log = LoggerFactory.getLogger(TaskPublisher.class);
+  private static final Logger log = TaskMdc.logger(TaskPublisher.class);
   private static final long CONFIRM_TIMEOUT_MS = 5_000;
   private static final long SWEEP_INTERVAL_MS = 5_000;
   /** A task younger than this may still be on its way through the normal path. */
@@ -54,6 +54,11 @@ public final class TaskPublisher {
 
   public boolean isConnected() {
     return rabbit.isConnected();
+  }
+
+  /** Messages waiting in the task queue (for the queue depth gauge). */
+  public Future<Long> queueDepth() {
+    return rabbit.isConnected() ? rabbit.messageCount(Names.TASK_QUEUE) : Future.failedFuture("broker not connected");
   }
 
   private Future<Void> declareTopology() {

@@ -70,6 +70,8 @@ class GatewayApiTest {
     rabbit = RabbitMQClient.create(vertx, new RabbitMQOptions(config.amqpClientConfig()));
     await(rabbit.start());
     await(rabbit.queueDelete(Names.TASK_QUEUE).otherwiseEmpty());
+    // Declared here, not only by the gateway in the background: basicGet on a missing queue closes the connection.
+    await(rabbit.queueDeclare(Names.TASK_QUEUE, true, false, false));
     GatewayVerticle gateway = new GatewayVerticle(config);
     await(vertx.deployVerticle(gateway));
     http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
@@ -269,7 +271,7 @@ class GatewayApiTest {
     String id = TaskMessage.newTaskId();
     long now = System.currentTimeMillis();
     Task finished = new Task(id, TaskStatus.FINISHED, 100, "/uploads/" + id + ".png", null,
-        io.stillmotion.model.RenderOptions.defaults(), 1, now, now, null, null);
+        io.stillmotion.model.RenderOptions.defaults(), 1, now, now, null, null, null);
     await(mongo.insert(Names.TASKS_COLLECTION, finished.toDocument()));
     byte[] video = new byte[700_000];
     new java.util.Random(7).nextBytes(video);
@@ -298,6 +300,11 @@ class GatewayApiTest {
         "range_not_satisfiable");
     assertJsonError(await(http.get("/api/v1/video/" + id).putHeader("Range", "bytes=abc").send()), 416,
         "range_not_satisfiable");
+
+    HttpResponse<Buffer> head = await(http.head("/api/v1/video/" + id).send());
+    assertThat(head.statusCode()).isEqualTo(200);
+    assertThat(head.getHeader("Content-Length")).isEqualTo(String.valueOf(video.length));
+    assertThat(head.body()).isNull();
 
     String etag = whole.getHeader("ETag");
     HttpResponse<Buffer> cached = await(http.get("/api/v1/video/" + id).putHeader("If-None-Match", etag).send());

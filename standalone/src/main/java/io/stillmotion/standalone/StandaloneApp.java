@@ -5,6 +5,7 @@ import io.stillmotion.infra.EmbeddedBroker;
 import io.stillmotion.infra.EmbeddedMongo;
 import io.stillmotion.model.StillmotionConfig;
 import io.stillmotion.store.TaskStore;
+import io.stillmotion.telemetry.Telemetry;
 import io.stillmotion.worker.WorkerVerticle;
 import io.vertx.core.Vertx;
 import io.vertx.ext.mongo.MongoClient;
@@ -41,7 +42,8 @@ public final class StandaloneApp implements AutoCloseable {
     StillmotionConfig effective = config.withConnections(
         mongo != null ? mongo.connectionString() : config.mongoUri(),
         broker != null ? broker.uri() : config.amqpUri());
-    Vertx vertx = Vertx.vertx();
+    // One registry for the whole JVM: the gateway's /metrics shows the worker's meters too.
+    Vertx vertx = Telemetry.createVertx();
     try {
       if (mongo != null) {
         recoverFromLastRun(vertx, effective);

@@ -2,6 +2,7 @@ package io.stillmotion.worker;
 
 import io.stillmotion.model.Task;
 import io.stillmotion.render.RenderListener;
+import io.vertx.core.json.JsonObject;
 
 /**
  * A task this worker is rendering. Render threads report progress here; the event loop reads it for
@@ -12,11 +13,15 @@ final class ActiveTask implements RenderListener {
 
   final Task task;
   final long deliveryTag;
+  /** When this worker started on it (epoch ms), for the health server. */
+  final long since = System.currentTimeMillis();
   private volatile int progress;
   private volatile boolean cancelled;
   private volatile boolean released;
   /** Last progress sent as an event (event-loop only). */
   int lastPublished = -1;
+  /** Set once the terminal event is out: no progress event may follow it (event-loop only). */
+  boolean terminalPublished;
 
   ActiveTask(Task task, long deliveryTag) {
     this.task = task;
@@ -39,6 +44,11 @@ final class ActiveTask implements RenderListener {
 
   int progress() {
     return progress;
+  }
+
+  JsonObject statusJson() {
+    return new JsonObject().put("id", task.id()).put("attempt", task.attempts()).put("progress", progress)
+        .put("since", since);
   }
 
   void cancel() {

@@ -9,16 +9,22 @@ import io.stillmotion.model.TaskMessage;
 import io.stillmotion.model.TaskStatus;
 import io.stillmotion.render.RenderCancelledException;
 import io.stillmotion.render.RenderException;
+import io.stillmotion.render.RenderListener;
 import io.stillmotion.render.RenderResult;
 import io.stillmotion.render.VideoRenderer;
 import io.stillmotion.store.MediaNotFoundException;
 import io.stillmotion.store.MediaStore;
 import io.stillmotion.store.TaskStore;
+import io.stillmotion.telemetry.StillmotionMetrics;
+import io.stillmotion.telemetry.TaskMdc;
+import io.stillmotion.webhook.WebhookNotifier;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
 import io.vertx.rabbitmq.QueueOptions;
 import io.vertx.rabbitmq.RabbitMQClient;
@@ -26,7 +32,6 @@ import io.vertx.rabbitmq.RabbitMQConsumer;
 import io.vertx.rabbitmq.RabbitMQMessage;
 import io.vertx.rabbitmq.RabbitMQOptions;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,9 +46,9 @@ import java.util.concurrent.TimeUnit;
  * then acks. Any number of workers compete for the queue; a redelivered message is harmless because
  * the claim only succeeds on a PENDING task.
  */
-public class WorkerVerticle extends VerticleBase {
+public class WorkerVerticle extends VerticleBase implements WorkerState {
 
-  private static final Logger log = LoggerFactory.getLogger(WorkerVerticle.class);
+  private static final Logger log = TaskMdc.logger(WorkerVerticle.class);
   /** Heartbeat and progress write interval; also how fast a cancel is noticed. */
   private static final long HEARTBEAT_MS = 500;
   private static final long RETRY_DELAY_MS = 2_000;
@@ -55,10 +60,13 @@ public class WorkerVerticle extends VerticleBase {
   private MongoClient mongo;
   private TaskStore tasks;
   private MediaStore media;
+  private StillmotionMetrics metrics;
+  private WebhookNotifier webhooks;
   private RabbitMQClient rabbit;
   private RabbitMQConsumer consumer;
   private WorkerExecutor renderPool;
   private VideoRenderer renderer;
+  private StaleTaskSweeper sweeper;
   private Path workDir;
   private volatile boolean stopping;
   private final Map<String, ActiveTask> active = new ConcurrentHashMap<>();
@@ -80,12 +88,18 @@ public class WorkerVerticle extends VerticleBase {
     mongo = MongoClient.create(vertx, config.mongoClientConfig());
     tasks = new TaskStore(mongo);
     media = new MediaStore(vertx, mongo);
+    metrics = StillmotionMetrics.of(vertx);
+    metrics.activeTasks(active::size);
+    webhooks = new WebhookNotifier(vertx, config.webhooks());
     renderer = new VideoRenderer(config.renderThreads());
     renderPool = vertx.createSharedWorkerExecutor("stillmotion-render-" + deploymentID(),
         config.workerConcurrency(), 2, TimeUnit.HOURS);
     rabbit = RabbitMQClient.create(vertx, new RabbitMQOptions(config.amqpClientConfig()));
     rabbit.addConnectionEstablishedCallback(this::onConnected);
     vertx.setPeriodic(HEARTBEAT_MS, id -> heartbeat());
+    sweeper = new StaleTaskSweeper(vertx, mongo, config.reliability(), config.workerId(), this::publishTask,
+        this::queueDepth);
+    sweeper.start();
     rabbit.start().onFailure(e -> log.warn("AMQP broker not reachable yet ({}); will keep trying", e.getMessage()));
     log.info("worker {} started: concurrency {}, {} render threads", config.workerId(),
         config.workerConcurrency(), config.renderThreads());
@@ -112,24 +126,15 @@ public class WorkerVerticle extends VerticleBase {
   public Future<?> stop() {
     stopping = true;
     Future<Void> cancelled = consumer == null ? Future.succeededFuture() : consumer.cancel().otherwiseEmpty();
-    active.values().forEach(ActiveTask::release);
     return cancelled
-        .compose(v -> waitForIdle(System.currentTimeMillis() + config.reliability().shutdownGraceMs()))
+        .compose(v -> sweeper.stop())
+        .compose(v -> GracefulStop.finishOrRelease(vertx, active, config.reliability().shutdownGraceMs()))
         .eventually(() -> rabbit.stop().otherwiseEmpty())
         .eventually(() -> {
           renderPool.close();
           mongo.close();
           return Future.succeededFuture();
         });
-  }
-
-  private Future<Void> waitForIdle(long deadline) {
-    if (active.isEmpty() || System.currentTimeMillis() > deadline) {
-      return Future.succeededFuture();
-    }
-    Promise<Void> later = Promise.promise();
-    vertx.setTimer(100, id -> waitForIdle(deadline).onComplete(later));
-    return later.future();
   }
 
   private void onMessage(RabbitMQMessage msg) {
@@ -169,7 +174,7 @@ public class WorkerVerticle extends VerticleBase {
     publishEvent(task.id(), TaskStatus.PROCESSING, 0, null);
     media.readAll(Names.UPLOADS_BUCKET, task.uploadFileName())
         .compose(image -> renderPool.executeBlocking(
-            () -> renderer.render(image.getBytes(), task.options(), workDir, job), false))
+            TaskMdc.wrap(task.id(), () -> render(image.getBytes(), task, job)), false))
         .compose(result -> store(job, result))
         .onComplete(done -> {
           active.remove(task.id());
@@ -179,6 +184,26 @@ public class WorkerVerticle extends VerticleBase {
             handleFailure(job, done.cause());
           }
         });
+  }
+
+  /** Renders on a render thread; tests override it to simulate failures. */
+  protected RenderResult render(byte[] image, Task task, RenderListener listener) throws Exception {
+    return renderer.render(image, task.options(), workDir, listener);
+  }
+
+  private Future<Void> publishTask(Buffer message) {
+    if (!rabbit.isConnected()) {
+      return Future.failedFuture("broker not connected");
+    }
+    return rabbit.basicPublish("", Names.TASK_QUEUE, PERSISTENT, message);
+  }
+
+  /** Messages waiting in the work queue (declaring it is idempotent and never closes the channel). */
+  private Future<Long> queueDepth() {
+    if (!rabbit.isConnected()) {
+      return Future.failedFuture("broker not connected");
+    }
+    return rabbit.queueDeclare(Names.TASK_QUEUE, true, false, false).map(ok -> (long) ok.getMessageCount());
   }
 
   private Future<Void> store(ActiveTask job, RenderResult result) {
@@ -192,7 +217,10 @@ public class WorkerVerticle extends VerticleBase {
           if (finished) {
             log.info("[{}] finished: {} frames, {} bytes in {} ms", id, result.frames(), result.videoBytes(),
                 result.elapsedMillis());
+            metrics.taskFinished(job.task.options().size(), result.frames(), result.elapsedMillis());
+            job.terminalPublished = true;
             publishEvent(id, TaskStatus.FINISHED, 100, null);
+            webhooks.notifyStored(tasks, id);
             return Future.succeededFuture();
           }
           log.info("[{}] was cancelled or taken over while storing; discarding the result", id);
@@ -228,6 +256,7 @@ public class WorkerVerticle extends VerticleBase {
     if (!permanent && task.attempts() < config.reliability().maxAttempts()) {
       long backoff = RETRY_DELAY_MS * (1L << Math.max(0, task.attempts() - 1));
       log.warn("[{}] attempt {} failed ({}); retrying in {} ms", task.id(), task.attempts(), cause.toString(), backoff);
+      metrics.taskRetried();
       tasks.release(task.id(), config.workerId(), null, now)
           .onComplete(r -> vertx.setTimer(backoff, t -> republish(task.id(), job.deliveryTag)));
       return;
@@ -235,9 +264,14 @@ public class WorkerVerticle extends VerticleBase {
     String message = userMessage(cause);
     log.warn("[{}] failed for good after {} attempt(s): {}", task.id(), task.attempts(), cause.toString(),
         permanent ? null : cause);
+    metrics.taskFailed();
     tasks.fail(task.id(), config.workerId(), message, now)
         .onComplete(r -> {
+          job.terminalPublished = true;
           publishEvent(task.id(), TaskStatus.FAILED, job.progress(), message);
+          if (r.succeeded() && r.result()) {
+            webhooks.notifyStored(tasks, task.id());
+          }
           ack(job.deliveryTag);
         });
   }
@@ -276,7 +310,7 @@ public class WorkerVerticle extends VerticleBase {
               job.cancel();
             }
           });
-      if (progress != job.lastPublished) {
+      if (progress != job.lastPublished && !job.terminalPublished) {
         job.lastPublished = progress;
         publishEvent(job.task.id(), TaskStatus.PROCESSING, progress, null);
       }
@@ -295,6 +329,27 @@ public class WorkerVerticle extends VerticleBase {
   private void ack(long tag) {
     rabbit.basicAck(tag, false).onFailure(e -> log.warn("ack failed ({}); the message will be redelivered",
         e.getMessage()));
+  }
+
+  @Override
+  public String workerId() {
+    return config.workerId();
+  }
+
+  @Override
+  public Future<Void> pingMongo() {
+    return mongo.runCommand("ping", new JsonObject().put("ping", 1)).mapEmpty();
+  }
+
+  @Override
+  public boolean consuming() {
+    RabbitMQConsumer current = consumer;
+    return !stopping && rabbit.isConnected() && current != null && !current.isCancelled();
+  }
+
+  @Override
+  public JsonArray currentTasks() {
+    return new JsonArray(active.values().stream().map(ActiveTask::statusJson).toList());
   }
 
   private static String abbreviate(Buffer body) {

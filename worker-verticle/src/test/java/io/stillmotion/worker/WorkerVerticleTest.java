@@ -67,6 +67,8 @@ class WorkerVerticleTest {
     rabbit = RabbitMQClient.create(vertx, new RabbitMQOptions(config.amqpClientConfig()));
     get(rabbit.start());
     get(rabbit.queueDelete(Names.TASK_QUEUE).otherwiseEmpty());
+    // Declared here too: a message published before the worker's own declare would be dropped.
+    get(rabbit.queueDeclare(Names.TASK_QUEUE, true, false, false));
     get(rabbit.exchangeDeclare(Names.EVENTS_EXCHANGE, "topic", true, false));
     JsonObject queue = get(rabbit.queueDeclareAuto());
     get(rabbit.queueBind(queue.getString("queue"), Names.EVENTS_EXCHANGE, "task.*"));
