@@ -65,6 +65,21 @@ public final class EnvReader {
     }
   }
 
+  /** One of the allowed words (case-insensitive), or the fallback when unset. */
+  public String oneOf(String name, String fallback, String... allowed) {
+    String v = optional(name);
+    if (v == null) {
+      return fallback;
+    }
+    for (String a : allowed) {
+      if (a.equalsIgnoreCase(v)) {
+        return a;
+      }
+    }
+    problems.add(name + "=" + v + " must be one of: " + String.join(", ", allowed));
+    return fallback;
+  }
+
   /** A URI that must start with one of the given schemes, or null when unset. */
   public String uri(String name, String... schemes) {
     String v = optional(name);

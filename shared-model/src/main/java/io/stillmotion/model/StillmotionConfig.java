@@ -12,6 +12,7 @@ import java.util.Map;
  *
  * @param mongoUri null means: start the embedded MongoDB-compatible server (standalone only)
  * @param amqpUri  null means: start the embedded AMQP broker (standalone only)
+ * @param videoEncoder {@code motion} (ours, the default) or {@code jcodec} (jcodec's stock encoder)
  */
 public record StillmotionConfig(
     int httpPort,
@@ -28,7 +29,8 @@ public record StillmotionConfig(
     int healthPort,
     ProtectionConfig protection,
     WebhookConfig webhooks,
-    ReliabilityConfig reliability) {
+    ReliabilityConfig reliability,
+    String videoEncoder) {
 
   public static final int DEFAULT_HTTP_PORT = 8080;
   public static final long DEFAULT_UPLOAD_MAX_BYTES = 20L * 1024 * 1024;
@@ -56,7 +58,8 @@ public record StillmotionConfig(
         r.integer("HEALTH_PORT", 8081, 0, 65535),
         ProtectionConfig.from(r),
         WebhookConfig.from(r),
-        ReliabilityConfig.from(r));
+        ReliabilityConfig.from(r),
+        r.oneOf("VIDEO_ENCODER", "motion", "motion", "jcodec"));
     if (!config.mongoDb().matches("[A-Za-z0-9_-]{1,63}")) {
       r.problem("MONGO_DB must be 1-63 letters, digits, '_' or '-'");
     }
@@ -67,12 +70,12 @@ public record StillmotionConfig(
   /** Same config with the connection URIs replaced (standalone points services at embedded servers). */
   public StillmotionConfig withConnections(String mongo, String amqp) {
     return new StillmotionConfig(httpPort, mongo, mongoDb, amqp, dataDir, uploadMaxBytes, maxPixels,
-        workerConcurrency, renderThreads, workerId, webRoot, healthPort, protection, webhooks, reliability);
+        workerConcurrency, renderThreads, workerId, webRoot, healthPort, protection, webhooks, reliability, videoEncoder);
   }
 
   public StillmotionConfig withHttpPort(int port) {
     return new StillmotionConfig(port, mongoUri, mongoDb, amqpUri, dataDir, uploadMaxBytes, maxPixels,
-        workerConcurrency, renderThreads, workerId, webRoot, healthPort, protection, webhooks, reliability);
+        workerConcurrency, renderThreads, workerId, webRoot, healthPort, protection, webhooks, reliability, videoEncoder);
   }
 
   /** Client config for vertx-mongo-client ({@code MongoClient.create(vertx, json)}). */

@@ -76,6 +76,8 @@ class ContractsTest {
     assertThat(c.workerConcurrency()).isEqualTo(1);
     assertThat(c.webhooks().allowPrivate()).isFalse();
     assertThat(c.reliability().maxAttempts()).isEqualTo(3);
+    assertThat(c.videoEncoder()).isEqualTo("motion");
+    assertThat(StillmotionConfig.fromEnv(Map.of("VIDEO_ENCODER", "JCODEC")).videoEncoder()).isEqualTo("jcodec");
   }
 
   @Test
@@ -86,11 +88,13 @@ class ContractsTest {
     env.put("WORKER_CONCURRENCY", "0");
     env.put("MONGO_URI", "http://mongo");
     env.put("WEBHOOK_ALLOW_PRIVATE", "maybe");
+    env.put("VIDEO_ENCODER", "x264");
     assertThatThrownBy(() -> StillmotionConfig.fromEnv(env))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("HTTP_PORT")
         .hasMessageContaining("WORKER_CONCURRENCY")
         .hasMessageContaining("MONGO_URI")
-        .hasMessageContaining("WEBHOOK_ALLOW_PRIVATE");
+        .hasMessageContaining("WEBHOOK_ALLOW_PRIVATE")
+        .hasMessageContaining("VIDEO_ENCODER");
   }
 }

@@ -1,6 +1,8 @@
 package io.stillmotion.render;
 
 import io.stillmotion.model.RenderOptions;
+import io.stillmotion.render.h264.GopCoder;
+import io.stillmotion.render.h264.StreamFormat;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +14,7 @@ import org.jcodec.common.model.Picture;
 /**
  * Renders and encodes one GOP: frames [first, end), an IDR frame then P frames, with a fresh
  * encoder and rate control so GOPs are independent of each other and can run on any thread.
+ * The encoder is ours (motion-aware) or jcodec's stock one, per {@link VideoEncoder}.
  * Returns Annex B access units in display order.
  */
 final class GopEncoder {
@@ -24,15 +27,48 @@ final class GopEncoder {
   private final FrameRenderer renderer;
   private final RenderOptions options;
   private final H264Level level;
+  private final VideoEncoder kind;
 
-  GopEncoder(CameraPath path, FrameRenderer renderer, RenderOptions options, H264Level level) {
+  GopEncoder(CameraPath path, FrameRenderer renderer, RenderOptions options, H264Level level, VideoEncoder kind) {
     this.path = path;
     this.renderer = renderer;
     this.options = options;
     this.level = level;
+    this.kind = kind;
   }
 
   List<Packet> encode(int first, int end, BooleanSupplier cancelled, IntConsumer frameDone)
+      throws RenderCancelledException {
+    return kind == VideoEncoder.MOTION
+        ? encodeWithMotion(first, end, cancelled, frameDone)
+        : encodeWithJcodec(first, end, cancelled, frameDone);
+  }
+
+  /** Our encoder: each frame is coded along the camera motion from the previous view. */
+  private List<Packet> encodeWithMotion(int first, int end, BooleanSupplier cancelled, IntConsumer frameDone)
+      throws RenderCancelledException {
+    StreamFormat format = new StreamFormat(options.width(), options.height(), level.idc(),
+        SignalledH264Encoder.vui(options.fps()));
+    GopCoder coder = new GopCoder(format, options.quality(), level.maxBitsPerSecond(), options.fps());
+    Picture picture = renderer.newPicture();
+    List<Packet> packets = new ArrayList<>(end - first);
+    for (int f = first; f < end; f++) {
+      if (cancelled.getAsBoolean()) {
+        throw new RenderCancelledException();
+      }
+      Viewport view = path.at(f);
+      renderer.render(view, picture);
+      double step = view.width() / options.width();
+      byte[] unit = f == first
+          ? coder.startGop(first, picture, view.left(), view.top(), step)
+          : coder.next(picture, view.left(), view.top(), step);
+      packets.add(new Packet(f, unit, f == first));
+      frameDone.accept(f);
+    }
+    return packets;
+  }
+
+  private List<Packet> encodeWithJcodec(int first, int end, BooleanSupplier cancelled, IntConsumer frameDone)
       throws RenderCancelledException {
     int frames = end - first;
     LevelRateControl rc =

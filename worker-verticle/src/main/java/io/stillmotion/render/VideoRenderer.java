@@ -35,10 +35,17 @@ public final class VideoRenderer implements AutoCloseable {
   static final long MAX_WORKING_PIXELS = 16_000_000L;
 
   private final int threads;
+  private final VideoEncoder encoder;
   private final ExecutorService pool;
 
+  /** A renderer using our motion-aware encoder. */
   public VideoRenderer(int threads) {
+    this(threads, VideoEncoder.MOTION);
+  }
+
+  public VideoRenderer(int threads, VideoEncoder encoder) {
     this.threads = Math.max(1, threads);
+    this.encoder = encoder;
     AtomicInteger n = new AtomicInteger();
     ThreadPoolExecutor executor = new ThreadPoolExecutor(this.threads, this.threads, 30, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(), r -> {
@@ -142,12 +149,9 @@ public final class VideoRenderer implements AutoCloseable {
     }
   }
 
-  /** GOPs last up to this long: long enough to spread the cost of the exact IDR frame. */
-  static final double MAX_GOP_SECONDS = 1.5;
-
-  /** Number of GOPs: a multiple of the thread count, each at most {@link #MAX_GOP_SECONDS} long. */
-  static int gopCount(int frames, int fps, int threads) {
-    int perThread = (int) Math.ceil(frames / (MAX_GOP_SECONDS * fps * threads));
+  /** Number of GOPs: a multiple of the thread count, each at most {@code maxGopSeconds} long. */
+  static int gopCount(int frames, int fps, int threads, double maxGopSeconds) {
+    int perThread = (int) Math.ceil(frames / (maxGopSeconds * fps * threads));
     return Math.max(1, Math.min(frames, threads * Math.max(1, perThread)));
   }
 
@@ -159,9 +163,9 @@ public final class VideoRenderer implements AutoCloseable {
   private long encode(CameraPath path, FrameRenderer renderer, RenderOptions options, Path file,
       RenderListener listener, SideTask meanwhile) throws RenderException, RenderCancelledException {
     int frames = options.frameCount();
-    int gops = gopCount(frames, options.fps(), threads);
+    int gops = gopCount(frames, options.fps(), threads, encoder.maxGopSeconds);
     H264Level level = H264Level.forVideo(options.width(), options.height(), options.fps());
-    GopEncoder gopEncoder = new GopEncoder(path, renderer, options, level);
+    GopEncoder gopEncoder = new GopEncoder(path, renderer, options, level, encoder);
     AtomicBoolean stop = new AtomicBoolean();
     BooleanSupplier cancelled = () -> stop.get() || (listener.isCancelled() && stopNow(stop));
     Progress progress = new Progress(listener, frames);

@@ -77,12 +77,27 @@ class VideoRendererTest {
   }
 
   @Test
+  @DisplayName("jcodec's stock encoder stays selectable and writes the same frames, several times larger")
+  void jcodecEncoderSelectable() throws Exception {
+    RenderOptions o = small(Effect.ZOOM_IN, 2, 25);
+    RenderResult ours = renderer.render(photo, o, dir, RenderListener.NONE);
+    try (VideoRenderer stock = new VideoRenderer(2, VideoEncoder.JCODEC)) {
+      RenderResult theirs = stock.render(photo, o, dir, RenderListener.NONE);
+      TestMedia.Mp4Info info = TestMedia.probe(theirs.video());
+      assertThat(info.codec()).isEqualTo(Codec.H264);
+      assertThat(info.frames()).isEqualTo(50);
+      assertThat(info.width()).isEqualTo(320);
+      assertThat(theirs.videoBytes()).isGreaterThan(2 * ours.videoBytes());
+    }
+  }
+
+  @Test
   @DisplayName("every GOP starts with a key frame and the number of GOPs suits the threads")
   void gopsStartWithKeyFrames() throws Exception {
     RenderOptions o = small(Effect.ZOOM_IN, 3, 30);
     RenderResult result = renderer.render(photo, o, dir, RenderListener.NONE);
     List<Boolean> keys = TestMedia.probe(result.video()).keyFrames();
-    int gops = VideoRenderer.gopCount(90, 30, 2);
+    int gops = VideoRenderer.gopCount(90, 30, 2, VideoEncoder.MOTION.maxGopSeconds);
     List<Integer> keyAt = new ArrayList<>();
     for (int i = 0; i < keys.size(); i++) {
       if (keys.get(i)) {

@@ -5,6 +5,7 @@ import io.stillmotion.model.Effect;
 import io.stillmotion.model.Quality;
 import io.stillmotion.model.RenderOptions;
 import io.stillmotion.render.ReferenceFrames;
+import io.stillmotion.render.VideoEncoder;
 import io.stillmotion.render.RenderListener;
 import io.stillmotion.render.RenderResult;
 import io.stillmotion.render.TestMedia;
@@ -49,13 +50,19 @@ public final class RenderBench {
     }
     byte[] photo = Files.readAllBytes(photoFile);
     List<Row> rows = new ArrayList<>();
-    try (VideoRenderer renderer = new VideoRenderer(threads)) {
-      warmUp(renderer, photo, work);
-      for (int[] size : new int[][] {{1280, 720}, {1920, 1080}}) {
-        rows.add(measure(renderer, "procedural", procedural, size[0], size[1], work));
-        rows.add(measure(renderer, REAL_PHOTO, photo, size[0], size[1], work));
+    try {
+      String colour = "";
+      for (VideoEncoder encoder : VideoEncoder.values()) {
+        try (VideoRenderer renderer = new VideoRenderer(threads, encoder)) {
+          warmUp(renderer, photo, work);
+          for (int[] size : new int[][] {{1280, 720}, {1920, 1080}}) {
+            String tag = encoder.configName() + ": ";
+            rows.add(measure(renderer, tag + "procedural", procedural, size[0], size[1], work));
+            rows.add(measure(renderer, tag + REAL_PHOTO, photo, size[0], size[1], work));
+          }
+          colour += encoder.configName() + " encoder: " + flatPatchError(renderer, work) + System.lineSeparator();
+        }
       }
-      String colour = flatPatchError(renderer, work);
       print(rows, threads, colour);
     } finally {
       deleteTree(work);
@@ -252,10 +259,10 @@ public final class RenderBench {
   private static void print(List<Row> rows, int threads, String colour) {
     System.out.printf("%nStillmotion render bench: %d threads, %s, 5 s Ken Burns at 30 fps, quality MEDIUM%n",
         threads, Runtime.version());
-    System.out.printf("%-22s %-10s %8s %7s %8s %10s %7s %8s %7s %9s%n", "image", "size", "wall s", "fps",
+    System.out.printf("%-28s %-10s %8s %7s %8s %10s %7s %8s %7s %9s%n", "image", "size", "wall s", "fps",
         "cpu-fps", "bytes", "Mbit/s", "PSNR-Y", "SSIM-Y", "peak MB");
     for (Row r : rows) {
-      System.out.printf("%-22s %-10s %8.2f %7.1f %8.1f %10d %7.2f %8.2f %7.4f %9d%n", r.image, r.size, r.seconds,
+      System.out.printf("%-28s %-10s %8.2f %7.1f %8.1f %10d %7.2f %8.2f %7.4f %9d%n", r.image, r.size, r.seconds,
           r.fps, r.cpuFps, r.bytes, r.mbits, r.psnr, r.ssim, r.peakHeapMb);
     }
     System.out.println("cpu-fps: frames per second if the JVM's CPU time (GC included) had all cores to itself;"
@@ -264,7 +271,7 @@ public final class RenderBench {
     System.out.println("x264 veryfast on the same frames (and ours relative to it: speed >1 = we are faster,"
         + " size >1 = we are bigger); ffmpeg zoompan end to end:");
     for (Row r : rows) {
-      System.out.printf("%-22s %-10s x264: %s%n%-33s zoompan: %s%n", r.image, r.size, r.x264, "", r.zoompan);
+      System.out.printf("%-28s %-10s x264: %s%n%-39s zoompan: %s%n", r.image, r.size, r.x264, "", r.zoompan);
     }
     System.out.println();
     System.out.println(colour);

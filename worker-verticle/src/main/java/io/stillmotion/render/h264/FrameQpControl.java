@@ -1,0 +1,69 @@
+package io.stillmotion.render.h264;
+
+import io.stillmotion.model.Quality;
+
+/**
+ * Constant quality with a ceiling, for one GOP. Only every {@value #REFERENCE_INTERVAL}th frame
+ * is kept as a reference; the frames between are predicted from it and dropped. Each prediction
+ * through the sub-pel filters blurs a little, and a chain of references accumulates that blur:
+ * measured on two photos, predicting across up to eight frames instead of one gave 30-50% fewer
+ * bytes at a higher PSNR. The dropped frames take {@value #DISPOSABLE_QP_PENALTY} steps more QP
+ * (their errors go nowhere), the IDR frame {@value #IDR_QP_BONUS} steps less: its detail is what
+ * the skipped macroblocks of the whole GOP keep showing.
+ * A leaky bucket one second deep tracks the bits above the level's rate; while it is more than a
+ * quarter full the QP climbs a step per frame, and it relaxes back a step per frame once empty.
+ */
+public final class FrameQpControl {
+
+  static final int IDR_QP_BONUS = 6;
+  static final int DISPOSABLE_QP_PENALTY = 5;
+  static final int REFERENCE_INTERVAL = 8;
+  private static final int MAX_RAISE = 16;
+
+  private final int baseQp;
+  private final double bitsPerFrame;
+  private final double bucketBits;
+  private double debt;
+  private int raise;
+
+  /** {@code maxBitsPerSecond}: the level's limit (or any lower target the stream must stay under). */
+  public FrameQpControl(int baseQp, double maxBitsPerSecond, int fps) {
+    this.baseQp = baseQp;
+    this.bitsPerFrame = maxBitsPerSecond / fps;
+    this.bucketBits = maxBitsPerSecond;
+  }
+
+  /** The QP each quality asks for; the level still caps the bit rate. */
+  public static int qpFor(Quality quality) {
+    return switch (quality) {
+      case LOW -> 32;
+      case MEDIUM -> 27;
+      case HIGH -> 23;
+    };
+  }
+
+  public static FrameQpControl forQuality(Quality quality, double maxBitsPerSecond, int fps) {
+    return new FrameQpControl(qpFor(quality), maxBitsPerSecond, fps);
+  }
+
+  /** Whether the frame at this position of a GOP is kept as a reference for the frames after it. */
+  static boolean isReference(int indexInGop) {
+    return indexInGop % REFERENCE_INTERVAL == 0;
+  }
+
+  /** QP for the frame at this position of its GOP (0: the IDR frame). */
+  public int nextQp(int indexInGop) {
+    int offset = indexInGop == 0 ? -IDR_QP_BONUS : isReference(indexInGop) ? 0 : DISPOSABLE_QP_PENALTY;
+    return Math.max(Quant.MIN_QP, Math.min(Quant.MAX_QP, baseQp + raise + offset));
+  }
+
+  /** Reports the size of the frame just coded. */
+  public void coded(int bytes) {
+    debt = Math.max(0, Math.min(bucketBits, debt + bytes * 8.0 - bitsPerFrame));
+    if (debt > bucketBits / 4) {
+      raise = Math.min(MAX_RAISE, raise + 1);
+    } else if (debt == 0 && raise > 0) {
+      raise--;
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package io.stillmotion.render.h264;
+
+/**
+ * Forward quantisation of 4x4 transform coefficients (the decoder side is jcodec's
+ * {@code CoeffTransformer}, which follows the standard exactly), the chroma QP table and the
+ * "decimation" score that finds blocks whose few +-1 levels cost more bits than they are worth.
+ */
+final class Quant {
+
+  static final int MIN_QP = 18;
+  static final int MAX_QP = 51;
+
+  /** Multipliers for positions with both, one or no odd frequency, per QP % 6. */
+  private static final int[][] MF = {
+      {13107, 5243, 8066}, {11916, 4660, 7490}, {10082, 4194, 6554},
+      {9362, 3647, 5825}, {8192, 3355, 5243}, {7282, 2893, 4559}};
+
+  private static final int[] CHROMA_QP = {
+      29, 30, 31, 32, 32, 33, 34, 34, 35, 35, 36, 36, 37, 37, 37, 38, 38, 38, 39, 39, 39, 39};
+
+  /** Cost of a +-1 level after this many zeros, in the scan from the high frequencies down. */
+  private static final int[] DECIMATE_RUN_SCORE = {3, 2, 2, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+  static final int DECIMATE_NEVER = 9;
+
+  private Quant() {
+  }
+
+  static int chromaQp(int qp) {
+    return qp < 30 ? qp : CHROMA_QP[qp - 30];
+  }
+
+  private static int mf(int qp, int pos) {
+    int row = pos >> 2;
+    int col = pos & 3;
+    int kind = (row & 1) == 0 && (col & 1) == 0 ? 0 : (row & 1) == 1 && (col & 1) == 1 ? 1 : 2;
+    return MF[qp % 6][kind];
+  }
+
+  /**
+   * Quantises coefficients in place from position {@code from}; positions before it become zero.
+   * Intra blocks round at a third of a step, inter blocks at a sixth (a wider dead zone: their
+   * residual is mostly noise). Returns whether any level is non-zero.
+   */
+  static boolean quantize4x4(int[] c, int qp, boolean intra, int from) {
+    int qbits = 15 + qp / 6;
+    int round = (1 << qbits) / (intra ? 3 : 6);
+    boolean any = false;
+    for (int i = 0; i < from; i++) {
+      c[i] = 0;
+    }
+    for (int i = from; i < 16; i++) {
+      int v = c[i];
+      int level = (Math.abs(v) * mf(qp, i) + round) >> qbits;
+      c[i] = v < 0 ? -level : level;
+      any |= level != 0;
+    }
+    return any;
+  }
+
+  /** Quantises Hadamard-transformed DC coefficients (luma 4x4 or chroma 2x2). */
+  static boolean quantizeDc(int[] c, int n, int qp, boolean intra) {
+    int qbits = 16 + qp / 6;
+    int round = (1 << qbits) / (intra ? 3 : 6);
+    int mf = MF[qp % 6][0];
+    boolean any = false;
+    for (int i = 0; i < n; i++) {
+      int v = c[i];
+      int level = (Math.abs(v) * mf + round) >> qbits;
+      c[i] = v < 0 ? -level : level;
+      any |= level != 0;
+    }
+    return any;
+  }
+
+  /** How much a block's levels are worth keeping: {@link #DECIMATE_NEVER} if any level exceeds 1. */
+  static int decimateScore(int[] levels, int[] scan, int from) {
+    int idx = 15;
+    while (idx >= from && levels[scan[idx]] == 0) {
+      idx--;
+    }
+    int score = 0;
+    while (idx >= from) {
+      int v = levels[scan[idx--]];
+      if (v > 1 || v < -1) {
+        return DECIMATE_NEVER;
+      }
+      int run = 0;
+      while (idx >= from && levels[scan[idx]] == 0) {
+        idx--;
+        run++;
+      }
+      score += DECIMATE_RUN_SCORE[run];
+    }
+    return score;
+  }
+}

@@ -1,0 +1,296 @@
+package io.stillmotion.render.h264;
+
+import static org.jcodec.codecs.h264.decode.CoeffTransformer.zigzag4x4;
+
+import java.util.Arrays;
+import org.jcodec.codecs.h264.H264Const;
+import org.jcodec.codecs.h264.decode.CoeffTransformer;
+import org.jcodec.codecs.h264.io.CAVLC;
+import org.jcodec.codecs.h264.io.model.MBType;
+import org.jcodec.codecs.h264.io.model.PictureParameterSet;
+import org.jcodec.codecs.h264.io.model.SeqParameterSet;
+import org.jcodec.common.io.BitWriter;
+
+/**
+ * The residual of one macroblock: forward transform and quantisation of source minus prediction,
+ * CAVLC coding of the levels (with the coefficient-count contexts of the whole slice), and the
+ * decoder's dequantisation and inverse transform to reconstruct. Luma 4x4 blocks are indexed in
+ * raster order inside the macroblock (by * 4 + bx), chroma blocks likewise (by * 2 + bx).
+ */
+final class Residual {
+
+  /** jcodec's CAVLC context only asks whether a neighbouring macroblock exists, not its type. */
+  private static final MBType PRESENT = MBType.P_16x16;
+  /** Inter luma 8x8 blocks (and macroblocks) whose levels score below these are not worth coding. */
+  private static final int DECIMATE_8X8 = 4;
+  private static final int DECIMATE_MB = 6;
+  private static final int DECIMATE_CHROMA = 7;
+
+  final int[][] luma = new int[16][16];
+  private final int[] lumaDc = new int[16];
+  private final int[][][] chroma = new int[2][4][16];
+  private final int[][] chromaDc = new int[2][4];
+  private final int[] block = new int[16];
+  private final int[] score8x8 = new int[4];
+  private final SeqParameterSet sps;
+  private final PictureParameterSet pps;
+  private CAVLC[] cavlc;
+  private int qp;
+  private int qpc;
+
+  Residual(SeqParameterSet sps, PictureParameterSet pps) {
+    this.sps = sps;
+    this.pps = pps;
+  }
+
+  void startSlice(int sliceQp) {
+    qp = sliceQp;
+    qpc = Quant.chromaQp(sliceQp);
+    cavlc = new CAVLC[] {new CAVLC(sps, pps, 2, 2), new CAVLC(sps, pps, 1, 1), new CAVLC(sps, pps, 1, 1)};
+  }
+
+  int qp() {
+    return qp;
+  }
+
+  int chromaQp() {
+    return qpc;
+  }
+
+  /** Raster index (by * 4 + bx) of 4x4 block {@code b} of 8x8 block {@code i8} (decoding order). */
+  static int blockIndex(int i8, int b) {
+    int bx = (i8 & 1) * 2 + (b & 1);
+    int by = (i8 >> 1) * 2 + (b >> 1);
+    return by * 4 + bx;
+  }
+
+  private static int block8x8(int blk) {
+    return (blk >> 3) * 2 + ((blk & 3) >> 1);
+  }
+
+  /** Inter luma residual with small isolated levels dropped; returns the luma coded block pattern. */
+  int lumaInter(int[] src, int[] pred) {
+    Arrays.fill(score8x8, 0);
+    for (int blk = 0; blk < 16; blk++) {
+      int[] levels = luma[blk];
+      transform(src, 16, (blk & 3) * 4, (blk >> 2) * 4, pred, 16, (blk & 3) * 4, (blk >> 2) * 4, levels);
+      Quant.quantize4x4(levels, qp, false, 0);
+      score8x8[block8x8(blk)] += Quant.decimateScore(levels, zigzag4x4, 0);
+    }
+    int total = 0;
+    int cbp = 0;
+    for (int i8 = 0; i8 < 4; i8++) {
+      if (score8x8[i8] < DECIMATE_8X8) {
+        clear8x8(i8);
+      } else {
+        cbp |= 1 << i8;
+      }
+      total += score8x8[i8];
+    }
+    if (total < DECIMATE_MB) {
+      for (int i8 = 0; i8 < 4; i8++) {
+        clear8x8(i8);
+      }
+      cbp = 0;
+    }
+    return cbp;
+  }
+
+  private void clear8x8(int i8) {
+    for (int b = 0; b < 4; b++) {
+      Arrays.fill(luma[blockIndex(i8, b)], 0);
+    }
+  }
+
+  /** Intra 16x16 residual: Hadamard-coded DCs plus AC levels; returns 15 or 0 (all AC or none). */
+  int lumaIntra16x16(int[] src, int[] pred) {
+    boolean anyAc = false;
+    for (int blk = 0; blk < 16; blk++) {
+      int[] levels = luma[blk];
+      transform(src, 16, (blk & 3) * 4, (blk >> 2) * 4, pred, 16, (blk & 3) * 4, (blk >> 2) * 4, levels);
+      lumaDc[blk] = levels[0];
+      anyAc |= Quant.quantize4x4(levels, qp, true, 1);
+    }
+    CoeffTransformer.fvdDC4x4(lumaDc);
+    Quant.quantizeDc(lumaDc, 16, qp, true);
+    return anyAc ? 15 : 0;
+  }
+
+  /**
+   * Codes one Intra 4x4 block (source block {@code blk}, prediction 4x4) and returns its decoded
+   * residual, or null when all levels are zero.
+   */
+  int[] lumaIntra4x4(int[] src, int blk, int[] pred) {
+    int[] levels = luma[blk];
+    transform(src, 16, (blk & 3) * 4, (blk >> 2) * 4, pred, 4, 0, 0, levels);
+    Quant.quantize4x4(levels, qp, true, 0);
+    return decode(levels, qp, null, 0) ? block : null;
+  }
+
+  /** Luma coded block pattern of the levels in {@link #luma}. */
+  int lumaPattern() {
+    int cbp = 0;
+    for (int blk = 0; blk < 16; blk++) {
+      for (int v : luma[blk]) {
+        if (v != 0) {
+          cbp |= 1 << block8x8(blk);
+          break;
+        }
+      }
+    }
+    return cbp;
+  }
+
+  /** Both chroma components' residuals; returns the chroma coded block pattern (0, 1 or 2). */
+  int chroma(int[][] src, int[][] pred, boolean intra) {
+    boolean anyDc = false;
+    boolean anyAc = false;
+    for (int c = 0; c < 2; c++) {
+      boolean componentAc = false;
+      int score = 0;
+      for (int blk = 0; blk < 4; blk++) {
+        int[] levels = chroma[c][blk];
+        transform(src[c], 8, (blk & 1) * 4, (blk >> 1) * 4, pred[c], 8, (blk & 1) * 4, (blk >> 1) * 4, levels);
+        chromaDc[c][blk] = levels[0];
+        componentAc |= Quant.quantize4x4(levels, qpc, intra, 1);
+        score += Quant.decimateScore(levels, zigzag4x4, 1);
+      }
+      if (!intra && score < DECIMATE_CHROMA) {
+        for (int blk = 0; blk < 4; blk++) {
+          Arrays.fill(chroma[c][blk], 0);
+        }
+        componentAc = false;
+      }
+      anyAc |= componentAc;
+      CoeffTransformer.fvdDC2x2(chromaDc[c]);
+      anyDc |= Quant.quantizeDc(chromaDc[c], 4, qpc, intra);
+    }
+    return anyAc ? 2 : anyDc ? 1 : 0;
+  }
+
+  /** Residual of a 4x4 block (source at (sx, sy), prediction at (px, py)) through the forward transform. */
+  private static void transform(int[] src, int srcStride, int sx, int sy, int[] pred, int predStride, int px, int py,
+      int[] out) {
+    for (int y = 0; y < 4; y++) {
+      int s = (sy + y) * srcStride + sx;
+      int p = (py + y) * predStride + px;
+      for (int x = 0; x < 4; x++) {
+        out[y * 4 + x] = src[s + x] - pred[p + x];
+      }
+    }
+    CoeffTransformer.fdct4x4(out);
+  }
+
+  void writeLumaDc(BitWriter out, int mbX, int mbY) {
+    cavlc[0].writeLumaDCBlock(out, mbX << 2, mbY << 2, PRESENT, PRESENT, lumaDc, H264Const.totalZeros16, 0, 16,
+        zigzag4x4);
+  }
+
+  /** Writes the luma 4x4 blocks of the 8x8 blocks in {@code cbp} (coefficients from {@code first}). */
+  void writeLuma(BitWriter out, int mbX, int mbY, int cbp, int first) {
+    for (int i8 = 0; i8 < 4; i8++) {
+      for (int b = 0; b < 4; b++) {
+        int blk = blockIndex(i8, b);
+        int bx = (mbX << 2) + (blk & 3);
+        int by = (mbY << 2) + (blk >> 2);
+        if ((cbp & (1 << i8)) != 0) {
+          cavlc[0].writeACBlock(out, bx, by, PRESENT, PRESENT, luma[blk], H264Const.totalZeros16, first, 16 - first,
+              zigzag4x4);
+        } else {
+          cavlc[0].setZeroCoeff(bx, by);
+        }
+      }
+    }
+  }
+
+  void writeChroma(BitWriter out, int mbX, int mbY, int cbpChroma) {
+    if (cbpChroma != 0) {
+      for (int c = 0; c < 2; c++) {
+        cavlc[c + 1].writeChrDCBlock(out, chromaDc[c], H264Const.totalZeros4, 0, 4, CAVLC.NO_ZIGZAG);
+      }
+    }
+    if (cbpChroma == 2) {
+      for (int c = 0; c < 2; c++) {
+        for (int blk = 0; blk < 4; blk++) {
+          cavlc[c + 1].writeACBlock(out, (mbX << 1) + (blk & 1), (mbY << 1) + (blk >> 1), PRESENT, PRESENT,
+              chroma[c][blk], H264Const.totalZeros16, 1, 15, zigzag4x4);
+        }
+      }
+    } else {
+      zeroChromaContexts(mbX, mbY);
+    }
+  }
+
+  /** A skipped macroblock: no coefficients anywhere, as the neighbours' contexts will see it. */
+  void skip(int mbX, int mbY) {
+    for (int blk = 0; blk < 16; blk++) {
+      cavlc[0].setZeroCoeff((mbX << 2) + (blk & 3), (mbY << 2) + (blk >> 2));
+    }
+    zeroChromaContexts(mbX, mbY);
+  }
+
+  private void zeroChromaContexts(int mbX, int mbY) {
+    for (int c = 1; c < 3; c++) {
+      for (int blk = 0; blk < 4; blk++) {
+        cavlc[c].setZeroCoeff((mbX << 1) + (blk & 1), (mbY << 1) + (blk >> 1));
+      }
+    }
+  }
+
+  /** Prediction plus decoded residual into the picture; {@code intra16x16} adds the Hadamard-coded DCs. */
+  void reconstructLuma(byte[] plane, int stride, int mbX, int mbY, int[] pred, boolean intra16x16) {
+    if (intra16x16) {
+      CoeffTransformer.invDC4x4(lumaDc);
+      CoeffTransformer.dequantizeDC4x4(lumaDc, qp, null);
+    }
+    for (int blk = 0; blk < 16; blk++) {
+      boolean coded = decode(luma[blk], qp, intra16x16 ? lumaDc : null, blk);
+      put(plane, stride, mbX * 16 + (blk & 3) * 4, mbY * 16 + (blk >> 2) * 4, pred, 16, (blk & 3) * 4,
+          (blk >> 2) * 4, coded ? block : null);
+    }
+  }
+
+  void reconstructChroma(byte[][] planes, int stride, int mbX, int mbY, int[][] pred) {
+    for (int c = 0; c < 2; c++) {
+      int[] dc = chromaDc[c];
+      CoeffTransformer.invDC2x2(dc);
+      CoeffTransformer.dequantizeDC2x2(dc, qpc, null);
+      for (int blk = 0; blk < 4; blk++) {
+        boolean coded = decode(chroma[c][blk], qpc, dc, blk);
+        put(planes[c + 1], stride, mbX * 8 + (blk & 1) * 4, mbY * 8 + (blk >> 1) * 4, pred[c], 8, (blk & 1) * 4,
+            (blk >> 1) * 4, coded ? block : null);
+      }
+    }
+  }
+
+  /** Dequantises and inverse transforms levels into {@code block}; false when all are zero. */
+  private boolean decode(int[] levels, int q, int[] dc, int dcIndex) {
+    boolean any = dc != null && dc[dcIndex] != 0;
+    for (int i = 0; i < 16 && !any; i++) {
+      any = levels[i] != 0;
+    }
+    if (!any) {
+      return false;
+    }
+    System.arraycopy(levels, 0, block, 0, 16);
+    CoeffTransformer.dequantizeAC(block, q, null);
+    if (dc != null) {
+      block[0] = dc[dcIndex];
+    }
+    CoeffTransformer.idct4x4(block);
+    return true;
+  }
+
+  /** Writes prediction plus residual (null: none), clipped, into a 4x4 block of a jcodec plane. */
+  static void put(byte[] plane, int stride, int px, int py, int[] pred, int predStride, int bx, int by,
+      int[] residual) {
+    for (int y = 0; y < 4; y++) {
+      int o = (py + y) * stride + px;
+      int p = (by + y) * predStride + bx;
+      for (int x = 0; x < 4; x++) {
+        int v = pred[p + x] + (residual == null ? 0 : residual[y * 4 + x]);
+        plane[o + x] = (byte) (IntraPrediction.clip(v) - 128);
+      }
+    }
+  }
+}

@@ -1,0 +1,368 @@
+package io.stillmotion.render.h264;
+
+import static org.jcodec.codecs.h264.H264Const.CODED_BLOCK_PATTERN_INTER_COLOR_INV;
+
+import org.jcodec.codecs.h264.H264Const;
+import org.jcodec.codecs.h264.decode.BlockInterpolator;
+import org.jcodec.codecs.h264.io.model.PictureParameterSet;
+import org.jcodec.codecs.h264.io.model.SeqParameterSet;
+import org.jcodec.codecs.h264.io.model.SliceHeader;
+import org.jcodec.codecs.h264.io.write.CAVLCWriter;
+import org.jcodec.common.io.BitWriter;
+import org.jcodec.common.model.ColorSpace;
+import org.jcodec.common.model.Picture;
+
+/**
+ * Codes the macroblocks of one slice (the whole picture) and reconstructs them exactly as a
+ * decoder will: the same intra predictions, interpolation, dequantisation, inverse transforms and
+ * deblocking. A P macroblock takes its vector from the camera motion (or a quarter pel next to
+ * it, or the P_Skip vector, whichever predicts best for its cost), is skipped when nothing is
+ * left to code, and turns intra only where the prediction fails. Intra macroblocks pick Intra
+ * 4x4 or Intra 16x16 by SATD.
+ */
+final class SliceCoder {
+
+  /** Below this SAD per macroblock an inter prediction is never worth replacing by intra. */
+  private static final int INTRA_CHECK_SAD = 16 * 256 / 4;
+  /** Estimated extra bits of an intra macroblock in a P slice over an inter one. */
+  private static final int INTRA_BITS = 24;
+  private static final int[] REFINE_X = {-1, 0, 1, -1, 1, -1, 0, 1};
+  private static final int[] REFINE_Y = {-1, -1, -1, 0, 0, 1, 1, 1};
+  /** coded_block_pattern to its Intra code number (jcodec 0.2.5 only exposes the other direction). */
+  private static final int[] INTRA_CBP_CODE = new int[48];
+
+  static {
+    for (int code = 0; code < 48; code++) {
+      INTRA_CBP_CODE[H264Const.CODED_BLOCK_PATTERN_INTRA_COLOR[code]] = code;
+    }
+  }
+
+  private final int mbW;
+  private final int mbH;
+  private final MotionField field;
+  private final Residual residual;
+  private final Intra4x4Coder intra4x4;
+  private final LoopFilter loopFilter;
+  private final QuarterPelPlanes referencePlanes;
+  /** Interpolates the blocks that reach beyond the planes' margin, and all chroma. */
+  private final BlockInterpolator interpolator = new BlockInterpolator();
+  private final Picture lumaPrediction = Picture.create(16, 16, ColorSpace.YUV420J);
+  private final byte[] chromaPrediction = new byte[64];
+
+  private final int[] srcY = new int[256];
+  private final int[][] srcC = new int[2][64];
+  private final int[] predY = new int[256];
+  private final int[] bestPredY = new int[256];
+  private final int[][] predC = new int[2][64];
+  private final int[] top = new int[16];
+  private final int[] left = new int[16];
+  private final int[] topC = new int[8];
+  private final int[] leftC = new int[8];
+  private final int[] scratch = new int[16];
+
+  private BitWriter out;
+  private Picture src;
+  private Picture recon;
+  private Picture ref;
+  private int lambda;
+  private int skipRun;
+  private int bestCost;
+  private boolean referencePlanesStale = true;
+
+  SliceCoder(SeqParameterSet sps, PictureParameterSet pps) {
+    this.mbW = sps.picWidthInMbsMinus1 + 1;
+    this.mbH = sps.picHeightInMapUnitsMinus1 + 1;
+    this.field = new MotionField(mbW, mbH);
+    this.residual = new Residual(sps, pps);
+    this.intra4x4 = new Intra4x4Coder(mbW, mbH);
+    this.loopFilter = new LoopFilter(sps);
+    this.referencePlanes = new QuarterPelPlanes(mbW * 16, mbH * 16);
+  }
+
+  /** Codes every macroblock as intra and leaves the (deblocked) reconstruction in {@code reconstruction}. */
+  void codeIntra(SliceHeader sh, Picture source, Picture reconstruction, BitWriter writer) {
+    start(sh, source, reconstruction, null, writer);
+    for (int mbY = 0; mbY < mbH; mbY++) {
+      for (int mbX = 0; mbX < mbW; mbX++) {
+        loadSource(mbX, mbY);
+        codeIntraMacroblock(mbX, mbY, false);
+      }
+    }
+    loopFilter.filter(recon);
+  }
+
+  /** The next P picture predicts from a new reference picture (the interpolated planes must be redone). */
+  void referenceChanged() {
+    referencePlanesStale = true;
+  }
+
+  /** Codes a P picture predicted from {@code reference} along the camera motion. */
+  void codeInter(SliceHeader sh, Picture source, Picture reference, Picture reconstruction, CameraMotion motion,
+      BitWriter writer) {
+    start(sh, source, reconstruction, reference, writer);
+    if (referencePlanesStale) {
+      referencePlanes.load(reference);
+      referencePlanesStale = false;
+    }
+    for (int mbY = 0; mbY < mbH; mbY++) {
+      for (int mbX = 0; mbX < mbW; mbX++) {
+        loadSource(mbX, mbY);
+        codeInterMacroblock(mbX, mbY, motion);
+      }
+    }
+    if (skipRun > 0) {
+      CAVLCWriter.writeUE(out, skipRun);
+    }
+    loopFilter.filter(recon);
+  }
+
+  private void start(SliceHeader sh, Picture source, Picture reconstruction, Picture reference, BitWriter writer) {
+    if (source.getPlaneWidth(0) != mbW * 16 || source.getPlaneHeight(0) != mbH * 16) {
+      throw new IllegalArgumentException("frame planes must be padded to whole macroblocks");
+    }
+    int qp = sh.pps.picInitQpMinus26 + 26 + sh.sliceQpDelta;
+    this.src = source;
+    this.recon = reconstruction;
+    this.ref = reference;
+    this.out = writer;
+    this.lambda = Costs.lambda(qp);
+    this.skipRun = 0;
+    residual.startSlice(qp);
+    loopFilter.startPicture(sh, qp, residual.chromaQp());
+  }
+
+  private void codeInterMacroblock(int mbX, int mbY, CameraMotion motion) {
+    long skipMv = field.skip(mbX, mbY);
+    long mvp = field.median(mbX, mbY);
+    long mv = refine(mbX, mbY, motion.vectorAt(mbX * 16 + 7.5, mbY * 16 + 7.5), mvp);
+    if (skipMv != mv) {
+      int skipCost = lumaSad(mbX, mbY, skipMv);
+      if (skipCost <= bestCost) {
+        mv = skipMv;
+        bestCost = skipCost;
+        predictLuma(mbX, mbY, mv);
+        System.arraycopy(predY, 0, bestPredY, 0, 256);
+      }
+    }
+    if (bestCost > INTRA_CHECK_SAD && intraCost(mbX, mbY) + lambda * INTRA_BITS < bestCost) {
+      CAVLCWriter.writeUE(out, skipRun);
+      skipRun = 0;
+      codeIntraMacroblock(mbX, mbY, true);
+      return;
+    }
+    intra4x4.notIntra4x4(mbX, mbY);
+    System.arraycopy(bestPredY, 0, predY, 0, 256);
+    predictChroma(mbX, mbY, mv);
+    int cbpLuma = residual.lumaInter(srcY, predY);
+    int cbpChroma = residual.chroma(srcC, predC, false);
+    int cbp = cbpLuma | (cbpChroma << 4);
+    field.setInter(mbX, mbY, MotionField.unpackX(mv), MotionField.unpackY(mv));
+    loopFilter.inter(mbX, mbY, MotionField.unpackX(mv), MotionField.unpackY(mv), residual.luma);
+    if (mv == skipMv && cbp == 0) {
+      skipRun++;
+      residual.skip(mbX, mbY);
+    } else {
+      CAVLCWriter.writeUE(out, skipRun);
+      skipRun = 0;
+      CAVLCWriter.writeUE(out, 0);
+      CAVLCWriter.writeSE(out, MotionField.unpackX(mv) - MotionField.unpackX(mvp));
+      CAVLCWriter.writeSE(out, MotionField.unpackY(mv) - MotionField.unpackY(mvp));
+      CAVLCWriter.writeUE(out, CODED_BLOCK_PATTERN_INTER_COLOR_INV[cbp]);
+      if (cbp != 0) {
+        CAVLCWriter.writeSE(out, 0);
+      }
+      residual.writeLuma(out, mbX, mbY, cbpLuma, 0);
+      residual.writeChroma(out, mbX, mbY, cbpChroma);
+    }
+    residual.reconstructLuma(recon.getPlaneData(0), recon.getPlaneWidth(0), mbX, mbY, predY, false);
+    residual.reconstructChroma(recon.getData(), recon.getPlaneWidth(1), mbX, mbY, predC);
+  }
+
+  /**
+   * The camera's vector rounded to quarter pels is right to within an eighth of a pixel, but the
+   * interpolation filters blur differently at each quarter position: the best of the vector and its
+   * eight neighbours (SAD plus the vector's cost) often saves much of the residual. Leaves that
+   * vector's prediction in {@code bestPredY} and its cost in {@code bestCost}.
+   */
+  private long refine(int mbX, int mbY, long camera, long mvp) {
+    long best = camera;
+    bestCost = lumaSad(mbX, mbY, camera) + lambda * Costs.mvdBits(camera, mvp);
+    for (int d = 0; d < REFINE_X.length; d++) {
+      long candidate =
+          MotionField.pack(MotionField.unpackX(camera) + REFINE_X[d], MotionField.unpackY(camera) + REFINE_Y[d]);
+      int cost = lumaSad(mbX, mbY, candidate) + lambda * Costs.mvdBits(candidate, mvp);
+      if (cost < bestCost) {
+        bestCost = cost;
+        best = candidate;
+      }
+    }
+    predictLuma(mbX, mbY, best);
+    System.arraycopy(predY, 0, bestPredY, 0, 256);
+    return best;
+  }
+
+  private void codeIntraMacroblock(int mbX, int mbY, boolean inPSlice) {
+    int lumaMode = chooseLumaMode(mbX, mbY);
+    int cost16 = Costs.satd16x16(srcY, predY, scratch) + lambda * 4;
+    int cost4 = intra4x4.code(srcY, recon.getPlaneData(0), recon.getPlaneWidth(0), mbX, mbY, residual, lambda);
+    int chromaMode = chooseChromaMode(mbX, mbY);
+    if (cost4 < cost16) {
+      writeIntra4x4(mbX, mbY, inPSlice, chromaMode);
+    } else {
+      intra4x4.notIntra4x4(mbX, mbY);
+      writeIntra16x16(mbX, mbY, inPSlice, lumaMode, chromaMode);
+    }
+    field.setIntra(mbX, mbY);
+    loopFilter.intra(mbX, mbY);
+    residual.reconstructChroma(recon.getData(), recon.getPlaneWidth(1), mbX, mbY, predC);
+  }
+
+  private void writeIntra16x16(int mbX, int mbY, boolean inPSlice, int lumaMode, int chromaMode) {
+    int cbpLuma = residual.lumaIntra16x16(srcY, predY);
+    int cbpChroma = residual.chroma(srcC, predC, true);
+    int mbType = 1 + lumaMode + 4 * cbpChroma + (cbpLuma != 0 ? 12 : 0);
+    CAVLCWriter.writeUE(out, inPSlice ? 5 + mbType : mbType);
+    CAVLCWriter.writeUE(out, chromaMode);
+    CAVLCWriter.writeSE(out, 0);
+    residual.writeLumaDc(out, mbX, mbY);
+    residual.writeLuma(out, mbX, mbY, cbpLuma, 1);
+    residual.writeChroma(out, mbX, mbY, cbpChroma);
+    residual.reconstructLuma(recon.getPlaneData(0), recon.getPlaneWidth(0), mbX, mbY, predY, true);
+  }
+
+  private void writeIntra4x4(int mbX, int mbY, boolean inPSlice, int chromaMode) {
+    int cbpLuma = residual.lumaPattern();
+    int cbpChroma = residual.chroma(srcC, predC, true);
+    int cbp = cbpLuma | (cbpChroma << 4);
+    CAVLCWriter.writeUE(out, inPSlice ? 5 : 0);
+    intra4x4.writeModes(out);
+    CAVLCWriter.writeUE(out, chromaMode);
+    CAVLCWriter.writeUE(out, INTRA_CBP_CODE[cbp]);
+    if (cbp != 0) {
+      CAVLCWriter.writeSE(out, 0);
+    }
+    residual.writeLuma(out, mbX, mbY, cbpLuma, 0);
+    residual.writeChroma(out, mbX, mbY, cbpChroma);
+  }
+
+  /** Best intra 16x16 SAD of luma, leaving the chosen prediction in {@code predY}. */
+  private int intraCost(int mbX, int mbY) {
+    chooseLumaMode(mbX, mbY);
+    return Costs.sad(srcY, predY, 256);
+  }
+
+  /** Picks the Intra 16x16 mode of lowest SAD and leaves its prediction in {@code predY}. */
+  private int chooseLumaMode(int mbX, int mbY) {
+    boolean hasTop = mbY > 0;
+    boolean hasLeft = mbX > 0;
+    int topLeft = neighbours(0, mbX, mbY, 16, top, left);
+    int best = IntraPrediction.LUMA_DC;
+    int bestSad = Integer.MAX_VALUE;
+    for (int mode = 0; mode < 4; mode++) {
+      if (IntraPrediction.lumaModeAvailable(mode, hasTop, hasLeft)) {
+        IntraPrediction.luma(mode, hasTop ? top : null, hasLeft ? left : null, topLeft, predY);
+        int sad = Costs.sad(srcY, predY, 256);
+        if (sad < bestSad) {
+          bestSad = sad;
+          best = mode;
+        }
+      }
+    }
+    IntraPrediction.luma(best, hasTop ? top : null, hasLeft ? left : null, topLeft, predY);
+    return best;
+  }
+
+  /** Picks the chroma intra mode of lowest SAD over both components and leaves its predictions in {@code predC}. */
+  private int chooseChromaMode(int mbX, int mbY) {
+    boolean hasTop = mbY > 0;
+    boolean hasLeft = mbX > 0;
+    int best = IntraPrediction.CHROMA_DC;
+    int bestSad = Integer.MAX_VALUE;
+    for (int mode = 0; mode < 4; mode++) {
+      if (IntraPrediction.chromaModeAvailable(mode, hasTop, hasLeft)) {
+        int sad = predictChromaIntra(mode, mbX, mbY);
+        if (sad < bestSad) {
+          bestSad = sad;
+          best = mode;
+        }
+      }
+    }
+    predictChromaIntra(best, mbX, mbY);
+    return best;
+  }
+
+  private int predictChromaIntra(int mode, int mbX, int mbY) {
+    int sad = 0;
+    for (int c = 0; c < 2; c++) {
+      int topLeft = neighbours(c + 1, mbX, mbY, 8, topC, leftC);
+      IntraPrediction.chroma(mode, mbY > 0 ? topC : null, mbX > 0 ? leftC : null, topLeft, predC[c]);
+      sad += Costs.sad(srcC[c], predC[c], 64);
+    }
+    return sad;
+  }
+
+  /** Fills the row above and the column left of a macroblock from the reconstruction; returns the corner. */
+  private int neighbours(int plane, int mbX, int mbY, int n, int[] above, int[] before) {
+    byte[] data = recon.getPlaneData(plane);
+    int stride = recon.getPlaneWidth(plane);
+    int x0 = mbX * n;
+    int y0 = mbY * n;
+    if (mbY > 0) {
+      for (int i = 0; i < n; i++) {
+        above[i] = data[(y0 - 1) * stride + x0 + i] + 128;
+      }
+    }
+    if (mbX > 0) {
+      for (int i = 0; i < n; i++) {
+        before[i] = data[(y0 + i) * stride + x0 - 1] + 128;
+      }
+    }
+    return mbX > 0 && mbY > 0 ? data[(y0 - 1) * stride + x0 - 1] + 128 : 0;
+  }
+
+  /** Interpolates the luma prediction for a vector into {@code predY} and returns its SAD. */
+  private int predictLuma(int mbX, int mbY, long mv) {
+    int qx = (mbX << 6) + MotionField.unpackX(mv);
+    int qy = (mbY << 6) + MotionField.unpackY(mv);
+    if (!referencePlanes.predict16x16(qx, qy, predY)) {
+      interpolator.getBlockLuma(ref, lumaPrediction, 0, qx, qy, 16, 16);
+      byte[] p = lumaPrediction.getPlaneData(0);
+      for (int i = 0; i < 256; i++) {
+        predY[i] = p[i] + 128;
+      }
+    }
+    return Costs.sad(srcY, predY, 256);
+  }
+
+  /** SAD of the luma prediction for a vector, without keeping the prediction. */
+  private int lumaSad(int mbX, int mbY, long mv) {
+    int sad = referencePlanes.sad16x16((mbX << 6) + MotionField.unpackX(mv), (mbY << 6) + MotionField.unpackY(mv),
+        srcY);
+    return sad >= 0 ? sad : predictLuma(mbX, mbY, mv);
+  }
+
+  private void predictChroma(int mbX, int mbY, long mv) {
+    for (int c = 0; c < 2; c++) {
+      BlockInterpolator.getBlockChroma(ref.getPlaneData(c + 1), ref.getPlaneWidth(c + 1), ref.getPlaneHeight(c + 1),
+          chromaPrediction, 0, 8, (mbX << 6) + MotionField.unpackX(mv), (mbY << 6) + MotionField.unpackY(mv), 8, 8);
+      for (int i = 0; i < 64; i++) {
+        predC[c][i] = chromaPrediction[i] + 128;
+      }
+    }
+  }
+
+  private void loadSource(int mbX, int mbY) {
+    load(src.getPlaneData(0), src.getPlaneWidth(0), mbX * 16, mbY * 16, 16, srcY);
+    load(src.getPlaneData(1), src.getPlaneWidth(1), mbX * 8, mbY * 8, 8, srcC[0]);
+    load(src.getPlaneData(2), src.getPlaneWidth(2), mbX * 8, mbY * 8, 8, srcC[1]);
+  }
+
+  private static void load(byte[] plane, int stride, int x0, int y0, int n, int[] out) {
+    for (int y = 0; y < n; y++) {
+      int o = (y0 + y) * stride + x0;
+      for (int x = 0; x < n; x++) {
+        out[y * n + x] = plane[o + x] + 128;
+      }
+    }
+  }
+}

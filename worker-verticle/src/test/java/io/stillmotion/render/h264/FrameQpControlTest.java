@@ -1,0 +1,49 @@
+package io.stillmotion.render.h264;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stillmotion.model.Quality;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class FrameQpControlTest {
+
+  private static final int REFERENCE = FrameQpControl.REFERENCE_INTERVAL;
+
+  @Test
+  @DisplayName("better quality means a lower QP; IDR below reference P frames below disposable ones")
+  void qualityMapsOntoQp() {
+    assertThat(FrameQpControl.qpFor(Quality.HIGH)).isLessThan(FrameQpControl.qpFor(Quality.MEDIUM));
+    assertThat(FrameQpControl.qpFor(Quality.MEDIUM)).isLessThan(FrameQpControl.qpFor(Quality.LOW));
+    FrameQpControl rc = FrameQpControl.forQuality(Quality.MEDIUM, 14_000_000, 30);
+    assertThat(rc.nextQp(0)).isLessThan(rc.nextQp(REFERENCE));
+    assertThat(rc.nextQp(REFERENCE)).isLessThan(rc.nextQp(REFERENCE + 1));
+    assertThat(FrameQpControl.isReference(REFERENCE)).isTrue();
+    assertThat(FrameQpControl.isReference(REFERENCE + 1)).isFalse();
+  }
+
+  @Test
+  @DisplayName("frames over the level's rate push the QP up until the rate fits, then it relaxes back")
+  void levelCapsTheRate() {
+    FrameQpControl rc = new FrameQpControl(26, 3_000_000, 30);
+    int budgetBytes = 3_000_000 / 30 / 8;
+    for (int f = 0; f < 30; f++) {
+      rc.coded(budgetBytes * 3);
+    }
+    assertThat(rc.nextQp(REFERENCE)).isGreaterThan(26);
+    for (int f = 0; f < 120; f++) {
+      rc.coded(budgetBytes / 4);
+    }
+    assertThat(rc.nextQp(REFERENCE)).isEqualTo(26);
+  }
+
+  @Test
+  @DisplayName("a stream within its rate keeps the quality's QP")
+  void steadyWithinTheRate() {
+    FrameQpControl rc = new FrameQpControl(30, 3_000_000, 30);
+    for (int f = 0; f < 100; f++) {
+      rc.coded(3_000_000 / 30 / 8);
+      assertThat(rc.nextQp(REFERENCE)).isEqualTo(30);
+    }
+  }
+}
