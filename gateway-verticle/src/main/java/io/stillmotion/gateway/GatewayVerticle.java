@@ -4,9 +4,7 @@ import io.stillmotion.model.Names;
 import io.stillmotion.model.RenderOptions;
 import io.stillmotion.model.StillmotionConfig;
 import io.stillmotion.model.Task;
-import io.stillmotion.model.TaskIds;
 import io.stillmotion.model.TaskMessage;
-import io.stillmotion.model.TaskStatus;
 import io.stillmotion.store.MediaStore;
 import io.stillmotion.store.TaskStore;
 import io.stillmotion.telemetry.StillmotionMetrics;
@@ -49,7 +47,6 @@ public class GatewayVerticle extends VerticleBase {
   private MongoClient mongo;
   private TaskStore tasks;
   private MediaStore media;
-  private MediaHandler mediaHandler;
   private TaskPublisher publisher;
   private GatewayProtection protection;
   private StillmotionMetrics metrics;
@@ -75,8 +72,7 @@ public class GatewayVerticle extends VerticleBase {
     protection = new GatewayProtection(vertx, config.protection(), mongo);
     tasks = new TaskStore(mongo);
     media = new MediaStore(vertx, mongo);
-    mediaHandler = new MediaHandler(media);
-    taskRoutes = new TaskRoutes(vertx, config, tasks, mediaHandler);
+    taskRoutes = new TaskRoutes(vertx, config, tasks, new MediaHandler(media));
     probe = new ImageProbe(config.maxPixels());
     publisher = new TaskPublisher(vertx, new RabbitMQOptions(config.amqpClientConfig()), tasks);
     metrics = StillmotionMetrics.of(vertx);
@@ -119,11 +115,6 @@ public class GatewayVerticle extends VerticleBase {
     router.get("/api/v1/ping").handler(ctx -> json(ctx, 200, new JsonObject().put("message", "pong")));
     router.post("/api/v1/task").handler(protection.rateLimit()).handler(protection.backpressure())
         .handler(uploadBodyHandler()).handler(this::createTask);
-    router.get("/api/v1/task/:id").handler(this::getTask);
-    router.get("/api/v1/video/:id").handler(this::getVideo);
-    router.head("/api/v1/video/:id").handler(this::getVideo);
-    router.get("/api/v1/task/:id/poster").handler(ctx -> getStill(ctx, Names::posterFileName));
-    router.get("/api/v1/task/:id/thumbnail").handler(ctx -> getStill(ctx, Names::thumbnailFileName));
     taskRoutes.mount(router);
     HealthRoutes.mount(router, vertx, mongo, publisher::isConnected, Telemetry.registry(vertx));
     router.route("/api/*").failureHandler(new FailureHandler());
@@ -230,42 +221,6 @@ public class GatewayVerticle extends VerticleBase {
 
   private static long fileSize(Path file) {
     return file.toFile().length();
-  }
-
-  private void getTask(RoutingContext ctx) {
-    findTask(ctx).onSuccess(task -> json(ctx, 200, task.toApiJson())).onFailure(ctx::fail);
-  }
-
-  private void getVideo(RoutingContext ctx) {
-    findTask(ctx)
-        .compose(task -> {
-          if (task.status() != TaskStatus.FINISHED) {
-            return Future.failedFuture(ApiException.notFound("video_not_ready",
-                "The video is not available: the task is " + task.status() + "."));
-          }
-          return mediaHandler.serve(ctx, Names.VIDEOS_BUCKET, Names.videoFileName(task.id()), "video/mp4",
-              "stillmotion-" + task.id() + ".mp4");
-        })
-        .onFailure(ctx::fail);
-  }
-
-  private void getStill(RoutingContext ctx, java.util.function.Function<String, String> fileName) {
-    findTask(ctx)
-        .compose(task -> task.status() == TaskStatus.FINISHED
-            ? mediaHandler.serve(ctx, Names.VIDEOS_BUCKET, fileName.apply(task.id()), "image/jpeg", null)
-            : Future.failedFuture(ApiException.notFound("image_not_ready",
-                "The picture is not available: the task is " + task.status() + ".")))
-        .onFailure(ctx::fail);
-  }
-
-  private Future<Task> findTask(RoutingContext ctx) {
-    String id = ctx.pathParam("id");
-    if (!TaskIds.isValid(id)) {
-      return Future.failedFuture(ApiException.taskNotFound());
-    }
-    return tasks.find(id).compose(task -> task == null
-        ? Future.failedFuture(ApiException.taskNotFound())
-        : Future.succeededFuture(task));
   }
 
   static void json(RoutingContext ctx, int status, JsonObject body) {

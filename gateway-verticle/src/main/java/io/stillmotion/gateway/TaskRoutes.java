@@ -27,8 +27,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The task API beyond the seed: live events (SSE), cancellation, the original image and the OpenAPI
- * document. Owns the event relay and the webhook notifier of the gateway.
+ * Everything said about an existing task: its state, live events (SSE), cancellation, its video,
+ * poster, thumbnail and original image, and the OpenAPI document. Owns the event relay and the
+ * webhook notifier of the gateway. Creating tasks lives in {@link GatewayVerticle}.
  */
 final class TaskRoutes {
 
@@ -67,6 +68,11 @@ final class TaskRoutes {
   }
 
   void mount(Router router) {
+    router.get("/api/v1/task/:id").handler(this::getTask);
+    router.get("/api/v1/video/:id").handler(this::getVideo);
+    router.head("/api/v1/video/:id").handler(this::getVideo);
+    router.get("/api/v1/task/:id/poster").handler(ctx -> getStill(ctx, Names::posterFileName));
+    router.get("/api/v1/task/:id/thumbnail").handler(ctx -> getStill(ctx, Names::thumbnailFileName));
     router.delete("/api/v1/task/:id").handler(this::cancel);
     router.get("/api/v1/task/:id/events").handler(this::events);
     router.get("/api/v1/task/:id/image").handler(this::image);
@@ -90,6 +96,32 @@ final class TaskRoutes {
     } catch (SsrfGuard.UnsafeUrlException e) {
       throw ApiException.unprocessable("invalid_callbackUrl", e.getMessage());
     }
+  }
+
+  private void getTask(RoutingContext ctx) {
+    findTask(ctx).onSuccess(task -> GatewayVerticle.json(ctx, 200, task.toApiJson())).onFailure(ctx::fail);
+  }
+
+  private void getVideo(RoutingContext ctx) {
+    findTask(ctx)
+        .compose(task -> {
+          if (task.status() != TaskStatus.FINISHED) {
+            return Future.failedFuture(ApiException.notFound("video_not_ready",
+                "The video is not available: the task is " + task.status() + "."));
+          }
+          return media.serve(ctx, Names.VIDEOS_BUCKET, Names.videoFileName(task.id()), "video/mp4",
+              "stillmotion-" + task.id() + ".mp4");
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void getStill(RoutingContext ctx, java.util.function.Function<String, String> fileName) {
+    findTask(ctx)
+        .compose(task -> task.status() == TaskStatus.FINISHED
+            ? media.serve(ctx, Names.VIDEOS_BUCKET, fileName.apply(task.id()), "image/jpeg", null)
+            : Future.failedFuture(ApiException.notFound("image_not_ready",
+                "The picture is not available: the task is " + task.status() + ".")))
+        .onFailure(ctx::fail);
   }
 
   private void cancel(RoutingContext ctx) {
