@@ -1,6 +1,13 @@
 package io.stillmotion.render;
 
 import java.awt.color.ColorSpace;
+import java.awt.color.ICC_ColorSpace;
+import java.awt.color.ICC_Profile;
+import java.awt.image.ComponentColorModel;
+import java.util.zip.InflaterInputStream;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.metadata.IIOMetadataNode;
+import org.w3c.dom.Node;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorConvertOp;
 import java.awt.image.ColorModel;
@@ -20,7 +27,7 @@ import javax.imageio.stream.ImageInputStream;
 /**
  * Turns uploaded bytes into an upright, opaque sRGB image: whatever ImageIO can read (with the
  * TwelveMonkeys plugins: progressive and CMYK/YCCK JPEG, WebP, BMP variants; the JDK: PNG, GIF),
- * colours converted from an embedded profile, transparency composited on a neutral grey, EXIF
+ * colours converted from an embedded profile (JPEG and PNG iCCP), transparency composited on a neutral grey, EXIF
  * orientation applied. Images above {@link #MAX_DECODED_PIXELS} are decoded with every n-th row
  * and column only, to bound memory; the area averaging that follows cannot undo the aliasing that
  * may add on fine textures, a trade-off accepted for inputs of that size.
@@ -67,7 +74,7 @@ final class ImageDecoder {
         if (image == null || image.getWidth() < 1 || image.getHeight() < 1) {
           throw unreadable(null);
         }
-        return image;
+        return "png".equalsIgnoreCase(reader.getFormatName()) ? withPngProfile(image, reader) : image;
       } finally {
         reader.dispose();
       }
@@ -75,6 +82,54 @@ final class ImageDecoder {
       throw unreadable(e);
     } catch (OutOfMemoryError e) {
       throw new RenderException("Not enough memory to decode the image right now", false, e);
+    }
+  }
+
+  /**
+   * The JDK's PNG reader ignores an embedded iCCP profile (Display P3 screenshots, Adobe RGB
+   * exports) and labels the samples sRGB; relabel them with their profile so they get converted.
+   */
+  private static BufferedImage withPngProfile(BufferedImage image, ImageReader reader) throws IOException {
+    ICC_Profile profile = pngProfile(reader.getImageMetadata(0));
+    if (profile == null || profile.getColorSpaceType() != ColorSpace.TYPE_RGB
+        || !(image.getColorModel() instanceof ComponentColorModel cm)
+        || cm.getNumColorComponents() != 3) {
+      return image;
+    }
+    ColorModel tagged = new ComponentColorModel(new ICC_ColorSpace(profile), cm.hasAlpha(),
+        cm.isAlphaPremultiplied(), cm.getTransparency(), cm.getTransferType());
+    return new BufferedImage(tagged, image.getRaster(), cm.isAlphaPremultiplied(), null);
+  }
+
+  private static ICC_Profile pngProfile(IIOMetadata metadata) {
+    if (metadata == null) {
+      return null;
+    }
+    try {
+      Node root = metadata.getAsTree("javax_imageio_png_1.0");
+      for (Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
+        if ("iCCP".equals(n.getNodeName()) && n instanceof IIOMetadataNode node
+            && node.getUserObject() instanceof byte[] bytes) {
+          return iccProfile(bytes);
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      // no PNG metadata tree: nothing to apply
+    }
+    return null;
+  }
+
+  /** The profile bytes, whether the reader handed them over deflated (as stored) or not. */
+  private static ICC_Profile iccProfile(byte[] bytes) {
+    try {
+      return ICC_Profile.getInstance(bytes);
+    } catch (IllegalArgumentException notPlain) {
+      try (InflaterInputStream in = new InflaterInputStream(new ByteArrayInputStream(bytes))) {
+        return ICC_Profile.getInstance(in.readAllBytes());
+      } catch (IOException | IllegalArgumentException broken) {
+        // a broken profile is ignored, like browsers do: the samples are taken as sRGB
+        return null;
+      }
     }
   }
 
@@ -89,7 +144,8 @@ final class ImageDecoder {
     if (cs.getType() == ColorSpace.TYPE_GRAY && image.getRaster().getNumBands() <= 2) {
       return fromGray(image.getRaster(), cm.hasAlpha());
     }
-    if (image.getType() == BufferedImage.TYPE_3BYTE_BGR && isPlainInterleaved(image.getRaster(), 3)) {
+    if (image.getType() == BufferedImage.TYPE_3BYTE_BGR && cs.isCS_sRGB()
+        && isPlainInterleaved(image.getRaster(), 3)) {
       return fromBgr(image.getRaster());
     }
     BufferedImage srgb = image;

@@ -11,6 +11,7 @@ import io.stillmotion.render.RenderCancelledException;
 import io.stillmotion.render.RenderException;
 import io.stillmotion.render.RenderListener;
 import io.stillmotion.render.RenderResult;
+import io.stillmotion.render.VideoEncoder;
 import io.stillmotion.render.VideoRenderer;
 import io.stillmotion.store.MediaNotFoundException;
 import io.stillmotion.store.MediaStore;
@@ -91,7 +92,8 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
     metrics = StillmotionMetrics.of(vertx);
     metrics.activeTasks(active::size);
     webhooks = new WebhookNotifier(vertx, config.webhooks());
-    renderer = new VideoRenderer(config.renderThreads());
+    renderer = new VideoRenderer(config.renderThreads(),
+        VideoEncoder.fromConfigName(config.videoEncoder()).orElseThrow());
     renderPool = vertx.createSharedWorkerExecutor("stillmotion-render-" + deploymentID(),
         config.workerConcurrency(), 2, TimeUnit.HOURS);
     rabbit = RabbitMQClient.create(vertx, new RabbitMQOptions(config.amqpClientConfig()));

@@ -106,6 +106,43 @@ class ImageDecoderTest {
   }
 
   @Test
+  @DisplayName("a PNG with an embedded colour profile (iCCP) is converted to sRGB")
+  void pngIccProfileConvertedToSrgb() throws Exception {
+    BufferedImage img = TestMedia.patches(32, 32, 0x333333);
+    byte[] png = TestMedia.encode(img, "png");
+    byte[] profile = java.awt.color.ICC_Profile.getInstance(java.awt.color.ColorSpace.CS_LINEAR_RGB).getData();
+    RgbImage plain = ImageDecoder.decode(png);
+    RgbImage converted = ImageDecoder.decode(withIccpChunk(png, profile));
+    assertThat(plain.rgb(16, 16) & 0xFF).isEqualTo(0x33);
+    // linear 0.2 is sRGB 0.48
+    assertThat(converted.rgb(16, 16) & 0xFF).isBetween(115, 132);
+  }
+
+  /** Inserts an iCCP chunk (name, compression 0, deflated profile) right after IHDR. */
+  private static byte[] withIccpChunk(byte[] png, byte[] profile) throws Exception {
+    java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream();
+    data.write("test".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    data.write(0);
+    data.write(0);
+    try (java.util.zip.DeflaterOutputStream z = new java.util.zip.DeflaterOutputStream(data)) {
+      z.write(profile);
+    }
+    byte[] body = data.toByteArray();
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update("iCCP".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    crc.update(body);
+    java.nio.ByteBuffer chunk = java.nio.ByteBuffer.allocate(12 + body.length);
+    chunk.putInt(body.length).put("iCCP".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)).put(body)
+        .putInt((int) crc.getValue());
+    int afterIhdr = 8 + 8 + 13 + 4;
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.write(png, 0, afterIhdr);
+    out.write(chunk.array());
+    out.write(png, afterIhdr, png.length - afterIhdr);
+    return out.toByteArray();
+  }
+
+  @Test
   @DisplayName("a 16-bit grey PNG keeps its grey levels (no linear-grey brightening)")
   void sixteenBitGrey() throws Exception {
     BufferedImage img = new BufferedImage(8, 8, BufferedImage.TYPE_USHORT_GRAY);
