@@ -2,6 +2,7 @@ package io.stillmotion.standalone;
 
 import io.stillmotion.model.ConfigException;
 import io.stillmotion.model.StillmotionConfig;
+import org.slf4j.LoggerFactory;
 
 /** {@code make run}: the whole system in one JVM, data kept under {@code DATA_DIR}. */
 public final class Main {
@@ -29,9 +30,15 @@ public final class Main {
         System.err.println("shutdown: " + e.getMessage());
       }
     }, "stillmotion-shutdown"));
-    System.out.println();
-    System.out.println("  Stillmotion is running: http://localhost:" + app.httpPort() + "/");
-    System.out.println("  API: http://localhost:" + app.httpPort() + "/api/v1/ping   (Ctrl-C to stop)");
-    System.out.println();
+    String url = "http://localhost:" + app.httpPort() + "/";
+    if ("json".equalsIgnoreCase(System.getenv("LOG_FORMAT"))) {
+      // Plain lines would break a JSON-lines log stream.
+      LoggerFactory.getLogger(Main.class).info("Stillmotion is running: {}", url);
+    } else {
+      System.out.println();
+      System.out.println("  Stillmotion is running: " + url);
+      System.out.println("  API: " + url + "api/v1/ping   (Ctrl-C to stop)");
+      System.out.println();
+    }
   }
 }
