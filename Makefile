@@ -29,7 +29,7 @@ run: build ## Run the whole system in one JVM on the embedded servers (data in .
 test: test-java test-frontend check-compose ## Run the test suites (Java, UI unit tests, compose file check)
 
 test-java: ## Java unit and integration tests (real RabbitMQ when TEST_AMQP_URI is set)
-	$(MVN) install $(if $(TEST_AMQP_URI),-Dtest.amqp.uri=$(TEST_AMQP_URI))
+	mvn -B -ntp install $(if $(TEST_AMQP_URI),-Dtest.amqp.uri=$(TEST_AMQP_URI))
 
 test-frontend: frontend/node_modules/.package-lock.json ## Web UI unit tests (Vitest)
 	cd frontend && npm test

@@ -134,8 +134,9 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
         .eventually(() -> rabbit.stop().otherwiseEmpty())
         .eventually(() -> {
           renderPool.close();
+          renderer.close();
           mongo.close();
-          return Future.succeededFuture();
+          return deleteQuietly(workDir);
         });
   }
 

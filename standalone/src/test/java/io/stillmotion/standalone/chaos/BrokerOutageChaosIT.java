@@ -1,6 +1,7 @@
 package io.stillmotion.standalone.chaos;
 
 import io.stillmotion.model.TaskStatus;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -13,8 +14,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The broker (embedded, messages in memory) stops and starts again on the same port while tasks
- * are queued, rendering and being uploaded: every accepted task still finishes, once.
+ * The broker stops and starts again on the same port while tasks are queued, rendering and being
+ * uploaded: every accepted task still finishes, once. Against the embedded broker (messages in
+ * memory, lost with it) and, when one is configured locally, the real RabbitMQ (durable queue).
  */
 class BrokerOutageChaosIT {
 
@@ -23,7 +25,19 @@ class BrokerOutageChaosIT {
   @Test
   @DisplayName("broker restart mid-stream and uploads while it is down: all accepted tasks finish, one video each")
   void brokerRestart() throws Exception {
-    try (ChaosRig rig = new ChaosRig(Map.of())) {
+    restartMidStream(null);
+  }
+
+  @Test
+  @DisplayName("the same against the real RabbitMQ on this machine, restarted with rabbitmqctl")
+  void realRabbitMqRestart() throws Exception {
+    String uri = ChaosRig.restartableRealBroker();
+    Assumptions.assumeTrue(uri != null, "no local RabbitMQ to restart (TEST_AMQP_URI + rabbitmqctl)");
+    restartMidStream(uri);
+  }
+
+  private void restartMidStream(String realBrokerUri) throws Exception {
+    try (ChaosRig rig = new ChaosRig(Map.of(), realBrokerUri)) {
       rig.startWorker("w1", Map.of());
       List<String> ids = new ArrayList<>();
       for (int i = 0; i < 8; i++) {

@@ -45,7 +45,10 @@ final class ChaosRig implements AutoCloseable {
   final Vertx vertx = Vertx.vertx();
   final EmbeddedMongo mongoServer = EmbeddedMongo.startInMemory();
   final int brokerPort;
+  /** The embedded broker; null when the rig runs against a real RabbitMQ. */
   EmbeddedBroker broker;
+  /** The real RabbitMQ's URI, or null for the embedded broker. */
+  private final String realBrokerUri;
   final Map<String, String> env = new HashMap<>();
   final StillmotionConfig config;
   final GatewayVerticle gateway;
@@ -56,12 +59,26 @@ final class ChaosRig implements AutoCloseable {
   private final List<Process> workers = new ArrayList<>();
 
   ChaosRig(Map<String, String> extraEnv) throws Exception {
-    brokerPort = freePort();
-    broker = EmbeddedBroker.start(brokerPort);
+    this(extraEnv, null);
+  }
+
+  /**
+   * @param realBrokerUri a real RabbitMQ on this machine, stopped and started with rabbitmqctl;
+   *                      null for the embedded broker
+   */
+  ChaosRig(Map<String, String> extraEnv, String realBrokerUri) throws Exception {
+    this.realBrokerUri = realBrokerUri;
+    if (realBrokerUri == null) {
+      brokerPort = freePort();
+      broker = EmbeddedBroker.start(brokerPort);
+    } else {
+      brokerPort = java.net.URI.create(realBrokerUri).getPort();
+      deleteTaskQueue(realBrokerUri);
+    }
     dir = Files.createTempDirectory("chaos");
     env.put("MONGO_URI", mongoServer.connectionString());
     env.put("MONGO_DB", "chaos");
-    env.put("AMQP_URI", broker.uri());
+    env.put("AMQP_URI", realBrokerUri == null ? broker.uri() : realBrokerUri);
     env.put("DATA_DIR", dir.toString());
     env.put("HTTP_PORT", "0");
     env.put("HEALTH_PORT", "0");
@@ -112,12 +129,49 @@ final class ChaosRig implements AutoCloseable {
     return process;
   }
 
-  void stopBroker() {
-    broker.close();
+  void stopBroker() throws Exception {
+    if (realBrokerUri == null) {
+      broker.close();
+    } else {
+      rabbitmqctl("stop_app");
+    }
   }
 
-  void startBroker() {
-    broker = EmbeddedBroker.start(brokerPort);
+  void startBroker() throws Exception {
+    if (realBrokerUri == null) {
+      broker = EmbeddedBroker.start(brokerPort);
+    } else {
+      rabbitmqctl("start_app");
+      rabbitmqctl("await_startup");
+    }
+  }
+
+  /** A real RabbitMQ this test may restart: TEST_AMQP_URI on 127.0.0.1 with rabbitmqctl installed. */
+  static String restartableRealBroker() {
+    String uri = System.getProperty("test.amqp.uri");
+    if (uri == null || uri.isBlank()) {
+      uri = System.getenv("TEST_AMQP_URI");
+    }
+    boolean local = uri != null && !uri.isBlank() && uri.contains("@127.0.0.1:");
+    boolean controllable = Files.isExecutable(Path.of("/usr/sbin/rabbitmqctl"));
+    return local && controllable ? uri.trim() : null;
+  }
+
+  private static void rabbitmqctl(String command) throws Exception {
+    Process p = new ProcessBuilder("/usr/sbin/rabbitmqctl", command).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes());
+    if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IllegalStateException("rabbitmqctl " + command + " failed: " + output);
+    }
+  }
+
+  /** Leftovers of earlier runs on a real broker would be consumed as unknown tasks; start clean. */
+  private void deleteTaskQueue(String uri) throws Exception {
+    io.vertx.rabbitmq.RabbitMQClient client = io.vertx.rabbitmq.RabbitMQClient.create(vertx,
+        new io.vertx.rabbitmq.RabbitMQOptions().setUri(uri));
+    get(client.start());
+    get(client.queueDelete(io.stillmotion.model.Names.TASK_QUEUE).otherwiseEmpty());
+    get(client.stop());
   }
 
   static byte[] png(int width, int height, int seed) throws Exception {
@@ -168,7 +222,9 @@ final class ChaosRig implements AutoCloseable {
       p.destroyForcibly();
     }
     get(vertx.close());
-    broker.close();
+    if (broker != null) {
+      broker.close();
+    }
     mongoServer.close();
   }
 }
