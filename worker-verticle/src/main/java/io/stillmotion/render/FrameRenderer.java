@@ -72,6 +72,11 @@ final class FrameRenderer {
       fx[i] = lw < 2 ? 0 : (int) Math.round((sx - x0[i]) * 256);
     }
     int xStep = lw < 2 ? 0 : 1;
+    int from = x0[0];
+    int to = x0[outW - 1] + xStep;
+    // The bilinear sum is exact integer arithmetic, so blending the two source rows first (once per
+    // source column, not twice per output sample) gives the same samples for fewer multiplications.
+    int[] column = new int[lw];
     for (int j = 0; j < outH; j++) {
       double sy = (top + (step * j + offY) * scale) * levelScale - 0.5;
       sy = Math.max(0, Math.min(lh - 1, sy));
@@ -79,14 +84,14 @@ final class FrameRenderer {
       int fy = lh < 2 ? 0 : (int) Math.round((sy - iy) * 256);
       int row0 = iy * lw;
       int row1 = lh < 2 ? row0 : row0 + lw;
+      for (int k = from; k <= to; k++) {
+        column[k] = plane[row0 + k] * (256 - fy) + plane[row1 + k] * fy;
+      }
       int o = j * stride;
       for (int i = 0; i < outW; i++) {
-        int a = row0 + x0[i];
-        int b = row1 + x0[i];
+        int a = x0[i];
         int f = fx[i];
-        int topV = plane[a] * (256 - f) + plane[a + xStep] * f;
-        int botV = plane[b] * (256 - f) + plane[b + xStep] * f;
-        int v = (topV * (256 - fy) + botV * fy + (1 << 19)) >> 20;
+        int v = (column[a] * (256 - f) + column[a + xStep] * f + (1 << 19)) >> 20;
         out[o + i] = (byte) (v - 128);
       }
     }

@@ -15,6 +15,20 @@ final class Quant {
       {13107, 5243, 8066}, {11916, 4660, 7490}, {10082, 4194, 6554},
       {9362, 3647, 5825}, {8192, 3355, 5243}, {7282, 2893, 4559}};
 
+  /** {@link #MF} spread over the 16 positions of a 4x4 block, per QP % 6. */
+  private static final int[][] MF_4X4 = new int[6][16];
+
+  static {
+    for (int q = 0; q < 6; q++) {
+      for (int pos = 0; pos < 16; pos++) {
+        int row = pos >> 2;
+        int col = pos & 3;
+        int kind = (row & 1) == 0 && (col & 1) == 0 ? 0 : (row & 1) == 1 && (col & 1) == 1 ? 1 : 2;
+        MF_4X4[q][pos] = MF[q][kind];
+      }
+    }
+  }
+
   private static final int[] CHROMA_QP = {
       29, 30, 31, 32, 32, 33, 34, 34, 35, 35, 36, 36, 37, 37, 37, 38, 38, 38, 39, 39, 39, 39};
 
@@ -29,13 +43,6 @@ final class Quant {
     return qp < 30 ? qp : CHROMA_QP[qp - 30];
   }
 
-  private static int mf(int qp, int pos) {
-    int row = pos >> 2;
-    int col = pos & 3;
-    int kind = (row & 1) == 0 && (col & 1) == 0 ? 0 : (row & 1) == 1 && (col & 1) == 1 ? 1 : 2;
-    return MF[qp % 6][kind];
-  }
-
   /**
    * Quantises coefficients in place from position {@code from}; positions before it become zero.
    * Intra blocks round at a third of a step, inter blocks at a sixth (a wider dead zone: their
@@ -44,17 +51,32 @@ final class Quant {
   static boolean quantize4x4(int[] c, int qp, boolean intra, int from) {
     int qbits = 15 + qp / 6;
     int round = (1 << qbits) / (intra ? 3 : 6);
+    int[] mf = MF_4X4[qp % 6];
     boolean any = false;
     for (int i = 0; i < from; i++) {
       c[i] = 0;
     }
     for (int i = from; i < 16; i++) {
       int v = c[i];
-      int level = (Math.abs(v) * mf(qp, i) + round) >> qbits;
+      int level = (Math.abs(v) * mf[i] + round) >> qbits;
       c[i] = v < 0 ? -level : level;
       any |= level != 0;
     }
     return any;
+  }
+
+  /**
+   * A 4x4 residual block whose sum of absolute differences is below this quantises to all-zero
+   * levels, so it needs no transform. A coefficient of the forward core transform is at most the
+   * SAD times 1, 2 or 4 (the products of its basis rows' largest factors), and that bound times
+   * its multiplier plus the rounding must stay under one quantisation step.
+   */
+  static int zeroBlockSad(int qp, boolean intra) {
+    int qbits = 15 + qp / 6;
+    int round = (1 << qbits) / (intra ? 3 : 6);
+    int[] mf = MF[qp % 6];
+    int gain = Math.max(mf[0], Math.max(4 * mf[1], 2 * mf[2]));
+    return ((1 << qbits) - round + gain - 1) / gain;
   }
 
   /** Quantises Hadamard-transformed DC coefficients (luma 4x4 or chroma 2x2). */

@@ -1,5 +1,8 @@
 package io.stillmotion.render.h264;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import org.jcodec.common.model.Picture;
 
@@ -15,26 +18,40 @@ final class QuarterPelPlanes {
   /** Margin in luma samples; blocks reaching further out are left to the caller. */
   static final int MARGIN = 32;
 
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long LOW_SEVEN_BITS = 0x7f7f7f7f7f7f7f7fL;
+  private static final long SIGN_BITS = 0x8080808080808080L;
+  private static final long EVEN_BYTES = 0x00ff00ff00ff00ffL;
+  private static final long LANE_ONES = 0x0001000100010001L;
+  private static final long LANE_256 = 0x0100010001000100L;
+
   private final int width;
   private final int height;
   private final int stride;
   private final int rows;
-  private final int[] full;
-  private final int[] horizontal;
-  private final int[] vertical;
-  private final int[] centre;
+  /** Samples 0-255 held as unsigned bytes: a quarter of the memory traffic of ints in the SAD loops. */
+  private final byte[] full;
+  private final byte[] horizontal;
+  private final byte[] vertical;
+  private final byte[] centre;
+  /** One row of the vertical 6-tap sums, unrounded: the centre plane filters them horizontally. */
   private final int[] verticalUnrounded;
+  /** The two blocks {@link #select} found for a prediction. */
+  private byte[] planeA;
+  private int atA;
+  private byte[] planeB;
+  private int atB;
 
   QuarterPelPlanes(int width, int height) {
     this.width = width;
     this.height = height;
     this.stride = width + 2 * MARGIN;
     this.rows = height + 2 * MARGIN;
-    this.full = new int[stride * rows];
-    this.horizontal = new int[stride * rows];
-    this.vertical = new int[stride * rows];
-    this.centre = new int[stride * rows];
-    this.verticalUnrounded = new int[stride * rows];
+    this.full = new byte[stride * rows];
+    this.horizontal = new byte[stride * rows];
+    this.vertical = new byte[stride * rows];
+    this.centre = new byte[stride * rows];
+    this.verticalUnrounded = new int[stride];
   }
 
   void load(Picture reference) {
@@ -43,33 +60,48 @@ final class QuarterPelPlanes {
     for (int y = 0; y < rows; y++) {
       int src = Math.max(0, Math.min(height - 1, y - MARGIN)) * picStride;
       int row = y * stride;
-      Arrays.fill(full, row, row + MARGIN, luma[src] + 128);
+      Arrays.fill(full, row, row + MARGIN, (byte) (luma[src] + 128));
       for (int x = 0; x < width; x++) {
-        full[row + MARGIN + x] = luma[src + x] + 128;
+        full[row + MARGIN + x] = (byte) (luma[src + x] + 128);
       }
-      Arrays.fill(full, row + MARGIN + width, row + stride, luma[src + width - 1] + 128);
+      Arrays.fill(full, row + MARGIN + width, row + stride, (byte) (luma[src + width - 1] + 128));
     }
     for (int y = 0; y < rows; y++) {
-      filterRow(full, y, horizontal, 16, 5);
+      filterFullRow(y);
       filterColumnStep(y);
-    }
-    for (int y = 0; y < rows; y++) {
-      filterRow(verticalUnrounded, y, centre, 512, 10);
+      filterCentreRow(y);
     }
   }
 
-  /** Horizontal 6-tap of one row of {@code src} into {@code dst}, rounded, shifted and clipped. */
-  private void filterRow(int[] src, int y, int[] dst, int round, int shift) {
+  /** Horizontal 6-tap of one row of the full-sample plane into the horizontal plane. */
+  private void filterFullRow(int y) {
     int row = y * stride;
     for (int x = 0; x < stride; x++) {
       int sum;
       if (x >= 2 && x < stride - 3) {
         int i = row + x;
-        sum = src[i - 2] - 5 * src[i - 1] + 20 * src[i] + 20 * src[i + 1] - 5 * src[i + 2] + src[i + 3];
+        sum = u(full[i - 2]) - 5 * u(full[i - 1]) + 20 * u(full[i]) + 20 * u(full[i + 1]) - 5 * u(full[i + 2])
+            + u(full[i + 3]);
       } else {
-        sum = tapH(src, x, y);
+        sum = u(full[row + cx(x - 2)]) - 5 * u(full[row + cx(x - 1)]) + 20 * u(full[row + x])
+            + 20 * u(full[row + cx(x + 1)]) - 5 * u(full[row + cx(x + 2)]) + u(full[row + cx(x + 3)]);
       }
-      dst[row + x] = clip((sum + round) >> shift);
+      horizontal[row + x] = (byte) clip((sum + 16) >> 5);
+    }
+  }
+
+  /** Horizontal 6-tap of row y's unrounded vertical sums into the centre plane. */
+  private void filterCentreRow(int y) {
+    int[] p = verticalUnrounded;
+    int row = y * stride;
+    for (int x = 0; x < stride; x++) {
+      int sum;
+      if (x >= 2 && x < stride - 3) {
+        sum = p[x - 2] - 5 * p[x - 1] + 20 * p[x] + 20 * p[x + 1] - 5 * p[x + 2] + p[x + 3];
+      } else {
+        sum = p[cx(x - 2)] - 5 * p[cx(x - 1)] + 20 * p[x] + 20 * p[cx(x + 1)] - 5 * p[cx(x + 2)] + p[cx(x + 3)];
+      }
+      centre[row + x] = (byte) clip((sum + 512) >> 10);
     }
   }
 
@@ -80,11 +112,13 @@ final class QuarterPelPlanes {
     for (int x = 0; x < stride; x++) {
       int i = row + x;
       int sum = inside
-          ? full[i - 2 * stride] - 5 * full[i - stride] + 20 * full[i] + 20 * full[i + stride]
-              - 5 * full[i + 2 * stride] + full[i + 3 * stride]
-          : tapV(full, x, y);
-      verticalUnrounded[i] = sum;
-      vertical[i] = clip((sum + 16) >> 5);
+          ? u(full[i - 2 * stride]) - 5 * u(full[i - stride]) + 20 * u(full[i]) + 20 * u(full[i + stride])
+              - 5 * u(full[i + 2 * stride]) + u(full[i + 3 * stride])
+          : u(full[cy(y - 2) * stride + x]) - 5 * u(full[cy(y - 1) * stride + x]) + 20 * u(full[i])
+              + 20 * u(full[cy(y + 1) * stride + x]) - 5 * u(full[cy(y + 2) * stride + x])
+              + u(full[cy(y + 3) * stride + x]);
+      verticalUnrounded[x] = sum;
+      vertical[i] = (byte) clip((sum + 16) >> 5);
     }
   }
 
@@ -93,76 +127,101 @@ final class QuarterPelPlanes {
    * {@code out}; false (and nothing written) when the block reaches beyond the margin.
    */
   boolean predict16x16(int qx, int qy, int[] out) {
-    return block(qx, qy, out, null) >= 0;
-  }
-
-  /** SAD of {@code src} (16x16) against the prediction at (qx, qy); -1 beyond the margin. */
-  int sad16x16(int qx, int qy, int[] src) {
-    return block(qx, qy, null, src);
-  }
-
-  /** Writes the prediction into {@code out}, or measures it against {@code src}; -1 beyond the margin. */
-  private int block(int qx, int qy, int[] out, int[] src) {
-    int x = (qx >> 2) + MARGIN;
-    int y = (qy >> 2) + MARGIN;
-    if (x < 0 || y < 0 || x + 17 >= stride || y + 17 >= rows) {
-      return -1;
+    if (!select(qx, qy)) {
+      return false;
     }
-    int at = y * stride + x;
-    int right = at + 1;
-    int below = at + stride;
-    return switch ((qy & 3) * 4 + (qx & 3)) {
-      case 0 -> average(full, at, full, at, out, src);
-      case 1 -> average(full, at, horizontal, at, out, src);
-      case 2 -> average(horizontal, at, horizontal, at, out, src);
-      case 3 -> average(horizontal, at, full, right, out, src);
-      case 4 -> average(full, at, vertical, at, out, src);
-      case 5 -> average(horizontal, at, vertical, at, out, src);
-      case 6 -> average(horizontal, at, centre, at, out, src);
-      case 7 -> average(horizontal, at, vertical, right, out, src);
-      case 8 -> average(vertical, at, vertical, at, out, src);
-      case 9 -> average(vertical, at, centre, at, out, src);
-      case 10 -> average(centre, at, centre, at, out, src);
-      case 11 -> average(centre, at, vertical, right, out, src);
-      case 12 -> average(vertical, at, full, below, out, src);
-      case 13 -> average(vertical, at, horizontal, below, out, src);
-      case 14 -> average(centre, at, horizontal, below, out, src);
-      default -> average(vertical, right, horizontal, below, out, src);
-    };
-  }
-
-  /**
-   * The rounded average of two planes' 16x16 blocks (the same block twice for a sample that is on
-   * a plane), written to {@code out} when given, else its SAD against {@code src}.
-   */
-  private int average(int[] a, int atA, int[] b, int atB, int[] out, int[] src) {
-    int sad = 0;
     for (int r = 0; r < 16; r++) {
       int ia = atA + r * stride;
       int ib = atB + r * stride;
       int o = r * 16;
       for (int c = 0; c < 16; c++) {
-        int v = (a[ia + c] + b[ib + c] + 1) >> 1;
-        if (out != null) {
-          out[o + c] = v;
-        } else {
-          sad += Math.abs(src[o + c] - v);
-        }
+        out[o + c] = (u(planeA[ia + c]) + u(planeB[ib + c]) + 1) >> 1;
       }
+    }
+    return true;
+  }
+
+  /**
+   * SAD of a 16x16 source block (a jcodec plane, samples stored as value - 128, from offset
+   * {@code srcAt}) against the prediction at (qx, qy); -1 beyond the margin. Stops early once the
+   * SAD reaches {@code limit}, returning a partial sum that is at least the limit.
+   * Works on eight samples per long (SWAR): the rounded average of two bytes is
+   * (a | b) - ((a ^ b) >> 1) lane by lane, and the absolute differences are taken in 16-bit
+   * lanes, which hold a whole block's sum without overflowing (16 * 16 * 255 < 65536).
+   */
+  int sad16x16(int qx, int qy, byte[] src, int srcAt, int srcStride, int limit) {
+    if (!select(qx, qy)) {
+      return -1;
+    }
+    long lanes = 0;
+    int sad = 0;
+    for (int r = 0; r < 16 && sad < limit; r++) {
+      int ia = atA + r * stride;
+      int ib = atB + r * stride;
+      int is = srcAt + r * srcStride;
+      for (int c = 0; c < 16; c += 8) {
+        long a = (long) LONGS.get(planeA, ia + c);
+        long b = (long) LONGS.get(planeB, ib + c);
+        long p = (a | b) - ((a ^ b) >>> 1 & LOW_SEVEN_BITS);
+        long x = (long) LONGS.get(src, is + c) ^ SIGN_BITS;
+        lanes += absDiff(x & EVEN_BYTES, p & EVEN_BYTES) + absDiff(x >>> 8 & EVEN_BYTES, p >>> 8 & EVEN_BYTES);
+      }
+      sad = (int) ((lanes * LANE_ONES) >>> 48);
     }
     return sad;
   }
 
-  /** Horizontal 6-tap sum for the half-pel position right of (x, y), edges clamped to the plane. */
-  private int tapH(int[] p, int x, int y) {
-    int row = y * stride;
-    return p[row + cx(x - 2)] - 5 * p[row + cx(x - 1)] + 20 * p[row + x] + 20 * p[row + cx(x + 1)]
-        - 5 * p[row + cx(x + 2)] + p[row + cx(x + 3)];
+  /** |x - y| in each 16-bit lane of two longs whose lanes hold 0-255. */
+  private static long absDiff(long x, long y) {
+    long d = (x | LANE_256) - y;
+    long negative = (d >>> 8 & LANE_ONES) ^ LANE_ONES;
+    return ((d & EVEN_BYTES) ^ (negative * 0xff)) + negative;
   }
 
-  private int tapV(int[] p, int x, int y) {
-    return p[cy(y - 2) * stride + x] - 5 * p[cy(y - 1) * stride + x] + 20 * p[y * stride + x]
-        + 20 * p[cy(y + 1) * stride + x] - 5 * p[cy(y + 2) * stride + x] + p[cy(y + 3) * stride + x];
+  /**
+   * Points {@link #planeA}/{@link #atA} and {@link #planeB}/{@link #atB} at the two blocks whose
+   * rounded average is the prediction at (qx, qy) (the same block twice for a sample that is on a
+   * plane); false when the block reaches beyond the margin.
+   */
+  private boolean select(int qx, int qy) {
+    int x = (qx >> 2) + MARGIN;
+    int y = (qy >> 2) + MARGIN;
+    if (x < 0 || y < 0 || x + 17 >= stride || y + 17 >= rows) {
+      return false;
+    }
+    int at = y * stride + x;
+    int right = at + 1;
+    int below = at + stride;
+    switch ((qy & 3) * 4 + (qx & 3)) {
+      case 0 -> pair(full, at, full, at);
+      case 1 -> pair(full, at, horizontal, at);
+      case 2 -> pair(horizontal, at, horizontal, at);
+      case 3 -> pair(horizontal, at, full, right);
+      case 4 -> pair(full, at, vertical, at);
+      case 5 -> pair(horizontal, at, vertical, at);
+      case 6 -> pair(horizontal, at, centre, at);
+      case 7 -> pair(horizontal, at, vertical, right);
+      case 8 -> pair(vertical, at, vertical, at);
+      case 9 -> pair(vertical, at, centre, at);
+      case 10 -> pair(centre, at, centre, at);
+      case 11 -> pair(centre, at, vertical, right);
+      case 12 -> pair(vertical, at, full, below);
+      case 13 -> pair(vertical, at, horizontal, below);
+      case 14 -> pair(centre, at, horizontal, below);
+      default -> pair(vertical, right, horizontal, below);
+    }
+    return true;
+  }
+
+  private void pair(byte[] a, int offsetA, byte[] b, int offsetB) {
+    planeA = a;
+    atA = offsetA;
+    planeB = b;
+    atB = offsetB;
+  }
+
+  private static int u(byte v) {
+    return v & 0xff;
   }
 
   private int cx(int x) {

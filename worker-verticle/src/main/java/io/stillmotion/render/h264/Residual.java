@@ -37,6 +37,9 @@ final class Residual {
   private CAVLC[] cavlc;
   private int qp;
   private int qpc;
+  /** Inter 4x4 blocks (luma, chroma) with a SAD below these quantise to nothing. */
+  private int zeroInterSad;
+  private int zeroInterChromaSad;
 
   Residual(SeqParameterSet sps, PictureParameterSet pps) {
     this.sps = sps;
@@ -46,6 +49,8 @@ final class Residual {
   void startSlice(int sliceQp) {
     qp = sliceQp;
     qpc = Quant.chromaQp(sliceQp);
+    zeroInterSad = Quant.zeroBlockSad(sliceQp, false);
+    zeroInterChromaSad = Quant.zeroBlockSad(qpc, false);
     cavlc = new CAVLC[] {new CAVLC(sps, pps, 2, 2), new CAVLC(sps, pps, 1, 1), new CAVLC(sps, pps, 1, 1)};
   }
 
@@ -73,7 +78,13 @@ final class Residual {
     Arrays.fill(score8x8, 0);
     for (int blk = 0; blk < 16; blk++) {
       int[] levels = luma[blk];
-      transform(src, 16, (blk & 3) * 4, (blk >> 2) * 4, pred, 16, (blk & 3) * 4, (blk >> 2) * 4, levels);
+      int x = (blk & 3) * 4;
+      int y = (blk >> 2) * 4;
+      if (difference(src, 16, x, y, pred, 16, x, y, levels) < zeroInterSad) {
+        Arrays.fill(levels, 0);
+        continue;
+      }
+      CoeffTransformer.fdct4x4(levels);
       Quant.quantize4x4(levels, qp, false, 0);
       score8x8[block8x8(blk)] += Quant.decimateScore(levels, zigzag4x4, 0);
     }
@@ -150,7 +161,20 @@ final class Residual {
       int score = 0;
       for (int blk = 0; blk < 4; blk++) {
         int[] levels = chroma[c][blk];
-        transform(src[c], 8, (blk & 1) * 4, (blk >> 1) * 4, pred[c], 8, (blk & 1) * 4, (blk >> 1) * 4, levels);
+        int x = (blk & 1) * 4;
+        int y = (blk >> 1) * 4;
+        int sad = difference(src[c], 8, x, y, pred[c], 8, x, y, levels);
+        if (!intra && sad < zeroInterChromaSad) {
+          // The DC coefficient is still needed (for the 2x2 DC transform): the plain sum of the residual.
+          int dc = 0;
+          for (int v : levels) {
+            dc += v;
+          }
+          chromaDc[c][blk] = dc;
+          Arrays.fill(levels, 0);
+          continue;
+        }
+        CoeffTransformer.fdct4x4(levels);
         chromaDc[c][blk] = levels[0];
         componentAc |= Quant.quantize4x4(levels, qpc, intra, 1);
         score += Quant.decimateScore(levels, zigzag4x4, 1);
@@ -171,14 +195,24 @@ final class Residual {
   /** Residual of a 4x4 block (source at (sx, sy), prediction at (px, py)) through the forward transform. */
   private static void transform(int[] src, int srcStride, int sx, int sy, int[] pred, int predStride, int px, int py,
       int[] out) {
+    difference(src, srcStride, sx, sy, pred, predStride, px, py, out);
+    CoeffTransformer.fdct4x4(out);
+  }
+
+  /** Source minus prediction of a 4x4 block into {@code out}; returns its sum of absolute values. */
+  private static int difference(int[] src, int srcStride, int sx, int sy, int[] pred, int predStride, int px, int py,
+      int[] out) {
+    int sad = 0;
     for (int y = 0; y < 4; y++) {
       int s = (sy + y) * srcStride + sx;
       int p = (py + y) * predStride + px;
       for (int x = 0; x < 4; x++) {
-        out[y * 4 + x] = src[s + x] - pred[p + x];
+        int d = src[s + x] - pred[p + x];
+        out[y * 4 + x] = d;
+        sad += Math.abs(d);
       }
     }
-    CoeffTransformer.fdct4x4(out);
+    return sad;
   }
 
   void writeLumaDc(BitWriter out, int mbX, int mbY) {

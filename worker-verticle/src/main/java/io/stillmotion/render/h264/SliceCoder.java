@@ -44,10 +44,9 @@ final class SliceCoder {
   private final Intra4x4Coder intra4x4;
   private final LoopFilter loopFilter;
   private final QuarterPelPlanes referencePlanes;
-  /** Interpolates the blocks that reach beyond the planes' margin, and all chroma. */
+  /** Interpolates the luma blocks that reach beyond the planes' margin. */
   private final BlockInterpolator interpolator = new BlockInterpolator();
   private final Picture lumaPrediction = Picture.create(16, 16, ColorSpace.YUV420J);
-  private final byte[] chromaPrediction = new byte[64];
 
   private final int[] srcY = new int[256];
   private final int[][] srcC = new int[2][64];
@@ -136,7 +135,7 @@ final class SliceCoder {
     long mvp = field.median(mbX, mbY);
     long mv = refine(mbX, mbY, motion.vectorAt(mbX * 16 + 7.5, mbY * 16 + 7.5), mvp);
     if (skipMv != mv) {
-      int skipCost = lumaSad(mbX, mbY, skipMv);
+      int skipCost = lumaSad(mbX, mbY, skipMv, bestCost + 1);
       if (skipCost <= bestCost) {
         mv = skipMv;
         bestCost = skipCost;
@@ -186,11 +185,12 @@ final class SliceCoder {
    */
   private long refine(int mbX, int mbY, long camera, long mvp) {
     long best = camera;
-    bestCost = lumaSad(mbX, mbY, camera) + lambda * Costs.mvdBits(camera, mvp);
+    bestCost = lumaSad(mbX, mbY, camera, Integer.MAX_VALUE) + lambda * Costs.mvdBits(camera, mvp);
     for (int d = 0; d < REFINE_X.length; d++) {
       long candidate =
           MotionField.pack(MotionField.unpackX(camera) + REFINE_X[d], MotionField.unpackY(camera) + REFINE_Y[d]);
-      int cost = lumaSad(mbX, mbY, candidate) + lambda * Costs.mvdBits(candidate, mvp);
+      int mvCost = lambda * Costs.mvdBits(candidate, mvp);
+      int cost = lumaSad(mbX, mbY, candidate, bestCost - mvCost) + mvCost;
       if (cost < bestCost) {
         bestCost = cost;
         best = candidate;
@@ -334,21 +334,54 @@ final class SliceCoder {
     return Costs.sad(srcY, predY, 256);
   }
 
-  /** SAD of the luma prediction for a vector, without keeping the prediction. */
-  private int lumaSad(int mbX, int mbY, long mv) {
+  /**
+   * SAD of the luma prediction for a vector, without keeping the prediction; once it reaches
+   * {@code limit} the vector has lost and the sum may stop there (at or above the limit).
+   */
+  private int lumaSad(int mbX, int mbY, long mv, int limit) {
+    int stride = src.getPlaneWidth(0);
     int sad = referencePlanes.sad16x16((mbX << 6) + MotionField.unpackX(mv), (mbY << 6) + MotionField.unpackY(mv),
-        srcY);
+        src.getPlaneData(0), (mbY * 16) * stride + mbX * 16, stride, limit);
     return sad >= 0 ? sad : predictLuma(mbX, mbY, mv);
   }
 
+  /**
+   * The chroma predictions (8.4.2.2.2): the luma vector in eighths of a chroma sample, bilinear
+   * between the four surrounding samples, positions outside the picture clamped to its edge.
+   */
   private void predictChroma(int mbX, int mbY, long mv) {
+    int qx = (mbX << 6) + MotionField.unpackX(mv);
+    int qy = (mbY << 6) + MotionField.unpackY(mv);
+    int x0 = qx >> 3;
+    int y0 = qy >> 3;
+    int dx = qx & 7;
+    int dy = qy & 7;
+    int wA = (8 - dx) * (8 - dy);
+    int wB = dx * (8 - dy);
+    int wC = (8 - dx) * dy;
+    int wD = dx * dy;
+    int w = ref.getPlaneWidth(1);
+    int h = ref.getPlaneHeight(1);
     for (int c = 0; c < 2; c++) {
-      BlockInterpolator.getBlockChroma(ref.getPlaneData(c + 1), ref.getPlaneWidth(c + 1), ref.getPlaneHeight(c + 1),
-          chromaPrediction, 0, 8, (mbX << 6) + MotionField.unpackX(mv), (mbY << 6) + MotionField.unpackY(mv), 8, 8);
-      for (int i = 0; i < 64; i++) {
-        predC[c][i] = chromaPrediction[i] + 128;
+      byte[] plane = ref.getPlaneData(c + 1);
+      int[] out = predC[c];
+      for (int y = 0; y < 8; y++) {
+        int above = clamp(y0 + y, h) * w;
+        int below = clamp(y0 + y + 1, h) * w;
+        for (int x = 0; x < 8; x++) {
+          int left = clamp(x0 + x, w);
+          int right = clamp(x0 + x + 1, w);
+          int sum = wA * plane[above + left] + wB * plane[above + right] + wC * plane[below + left]
+              + wD * plane[below + right];
+          // The weights add up to 64, so the samples' -128 offset comes out of the sum unchanged.
+          out[y * 8 + x] = ((sum + 32) >> 6) + 128;
+        }
       }
     }
+  }
+
+  private static int clamp(int v, int size) {
+    return v < 0 ? 0 : Math.min(v, size - 1);
   }
 
   private void loadSource(int mbX, int mbY) {

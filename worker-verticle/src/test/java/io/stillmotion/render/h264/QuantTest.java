@@ -1,0 +1,46 @@
+package io.stillmotion.render.h264;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Random;
+import org.jcodec.codecs.h264.decode.CoeffTransformer;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class QuantTest {
+
+  @Test
+  @DisplayName("a block whose SAD is under zeroBlockSad quantises to all-zero levels, at every QP")
+  void zeroBlockSadIsSafe() {
+    Random random = new Random(3);
+    for (int qp = Quant.MIN_QP; qp <= Quant.MAX_QP; qp++) {
+      for (boolean intra : new boolean[] {false, true}) {
+        int limit = Quant.zeroBlockSad(qp, intra);
+        assertThat(limit).isPositive();
+        for (int pos = 0; pos < 16; pos++) {
+          for (int sign : new int[] {-1, 1}) {
+            int[] block = new int[16];
+            block[pos] = sign * (limit - 1);
+            assertAllZero(block, qp, intra);
+          }
+        }
+        for (int n = 0; n < 200; n++) {
+          int[] block = new int[16];
+          int left = limit - 1;
+          while (left > 0) {
+            int v = 1 + random.nextInt(left);
+            block[random.nextInt(16)] += random.nextBoolean() ? v : -v;
+            left -= v;
+          }
+          assertAllZero(block, qp, intra);
+        }
+      }
+    }
+  }
+
+  private static void assertAllZero(int[] residual, int qp, boolean intra) {
+    int[] levels = residual.clone();
+    CoeffTransformer.fdct4x4(levels);
+    assertThat(Quant.quantize4x4(levels, qp, intra, 0)).isFalse();
+  }
+}
