@@ -41,6 +41,11 @@ bench: ## Benchmarks: render/encode speed and quality, then HTTP load (prints ta
 	$(MVN) -DskipTests install
 	$(MVN) -pl worker-verticle exec:java -Dexec.classpathScope=test \
 	  -Dexec.mainClass=io.stillmotion.render.bench.RenderBench -Dshared.dir=$(CURDIR)/../shared
+	for photo in path-2560x1600.jpg colorful-cups-2560x1600.jpg; do \
+	  $(MVN) -pl worker-verticle exec:java -Dexec.classpathScope=test \
+	    -Dexec.mainClass=io.stillmotion.render.h264.EncoderBench \
+	    -Dexec.args="$(CURDIR)/../shared/testdata/photos/$$photo 1280 720" || exit 1; \
+	done
 	$(MVN) -pl standalone exec:exec -Dexec.executable=java -Dexec.classpathScope=test \
 	  "-Dexec.args=-Xmx2g -cp %classpath io.stillmotion.standalone.bench.HttpBench"
 
