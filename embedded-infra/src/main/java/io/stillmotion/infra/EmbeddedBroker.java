@@ -66,6 +66,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     attributes.put("context", context);
     launcher.startup(attributes);
     port = boundAmqpPort();
+    removeBrokerShutdownHook();
   }
 
   private int boundAmqpPort() {
@@ -76,6 +77,22 @@ public final class EmbeddedBroker implements AutoCloseable {
       }
     }
     throw new IllegalStateException("the embedded broker has no AMQP port");
+  }
+
+  /**
+   * Qpid registers a JVM shutdown hook of its own, which on Ctrl-C stops the broker while the
+   * services still use it (they log reconnect errors on the way out). Our owner closes the broker
+   * after the services instead; an in-memory broker has nothing to save if it never does.
+   */
+  private void removeBrokerShutdownHook() {
+    Object broker = systemConfig.get().getContainer(Broker.class);
+    try {
+      java.lang.reflect.Field hook = broker.getClass().getDeclaredField("_shutdownHook");
+      hook.setAccessible(true);
+      Runtime.getRuntime().removeShutdownHook((Thread) hook.get(broker));
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      // another Qpid version: its hook stays, which costs only noisy logs at exit
+    }
   }
 
   public int port() {
