@@ -40,6 +40,21 @@ final class GatewayFixture implements AutoCloseable {
 
   GatewayFixture(String db, Map<String, String> extraEnv) throws Exception {
     dataDir = Files.createTempDirectory(db);
+    Map<String, String> env = testEnv(db, dataDir);
+    env.putAll(extraEnv);
+    config = StillmotionConfig.fromEnv(env);
+    gateway = new GatewayVerticle(config);
+    get(vertx.deployVerticle(gateway));
+    http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+        .setDefaultPort(gateway.actualPort()));
+    mongo = MongoClient.create(vertx, config.mongoClientConfig());
+  }
+
+  /**
+   * The environment of a gateway under test: its own database on the embedded MongoDB, the test
+   * broker, a free port, small limits, no rate limit and no web UI.
+   */
+  static Map<String, String> testEnv(String db, Path dataDir) {
     Map<String, String> env = new HashMap<>();
     env.put("HTTP_PORT", "0");
     env.put("MONGO_URI", TestInfra.mongo().connectionString());
@@ -50,13 +65,7 @@ final class GatewayFixture implements AutoCloseable {
     env.put("MAX_PIXELS", "4000000");
     env.put("RATE_LIMIT_PER_MINUTE", "0");
     env.put("WEB_ROOT", dataDir.resolve("no-ui").toString());
-    env.putAll(extraEnv);
-    config = StillmotionConfig.fromEnv(env);
-    gateway = new GatewayVerticle(config);
-    get(vertx.deployVerticle(gateway));
-    http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
-        .setDefaultPort(gateway.actualPort()));
-    mongo = MongoClient.create(vertx, config.mongoClientConfig());
+    return env;
   }
 
   static <T> T get(Future<T> future) throws Exception {

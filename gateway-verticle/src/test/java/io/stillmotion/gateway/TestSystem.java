@@ -1,6 +1,5 @@
 package io.stillmotion.gateway;
 
-import io.stillmotion.infra.TestInfra;
 import io.stillmotion.model.Names;
 import io.stillmotion.model.RenderOptions;
 import io.stillmotion.model.StillmotionConfig;
@@ -50,14 +49,7 @@ final class TestSystem {
 
   private TestSystem(String db, boolean withWorker, Map<String, String> extraEnv) throws Exception {
     dataDir = Files.createTempDirectory(db);
-    Map<String, String> env = new HashMap<>();
-    env.put("HTTP_PORT", "0");
-    env.put("MONGO_URI", TestInfra.mongo().connectionString());
-    env.put("MONGO_DB", db);
-    env.put("AMQP_URI", TestInfra.amqpUri());
-    env.put("DATA_DIR", dataDir.toString());
-    env.put("UPLOAD_MAX_BYTES", String.valueOf(2 * 1024 * 1024));
-    env.put("WEB_ROOT", dataDir.resolve("no-ui").toString());
+    Map<String, String> env = GatewayFixture.testEnv(db, dataDir);
     env.put("WORKER_ID", db + "-worker");
     env.put("RENDER_THREADS", "2");
     env.putAll(extraEnv);
