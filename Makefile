@@ -39,10 +39,10 @@ e2e: build ## Browser test (Debian chromium) against a freshly started system
 
 bench: ## Benchmarks: render/encode speed and quality, then HTTP load (prints tables)
 	$(MVN) -DskipTests install
-	$(MVN) -pl worker-verticle exec:java -Dexec.classpathScope=test \
+	$(MVN) -pl render-engine exec:java -Dexec.classpathScope=test \
 	  -Dexec.mainClass=io.stillmotion.render.bench.RenderBench -Dshared.dir=$(CURDIR)/../shared
 	for photo in path-2560x1600.jpg colorful-cups-2560x1600.jpg; do \
-	  $(MVN) -pl worker-verticle exec:java -Dexec.classpathScope=test \
+	  $(MVN) -pl render-engine exec:java -Dexec.classpathScope=test \
 	    -Dexec.mainClass=io.stillmotion.render.h264.EncoderBench \
 	    -Dexec.args="$(CURDIR)/../shared/testdata/photos/$$photo 1280 720" || exit 1; \
 	done

@@ -1,8 +1,8 @@
 package io.stillmotion.gateway;
 
-import io.stillmotion.model.Easing;
-import io.stillmotion.model.Effect;
-import io.stillmotion.model.Quality;
+import io.stillmotion.render.Easing;
+import io.stillmotion.render.Effect;
+import io.stillmotion.render.Quality;
 import io.stillmotion.model.RenderOptions;
 import io.stillmotion.model.TaskStatus;
 import io.vertx.core.buffer.Buffer;

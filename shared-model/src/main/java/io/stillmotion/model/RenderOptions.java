@@ -1,5 +1,9 @@
 package io.stillmotion.model;
 
+import io.stillmotion.render.Easing;
+import io.stillmotion.render.Effect;
+import io.stillmotion.render.Quality;
+import io.stillmotion.render.RenderSpec;
 import io.vertx.core.json.JsonObject;
 
 import java.util.List;
@@ -51,6 +55,11 @@ public record RenderOptions(
 
   public String size() {
     return width + "x" + height;
+  }
+
+  /** What the render engine needs of these options. */
+  public RenderSpec toSpec() {
+    return new RenderSpec(effect, durationSeconds, fps, width, height, easing, focusX, focusY, quality);
   }
 
   /**

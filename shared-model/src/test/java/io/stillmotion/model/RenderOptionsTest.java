@@ -1,5 +1,8 @@
 package io.stillmotion.model;
 
+import io.stillmotion.render.Easing;
+import io.stillmotion.render.Effect;
+import io.stillmotion.render.Quality;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -191,7 +191,7 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
 
   /** Renders on a render thread; tests override it to simulate failures. */
   protected RenderResult render(byte[] image, Task task, RenderListener listener) throws Exception {
-    return renderer.render(image, task.options(), workDir, listener);
+    return renderer.render(image, task.options().toSpec(), workDir, listener);
   }
 
   private Future<Void> publishTask(Buffer message) {

@@ -1,4 +1,4 @@
-package io.stillmotion.model;
+package io.stillmotion.render;
 
 import java.util.Arrays;
 import java.util.Optional;

@@ -1,6 +1,5 @@
 package io.stillmotion.render;
 
-import io.stillmotion.model.Quality;
 import org.jcodec.codecs.h264.encode.RateControl;
 import org.jcodec.codecs.h264.io.model.SliceType;
 import org.jcodec.common.model.Size;

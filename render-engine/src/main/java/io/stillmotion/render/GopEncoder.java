@@ -1,6 +1,5 @@
 package io.stillmotion.render;
 
-import io.stillmotion.model.RenderOptions;
 import io.stillmotion.render.h264.GopCoder;
 import io.stillmotion.render.h264.StreamFormat;
 import java.nio.ByteBuffer;
@@ -25,11 +24,11 @@ final class GopEncoder {
 
   private final CameraPath path;
   private final FrameRenderer renderer;
-  private final RenderOptions options;
+  private final RenderSpec options;
   private final H264Level level;
   private final VideoEncoder kind;
 
-  GopEncoder(CameraPath path, FrameRenderer renderer, RenderOptions options, H264Level level, VideoEncoder kind) {
+  GopEncoder(CameraPath path, FrameRenderer renderer, RenderSpec options, H264Level level, VideoEncoder kind) {
     this.path = path;
     this.renderer = renderer;
     this.options = options;

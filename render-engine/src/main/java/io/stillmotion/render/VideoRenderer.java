@@ -1,6 +1,5 @@
 package io.stillmotion.render;
 
-import io.stillmotion.model.RenderOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +58,7 @@ public final class VideoRenderer implements AutoCloseable {
   }
 
   /** Decodes the image, renders and encodes the video into a new file in workDir. Blocking; call off the event loop. */
-  public RenderResult render(byte[] image, RenderOptions options, Path workDir, RenderListener listener)
+  public RenderResult render(byte[] image, RenderSpec options, Path workDir, RenderListener listener)
       throws RenderException, RenderCancelledException {
     checkOptions(options);
     try {
@@ -69,7 +68,7 @@ public final class VideoRenderer implements AutoCloseable {
     }
   }
 
-  private RenderResult renderChecked(byte[] image, RenderOptions options, Path workDir, RenderListener heard)
+  private RenderResult renderChecked(byte[] image, RenderSpec options, Path workDir, RenderListener heard)
       throws RenderException, RenderCancelledException {
     long started = System.nanoTime();
     RgbImage decoded = ImageDecoder.decode(image);
@@ -95,7 +94,7 @@ public final class VideoRenderer implements AutoCloseable {
     }
   }
 
-  private static void checkOptions(RenderOptions options) throws RenderException {
+  private static void checkOptions(RenderSpec options) throws RenderException {
     if (options.width() < 16 || options.height() < 16 || options.width() % 2 != 0 || options.height() % 2 != 0) {
       throw new RenderException("The frame size must be even and at least 16x16: " + options.size(), true);
     }
@@ -108,7 +107,7 @@ public final class VideoRenderer implements AutoCloseable {
    * Scales the decoded image once so that, at the path's closest zoom, one source pixel lands on
    * about one output pixel: area averaging for large images, bicubic for small ones.
    */
-  static RgbImage fitSource(RgbImage image, RenderOptions options) {
+  static RgbImage fitSource(RgbImage image, RenderSpec options) {
     double aspect = (double) options.width() / options.height();
     double cover = Math.min(image.width(), image.height() * aspect);
     double zoom = CameraPath.maxZoom(options, image.width(), image.height());
@@ -137,7 +136,7 @@ public final class VideoRenderer implements AutoCloseable {
   private record Stills(byte[] poster, byte[] thumbnail) {
   }
 
-  private static Stills stills(CameraPath path, FrameRenderer renderer, RenderOptions options)
+  private static Stills stills(CameraPath path, FrameRenderer renderer, RenderSpec options)
       throws RenderException {
     Picture first = renderer.newPicture();
     renderer.render(path.at(0), first);
@@ -160,7 +159,7 @@ public final class VideoRenderer implements AutoCloseable {
     void run() throws RenderException;
   }
 
-  private long encode(CameraPath path, FrameRenderer renderer, RenderOptions options, Path file,
+  private long encode(CameraPath path, FrameRenderer renderer, RenderSpec options, Path file,
       RenderListener listener, SideTask meanwhile) throws RenderException, RenderCancelledException {
     int frames = options.frameCount();
     int gops = gopCount(frames, options.fps(), threads, encoder.maxGopSeconds);

@@ -2,7 +2,7 @@ package io.stillmotion.render.h264;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stillmotion.model.Quality;
+import io.stillmotion.render.Quality;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 

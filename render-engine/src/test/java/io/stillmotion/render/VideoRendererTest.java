@@ -3,10 +3,6 @@ package io.stillmotion.render;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.stillmotion.model.Easing;
-import io.stillmotion.model.Effect;
-import io.stillmotion.model.Quality;
-import io.stillmotion.model.RenderOptions;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
@@ -48,8 +44,8 @@ class VideoRendererTest {
     renderer.close();
   }
 
-  private static RenderOptions small(Effect effect, double seconds, int fps) {
-    return new RenderOptions(effect, seconds, fps, 320, 180, Easing.EASE_IN_OUT, 0.5, 0.5, Quality.MEDIUM);
+  private static RenderSpec small(Effect effect, double seconds, int fps) {
+    return new RenderSpec(effect, seconds, fps, 320, 180, Easing.EASE_IN_OUT, 0.5, 0.5, Quality.MEDIUM);
   }
 
   private List<Path> filesIn(Path d) throws Exception {
@@ -61,7 +57,7 @@ class VideoRendererTest {
   @Test
   @DisplayName("the MP4 holds one H.264 track of the right size, frame count and duration, index first")
   void mp4Structure() throws Exception {
-    RenderOptions o = small(Effect.KEN_BURNS, 2, 25);
+    RenderSpec o = small(Effect.KEN_BURNS, 2, 25);
     RenderResult result = renderer.render(photo, o, dir, RenderListener.NONE);
     TestMedia.Mp4Info info = TestMedia.probe(result.video());
     assertThat(info.codec()).isEqualTo(Codec.H264);
@@ -79,7 +75,7 @@ class VideoRendererTest {
   @Test
   @DisplayName("jcodec's stock encoder stays selectable and writes the same frames, several times larger")
   void jcodecEncoderSelectable() throws Exception {
-    RenderOptions o = small(Effect.ZOOM_IN, 2, 25);
+    RenderSpec o = small(Effect.ZOOM_IN, 2, 25);
     RenderResult ours = renderer.render(photo, o, dir, RenderListener.NONE);
     try (VideoRenderer stock = new VideoRenderer(2, VideoEncoder.JCODEC)) {
       RenderResult theirs = stock.render(photo, o, dir, RenderListener.NONE);
@@ -94,7 +90,7 @@ class VideoRendererTest {
   @Test
   @DisplayName("every GOP starts with a key frame and the number of GOPs suits the threads")
   void gopsStartWithKeyFrames() throws Exception {
-    RenderOptions o = small(Effect.ZOOM_IN, 3, 30);
+    RenderSpec o = small(Effect.ZOOM_IN, 3, 30);
     RenderResult result = renderer.render(photo, o, dir, RenderListener.NONE);
     List<Boolean> keys = TestMedia.probe(result.video()).keyFrames();
     int gops = VideoRenderer.gopCount(90, 30, 2, VideoEncoder.MOTION.maxGopSeconds);
@@ -114,7 +110,7 @@ class VideoRendererTest {
   @Test
   @DisplayName("the SPS declares BT.601 limited range, the level, and the frame rate in its VUI")
   void spsSignalsColour() throws Exception {
-    RenderOptions o = small(Effect.PAN_LEFT, 1, 30);
+    RenderSpec o = small(Effect.PAN_LEFT, 1, 30);
     RenderResult result = renderer.render(photo, o, dir, RenderListener.NONE);
     try (SeekableByteChannel ch = NIOUtils.readableChannel(result.video().toFile())) {
       ByteBuffer codecPrivate = MP4Demuxer.createMP4Demuxer(ch).getVideoTrack().getMeta().getCodecPrivate();
@@ -138,7 +134,7 @@ class VideoRendererTest {
     BufferedImage patches = TestMedia.patches(960, 540, 0xD03030, 0x30B040, 0x3050D0, 0xF0E0C0, 0x404040,
         0xE0A020);
     byte[] image = TestMedia.encode(patches, "png");
-    RenderOptions o = new RenderOptions(Effect.ZOOM_IN, 1, 30, 320, 180, Easing.LINEAR, 0.5, 0.5, Quality.MEDIUM);
+    RenderSpec o = new RenderSpec(Effect.ZOOM_IN, 1, 30, 320, 180, Easing.LINEAR, 0.5, 0.5, Quality.MEDIUM);
     RenderResult result = renderer.render(image, o, dir, RenderListener.NONE);
     ReferenceFrames reference = new ReferenceFrames(image, o);
     List<byte[]> decoded = TestMedia.decodeAll(result.video(), 320, 180);
@@ -185,7 +181,7 @@ class VideoRendererTest {
   @DisplayName("a detailed 720p video stays within the bit rate of the level it declares")
   void bitrateWithinLevel() throws Exception {
     byte[] busy = TestMedia.jpeg(TestMedia.photoLike(1920, 1080, 5), 0.95f);
-    RenderOptions o = new RenderOptions(Effect.KEN_BURNS, 3, 30, 1280, 720, Easing.EASE_IN_OUT, 0.3, 0.6,
+    RenderSpec o = new RenderSpec(Effect.KEN_BURNS, 3, 30, 1280, 720, Easing.EASE_IN_OUT, 0.3, 0.6,
         Quality.HIGH);
     RenderResult result = renderer.render(busy, o, dir, RenderListener.NONE);
     H264Level level = H264Level.forVideo(1280, 720, 30);
@@ -204,7 +200,7 @@ class VideoRendererTest {
   void qualityOrdersSize() throws Exception {
     long[] bytes = new long[3];
     for (Quality q : Quality.values()) {
-      RenderOptions o = new RenderOptions(Effect.ZOOM_OUT, 1, 30, 640, 360, Easing.LINEAR, 0.5, 0.5, q);
+      RenderSpec o = new RenderSpec(Effect.ZOOM_OUT, 1, 30, 640, 360, Easing.LINEAR, 0.5, 0.5, q);
       bytes[q.ordinal()] = renderer.render(photo, o, dir, RenderListener.NONE).videoBytes();
     }
     assertThat(bytes[0]).isLessThan(bytes[1]);
@@ -261,7 +257,7 @@ class VideoRendererTest {
   @Test
   @DisplayName("the poster is the full-size first frame and the thumbnail 320 pixels on its long side")
   void posterAndThumbnail() throws Exception {
-    RenderOptions o = new RenderOptions(Effect.ZOOM_IN, 1, 24, 720, 1280, Easing.LINEAR, 0.5, 0.5, Quality.LOW);
+    RenderSpec o = new RenderSpec(Effect.ZOOM_IN, 1, 24, 720, 1280, Easing.LINEAR, 0.5, 0.5, Quality.LOW);
     RenderResult result = renderer.render(photo, o, dir, RenderListener.NONE);
     BufferedImage poster = ImageIO.read(new ByteArrayInputStream(result.posterJpeg()));
     BufferedImage thumb = ImageIO.read(new ByteArrayInputStream(result.thumbnailJpeg()));
@@ -277,7 +273,7 @@ class VideoRendererTest {
     // Stored landscape: red left, blue right. Upright (orientation 6): red on top, blue below.
     BufferedImage stored = TestMedia.patches(300, 200, 0xE02020, 0x2020E0);
     byte[] jpeg = TestMedia.withExifOrientation(TestMedia.jpeg(stored, 0.95f), 6);
-    RenderOptions o = new RenderOptions(Effect.ZOOM_OUT, 1, 30, 720, 1280, Easing.LINEAR, 0.5, 0.5, Quality.LOW);
+    RenderSpec o = new RenderSpec(Effect.ZOOM_OUT, 1, 30, 720, 1280, Easing.LINEAR, 0.5, 0.5, Quality.LOW);
     RenderResult result = renderer.render(jpeg, o, dir, RenderListener.NONE);
     List<byte[]> frames = TestMedia.decodeAll(result.video(), 720, 1280);
     byte[] last = frames.get(frames.size() - 1);
@@ -291,7 +287,7 @@ class VideoRendererTest {
   @DisplayName("a tiny image is enlarged smoothly to fill the whole frame")
   void tinyImageFillsFrame() throws Exception {
     BufferedImage tiny = TestMedia.patches(3, 2, 0x000000, 0x808080, 0xFFFFFF);
-    RenderOptions o = small(Effect.PAN_RIGHT, 1, 30);
+    RenderSpec o = small(Effect.PAN_RIGHT, 1, 30);
     RenderResult result = renderer.render(TestMedia.encode(tiny, "png"), o, dir, RenderListener.NONE);
     byte[] first = TestMedia.decodeAll(result.video(), 320, 180).get(0);
     int previous = 0;
@@ -306,7 +302,7 @@ class VideoRendererTest {
   @Test
   @DisplayName("the same input renders to the same bytes, whichever thread encoded which GOP")
   void deterministic() throws Exception {
-    RenderOptions o = small(Effect.KEN_BURNS, 2, 30);
+    RenderSpec o = small(Effect.KEN_BURNS, 2, 30);
     Path a = renderer.render(photo, o, dir, RenderListener.NONE).video();
     Path b = renderer.render(photo, o, dir, RenderListener.NONE).video();
     assertThat(Arrays.equals(mediaData(a), mediaData(b))).as("same media data").isTrue();

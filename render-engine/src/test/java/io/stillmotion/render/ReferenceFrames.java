@@ -1,6 +1,5 @@
 package io.stillmotion.render;
 
-import io.stillmotion.model.RenderOptions;
 import java.util.function.Consumer;
 import org.jcodec.common.model.Picture;
 
@@ -9,9 +8,9 @@ public final class ReferenceFrames {
 
   private final CameraPath path;
   private final FrameRenderer renderer;
-  private final RenderOptions options;
+  private final RenderSpec options;
 
-  public ReferenceFrames(byte[] image, RenderOptions options) throws RenderException {
+  public ReferenceFrames(byte[] image, RenderSpec options) throws RenderException {
     RgbImage working = VideoRenderer.fitSource(ImageDecoder.decode(image), options);
     this.options = options;
     this.path = new CameraPath(options, working.width(), working.height());

@@ -1,8 +1,5 @@
 package io.stillmotion.render;
 
-import io.stillmotion.model.Effect;
-import io.stillmotion.model.RenderOptions;
-
 /**
  * Where the camera looks in every frame, in floating point. The zoom is interpolated geometrically
  * (constant perceived speed); start and end positions are shares of the free room around the
@@ -22,14 +19,14 @@ final class CameraPath {
   private final double imageHeight;
   private final double aspect;
   private final int frames;
-  private final RenderOptions options;
+  private final RenderSpec options;
   private final double coverWidth;
   private final Motion motion;
 
   private record Motion(double zoomFrom, double zoomTo, double uxFrom, double uxTo, double uyFrom, double uyTo) {
   }
 
-  CameraPath(RenderOptions options, double imageWidth, double imageHeight) {
+  CameraPath(RenderSpec options, double imageWidth, double imageHeight) {
     this.options = options;
     this.imageWidth = imageWidth;
     this.imageHeight = imageHeight;
@@ -40,7 +37,7 @@ final class CameraPath {
   }
 
   /** The largest zoom the path uses for an image of this shape: how much detail the source needs. */
-  static double maxZoom(RenderOptions options, double imageWidth, double imageHeight) {
+  static double maxZoom(RenderSpec options, double imageWidth, double imageHeight) {
     Motion m = motion(options, imageWidth, imageHeight, (double) options.width() / options.height());
     return Math.max(m.zoomFrom, m.zoomTo);
   }
@@ -76,7 +73,7 @@ final class CameraPath {
     return new Viewport(w / 2 + ux * (imageWidth - w), h / 2 + uy * (imageHeight - h), w, h);
   }
 
-  private static Motion motion(RenderOptions o, double imageWidth, double imageHeight, double aspect) {
+  private static Motion motion(RenderSpec o, double imageWidth, double imageHeight, double aspect) {
     double fx = o.focusX();
     double fy = o.focusY();
     double coverWidth = Math.min(imageWidth, imageHeight * aspect);

@@ -1,9 +1,10 @@
 package io.stillmotion.render.bench;
 
-import io.stillmotion.model.Easing;
-import io.stillmotion.model.Effect;
-import io.stillmotion.model.Quality;
-import io.stillmotion.model.RenderOptions;
+import io.stillmotion.render.RenderSpec;
+import io.stillmotion.render.Easing;
+import io.stillmotion.render.Effect;
+import io.stillmotion.render.Quality;
+
 import io.stillmotion.render.ReferenceFrames;
 import io.stillmotion.render.VideoEncoder;
 import io.stillmotion.render.RenderListener;
@@ -82,18 +83,18 @@ public final class RenderBench {
     return Path.of("../shared");
   }
 
-  private static RenderOptions options(int w, int h) {
-    return new RenderOptions(Effect.KEN_BURNS, SECONDS, FPS, w, h, Easing.EASE_IN_OUT, 0.5, 0.5, Quality.MEDIUM);
+  private static RenderSpec options(int w, int h) {
+    return new RenderSpec(Effect.KEN_BURNS, SECONDS, FPS, w, h, Easing.EASE_IN_OUT, 0.5, 0.5, Quality.MEDIUM);
   }
 
   private static void warmUp(VideoRenderer renderer, byte[] image, Path work) throws Exception {
-    RenderOptions o = new RenderOptions(Effect.ZOOM_IN, 2, FPS, 1280, 720, Easing.LINEAR, 0.5, 0.5, Quality.MEDIUM);
+    RenderSpec o = new RenderSpec(Effect.ZOOM_IN, 2, FPS, 1280, 720, Easing.LINEAR, 0.5, 0.5, Quality.MEDIUM);
     Files.delete(renderer.render(image, o, work, RenderListener.NONE).video());
   }
 
   private static Row measure(VideoRenderer renderer, String name, byte[] image, int w, int h, Path work)
       throws Exception {
-    RenderOptions o = options(w, h);
+    RenderSpec o = options(w, h);
     System.gc();
     resetPeakHeap();
     long cpuStart = processCpuNanos();
@@ -131,7 +132,7 @@ public final class RenderBench {
   }
 
   /** x264 veryfast on the same frames piped raw; reports its speed, size and PSNR and ours as ratios. */
-  private static String x264(ReferenceFrames reference, RenderOptions o, Path work, double ourSeconds, long ourBytes)
+  private static String x264(ReferenceFrames reference, RenderSpec o, Path work, double ourSeconds, long ourBytes)
       throws Exception {
     Path out = work.resolve("x264.mp4");
     Process p = new ProcessBuilder(TestMedia.FFMPEG.toString(), "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt",
@@ -164,7 +165,7 @@ public final class RenderBench {
   }
 
   /** ffmpeg doing the whole job itself: decode, zoompan, x264 veryfast. */
-  private static String zoompan(byte[] image, RenderOptions o, Path work) throws Exception {
+  private static String zoompan(byte[] image, RenderSpec o, Path work) throws Exception {
     Path in = work.resolve("input.img");
     Files.write(in, image);
     Path out = work.resolve("zoompan.mp4");
@@ -191,7 +192,7 @@ public final class RenderBench {
   private static String flatPatchError(VideoRenderer renderer, Path work) throws Exception {
     byte[] image = TestMedia.encode(TestMedia.patches(1920, 1080, 0xD03030, 0x30B040, 0x3050D0, 0xF0E0C0,
         0x404040, 0xE0A020), "png");
-    RenderOptions o = new RenderOptions(Effect.ZOOM_IN, 2, FPS, 1280, 720, Easing.LINEAR, 0.5, 0.5, Quality.MEDIUM);
+    RenderSpec o = new RenderSpec(Effect.ZOOM_IN, 2, FPS, 1280, 720, Easing.LINEAR, 0.5, 0.5, Quality.MEDIUM);
     RenderResult result = renderer.render(image, o, work, RenderListener.NONE);
     ReferenceFrames reference = new ReferenceFrames(image, o);
     AtomicInteger index = new AtomicInteger();

@@ -2,7 +2,7 @@ package io.stillmotion.render.h264;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stillmotion.model.Quality;
+import io.stillmotion.render.Quality;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;

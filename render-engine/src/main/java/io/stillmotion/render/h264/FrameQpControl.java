@@ -1,6 +1,6 @@
 package io.stillmotion.render.h264;
 
-import io.stillmotion.model.Quality;
+import io.stillmotion.render.Quality;
 
 /**
  * Constant quality with a ceiling, for one GOP. Only every {@value #REFERENCE_INTERVAL}th frame

@@ -1,6 +1,6 @@
 package io.stillmotion.render.h264;
 
-import io.stillmotion.model.Quality;
+import io.stillmotion.render.Quality;
 import org.jcodec.common.model.Picture;
 
 /**

@@ -3,10 +3,6 @@ package io.stillmotion.render;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.stillmotion.model.Easing;
-import io.stillmotion.model.Effect;
-import io.stillmotion.model.Quality;
-import io.stillmotion.model.RenderOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
@@ -33,8 +29,8 @@ class CameraPathTest {
     return all.stream();
   }
 
-  private static RenderOptions options(Effect effect, Easing easing, int w, int h, double fx, double fy) {
-    return new RenderOptions(effect, 5, 30, w, h, easing, fx, fy, Quality.MEDIUM);
+  private static RenderSpec options(Effect effect, Easing easing, int w, int h, double fx, double fy) {
+    return new RenderSpec(effect, 5, 30, w, h, easing, fx, fy, Quality.MEDIUM);
   }
 
   private static List<Viewport> frames(CameraPath path) {
@@ -49,7 +45,7 @@ class CameraPathTest {
   @MethodSource("presets")
   @DisplayName("every frame of every preset lies inside the image with the frame's aspect ratio")
   void coversFrame(Effect effect, Easing easing, double imageW, double imageH) {
-    RenderOptions o = options(effect, easing, 1280, 720, 0.3, 0.7);
+    RenderSpec o = options(effect, easing, 1280, 720, 0.3, 0.7);
     CameraPath path = new CameraPath(o, imageW, imageH);
     for (Viewport v : frames(path)) {
       assertThat(v.left()).isGreaterThanOrEqualTo(-1e-6);
@@ -115,7 +111,7 @@ class CameraPathTest {
   @Test
   @DisplayName("a portrait photo in a landscape frame pans along its long (vertical) axis by default")
   void portraitInLandscapePansVertically() {
-    CameraPath path = new CameraPath(RenderOptions.defaults(), 1080, 1920);
+    CameraPath path = new CameraPath(options(Effect.KEN_BURNS, Easing.EASE_IN_OUT, 1280, 720, 0.5, 0.5), 1080, 1920);
     Viewport first = path.at(0);
     Viewport last = path.at(path.frames() - 1);
     assertThat(first.top()).isCloseTo(0, within(1e-6));
@@ -126,7 +122,7 @@ class CameraPathTest {
   @Test
   @DisplayName("a landscape photo in a portrait frame pans along its long (horizontal) axis by default")
   void landscapeInPortraitPansHorizontally() {
-    RenderOptions o = options(Effect.KEN_BURNS, Easing.EASE_IN_OUT, 720, 1280, 0.5, 0.5);
+    RenderSpec o = options(Effect.KEN_BURNS, Easing.EASE_IN_OUT, 720, 1280, 0.5, 0.5);
     CameraPath path = new CameraPath(o, 1920, 1080);
     Viewport first = path.at(0);
     Viewport last = path.at(path.frames() - 1);
@@ -137,7 +133,7 @@ class CameraPathTest {
   @Test
   @DisplayName("a single-frame video is the first camera position")
   void singleFrame() {
-    RenderOptions o = new RenderOptions(Effect.ZOOM_IN, 1.0 / 30, 30, 1280, 720, Easing.LINEAR, 0.5, 0.5,
+    RenderSpec o = new RenderSpec(Effect.ZOOM_IN, 1.0 / 30, 30, 1280, 720, Easing.LINEAR, 0.5, 0.5,
         Quality.LOW);
     CameraPath path = new CameraPath(o, 1920, 1080);
     assertThat(path.frames()).isEqualTo(1);

@@ -2,7 +2,6 @@ package io.stillmotion.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stillmotion.model.Quality;
 import org.jcodec.codecs.h264.io.model.SliceType;
 import org.jcodec.common.model.Size;
 import org.junit.jupiter.api.DisplayName;

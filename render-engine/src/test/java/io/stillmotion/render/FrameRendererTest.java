@@ -2,10 +2,6 @@ package io.stillmotion.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stillmotion.model.Easing;
-import io.stillmotion.model.Effect;
-import io.stillmotion.model.Quality;
-import io.stillmotion.model.RenderOptions;
 import java.awt.image.BufferedImage;
 import java.util.Arrays;
 import org.jcodec.common.model.Picture;
@@ -91,7 +87,7 @@ class FrameRendererTest {
   @DisplayName("a sub-pixel camera move changes the picture a little, never a lot")
   void neighbouringFramesDifferSmoothly() {
     BufferedImage photo = TestMedia.photoLike(640, 360, 7);
-    RenderOptions o = new RenderOptions(Effect.KEN_BURNS, 2, 30, 320, 180, Easing.EASE_IN_OUT, 0.5, 0.5,
+    RenderSpec o = new RenderSpec(Effect.KEN_BURNS, 2, 30, 320, 180, Easing.EASE_IN_OUT, 0.5, 0.5,
         Quality.MEDIUM);
     RgbImage working = VideoRenderer.fitSource(rgb(photo), o);
     CameraPath path = new CameraPath(o, working.width(), working.height());
