@@ -10,7 +10,7 @@ import io.stillmotion.model.WebhookConfig;
 import io.stillmotion.store.TaskStore;
 import io.stillmotion.telemetry.TaskMdc;
 import io.stillmotion.webhook.SsrfGuard;
-import io.stillmotion.webhook.WebhookNotifier;
+import io.stillmotion.webhook.WebhookOutbox;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -29,7 +29,7 @@ import java.util.Map;
 /**
  * Everything said about an existing task: its state, live events (SSE), cancellation, its video,
  * poster, thumbnail and original image, and the OpenAPI document. Owns the event relay and the
- * webhook notifier of the gateway. Creating tasks lives in {@link GatewayVerticle}.
+ * webhook outbox of the gateway. Creating tasks lives in {@link GatewayVerticle}.
  */
 final class TaskRoutes {
 
@@ -42,7 +42,7 @@ final class TaskRoutes {
   private final TaskStore tasks;
   private final MediaHandler media;
   private final EventRelay relay;
-  private final WebhookNotifier webhooks;
+  private final WebhookOutbox webhooks;
   private final Buffer openApi;
 
   TaskRoutes(Vertx vertx, StillmotionConfig config, TaskStore tasks, MediaHandler media) {
@@ -50,16 +50,16 @@ final class TaskRoutes {
     this.tasks = tasks;
     this.media = media;
     this.relay = new EventRelay(vertx, new RabbitMQOptions(config.amqpClientConfig()));
-    this.webhooks = new WebhookNotifier(vertx, config.webhooks());
+    this.webhooks = new WebhookOutbox(vertx, tasks, config.webhooks(), config.workerId());
     this.openApi = readOpenApi();
   }
 
   Future<Void> start() {
-    return relay.start();
+    return relay.start().compose(v -> webhooks.start());
   }
 
   Future<Void> stop() {
-    return relay.stop().eventually(webhooks::close);
+    return relay.stop().eventually(webhooks::stop);
   }
 
   /** Open event streams of this gateway (each listens to the relay until it ends). */
@@ -155,7 +155,7 @@ final class TaskRoutes {
   private Task announceCancelled(Task task) {
     log.info("[{}] cancelled on request", task.id());
     relay.publish(TaskEvent.of(task));
-    webhooks.notify(task);
+    webhooks.nudge();
     return task;
   }
 

@@ -70,10 +70,13 @@ class LiveTaskTest {
     return "http://127.0.0.1:" + receiver.actualPort() + "/hooks/stillmotion";
   }
 
-  private static String hmac(Buffer body) throws Exception {
+  /** The signature a receiver expects: over the timestamp header's seconds, a dot and the raw body. */
+  private static String expectedSignature(Received hook) throws Exception {
+    String timestamp = hook.headers().get("X-Stillmotion-Timestamp");
     Mac mac = Mac.getInstance("HmacSHA256");
     mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-    return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body.getBytes()));
+    mac.update((timestamp + ".").getBytes(StandardCharsets.UTF_8));
+    return "t=" + timestamp + ",v1=" + HexFormat.of().formatHex(mac.doFinal(hook.body().getBytes()));
   }
 
   private static List<Received> deliveriesFor(String id) {
@@ -137,7 +140,7 @@ class LiveTaskTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> !deliveriesFor(id).isEmpty());
     Received hook = deliveriesFor(id).get(0);
     assertThat(hook.headers().get("X-Stillmotion-Event")).isEqualTo("task.cancelled");
-    assertThat(hook.headers().get("X-Stillmotion-Signature")).isEqualTo(hmac(hook.body()));
+    assertThat(hook.headers().get("X-Stillmotion-Signature")).isEqualTo(expectedSignature(hook));
     assertThat(hook.json().getString("status")).isEqualTo("CANCELLED");
     assertThat(get(system.http.delete("/api/v1/task/" + id).send()).statusCode()).isEqualTo(200);
   }
@@ -154,7 +157,7 @@ class LiveTaskTest {
     for (Received hook : received) {
       assertThat(hook.headers().get("Content-Type")).isEqualTo("application/json");
       assertThat(hook.headers().get("X-Stillmotion-Event")).isEqualTo("task.finished");
-      assertThat(hook.headers().get("X-Stillmotion-Signature")).isEqualTo(hmac(hook.body()));
+      assertThat(hook.headers().get("X-Stillmotion-Signature")).isEqualTo(expectedSignature(hook));
       assertThat(hook.json().getString("status")).isEqualTo("FINISHED");
       assertThat(hook.json().getString("videoUrl")).isEqualTo("/api/v1/video/" + id);
     }
@@ -173,7 +176,7 @@ class LiveTaskTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> !deliveriesFor(id).isEmpty());
     Received hook = deliveriesFor(id).get(0);
     assertThat(hook.headers().get("X-Stillmotion-Event")).isEqualTo("task.failed");
-    assertThat(hook.headers().get("X-Stillmotion-Signature")).isEqualTo(hmac(hook.body()));
+    assertThat(hook.headers().get("X-Stillmotion-Signature")).isEqualTo(expectedSignature(hook));
     assertThat(hook.json().getString("status")).isEqualTo("FAILED");
     assertThat(hook.json().getString("message")).isNotBlank();
   }

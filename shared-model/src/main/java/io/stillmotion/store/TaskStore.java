@@ -3,10 +3,12 @@ package io.stillmotion.store;
 import io.stillmotion.model.Names;
 import io.stillmotion.model.Task;
 import io.stillmotion.model.TaskStatus;
+import io.stillmotion.model.WebhookDelivery;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.FindOptions;
+import io.vertx.ext.mongo.IndexOptions;
 import io.vertx.ext.mongo.MongoClient;
 import io.vertx.ext.mongo.UpdateOptions;
 
@@ -15,11 +17,15 @@ import java.util.List;
 /**
  * The {@code tasks} collection. Every change of state is a compare-and-set on the current status
  * (and, while processing, on the worker holding the task), so concurrent or repeated deliveries can
- * never move a task backwards or let two workers finish it.
+ * never move a task backwards or let two workers finish it. A task with a callback URL also carries
+ * the webhook owed for it, claimed and settled here, by compare-and-set too, for the webhook outbox.
  */
 public final class TaskStore {
 
   private static final String C = Names.TASKS_COLLECTION;
+  /** The task's owed webhook ({@link WebhookDelivery}), driven by the webhook outbox. */
+  private static final String WEBHOOK = "webhook";
+  private static final String WEBHOOK_STATE = WEBHOOK + ".state";
   private final MongoClient mongo;
 
   public TaskStore(MongoClient mongo) {
@@ -27,7 +33,12 @@ public final class TaskStore {
   }
 
   public Future<Void> insert(Task task) {
-    return mongo.insert(C, task.toDocument().put("published", false)).mapEmpty();
+    JsonObject doc = task.toDocument().put("published", false);
+    if (task.callbackUrl() != null) {
+      // Owed from the start: whichever transition ends the task is what makes it due.
+      doc.put(WEBHOOK, WebhookDelivery.owed().toDocument());
+    }
+    return mongo.insert(C, doc).mapEmpty();
   }
 
   /** The task, or null when there is none with this id. */
@@ -122,6 +133,80 @@ public final class TaskStore {
     return mongo.findOneAndUpdateWithOptions(C, query, update, new FindOptions(),
             new UpdateOptions().setReturningNewDocument(true))
         .map(doc -> doc == null ? null : Task.fromDocument(doc));
+  }
+
+  /** A terminal task and the webhook owed for it, as the outbox reads them. */
+  public record DueWebhook(Task task, WebhookDelivery delivery) {
+  }
+
+  /**
+   * Webhooks that may be attempted now: task terminal, delivery PENDING and not before its
+   * {@code nextAt} (which a claim pushes forward, so a delivery being attempted is not due). Oldest first.
+   */
+  public Future<List<DueWebhook>> dueWebhooks(long now, int limit) {
+    JsonObject query = new JsonObject()
+        .put(WEBHOOK_STATE, WebhookDelivery.State.PENDING.name())
+        .put("status", new JsonObject().put("$in", new JsonArray()
+            .add(TaskStatus.FINISHED.name()).add(TaskStatus.FAILED.name()).add(TaskStatus.CANCELLED.name())))
+        .put(WEBHOOK + ".nextAt", new JsonObject().put("$lte", now));
+    FindOptions options = new FindOptions().setLimit(limit).setSort(new JsonObject().put(WEBHOOK + ".nextAt", 1));
+    return mongo.findWithOptions(C, query, options).map(docs -> docs.stream()
+        .map(doc -> new DueWebhook(Task.fromDocument(doc), WebhookDelivery.fromDocument(doc.getJsonObject(WEBHOOK))))
+        .toList());
+  }
+
+  /**
+   * Takes a due webhook for one attempt: a compare-and-set on the delivery exactly as read (its
+   * attempts and previous claim), so of two instances that read it only one wins. The claim locks it
+   * until {@code lockedUntil}; if its holder dies, the next instance takes it over then.
+   */
+  public Future<Boolean> claimWebhook(String id, WebhookDelivery asRead, String claim, String owner,
+      long lockedUntil) {
+    JsonObject query = byId(id)
+        .put(WEBHOOK_STATE, WebhookDelivery.State.PENDING.name())
+        .put(WEBHOOK + ".attempts", asRead.attempts())
+        .put(WEBHOOK + ".claim", asRead.claim());
+    JsonObject update = set(new JsonObject()
+        .put(WEBHOOK + ".claim", claim)
+        .put(WEBHOOK + ".claimedBy", owner)
+        .put(WEBHOOK + ".nextAt", lockedUntil))
+        .put("$inc", new JsonObject().put(WEBHOOK + ".attempts", 1));
+    return mongo.updateCollection(C, query, update).map(r -> r.getDocMatched() > 0);
+  }
+
+  /** The attempt under this claim was answered 2xx; false when the claim had passed on meanwhile. */
+  public Future<Boolean> webhookDelivered(String id, String claim, long now) {
+    return settleWebhook(id, claim, new JsonObject()
+        .put(WEBHOOK_STATE, WebhookDelivery.State.DELIVERED.name())
+        .put(WEBHOOK + ".deliveredAt", now));
+  }
+
+  /** The attempt under this claim failed; the next one may start at {@code nextAt}. */
+  public Future<Boolean> webhookRetryAt(String id, String claim, long nextAt, String error) {
+    return settleWebhook(id, claim, new JsonObject()
+        .put(WEBHOOK + ".nextAt", nextAt)
+        .put(WEBHOOK + ".lastError", error));
+  }
+
+  /** Given up for good: ABANDONED, with the reason, where operators can find it. */
+  public Future<Boolean> webhookAbandoned(String id, String claim, long now, String error) {
+    return settleWebhook(id, claim, new JsonObject()
+        .put(WEBHOOK_STATE, WebhookDelivery.State.ABANDONED.name())
+        .put(WEBHOOK + ".abandonedAt", now)
+        .put(WEBHOOK + ".lastError", error));
+  }
+
+  /** The index {@link #dueWebhooks} needs; it holds only the deliveries still owed. Idempotent. */
+  public Future<Void> ensureWebhookIndex() {
+    JsonObject keys = new JsonObject().put(WEBHOOK_STATE, 1).put("status", 1).put(WEBHOOK + ".nextAt", 1);
+    IndexOptions options = new IndexOptions().name("webhook_due")
+        .partialFilterExpression(new JsonObject().put(WEBHOOK_STATE, WebhookDelivery.State.PENDING.name()));
+    return mongo.createIndexWithOptions(C, keys, options);
+  }
+
+  private Future<Boolean> settleWebhook(String id, String claim, JsonObject fields) {
+    JsonObject query = byId(id).put(WEBHOOK_STATE, WebhookDelivery.State.PENDING.name()).put(WEBHOOK + ".claim", claim);
+    return mongo.updateCollection(C, query, set(fields.put(WEBHOOK + ".claim", null))).map(r -> r.getDocMatched() > 0);
   }
 
   private Future<Boolean> transition(JsonObject query, TaskStatus to, Integer progress, String message, long now) {

@@ -43,6 +43,13 @@ public final class StillmotionMetrics {
   /** Tasks a worker process is rendering now: {@code stillmotion_worker_active_tasks}. */
   public static final String ACTIVE_TASKS = "stillmotion.worker.active.tasks";
 
+  /** Webhook deliveries answered 2xx: {@code stillmotion_webhooks_delivered_total}. */
+  public static final String WEBHOOKS_DELIVERED = "stillmotion.webhooks.delivered";
+  /** Webhook attempts that failed and will be tried again: {@code stillmotion_webhooks_retried_total}. */
+  public static final String WEBHOOKS_RETRIED = "stillmotion.webhooks.retried";
+  /** Webhook deliveries given up for good: {@code stillmotion_webhooks_abandoned_total}. */
+  public static final String WEBHOOKS_ABANDONED = "stillmotion.webhooks.abandoned";
+
   private static final Map<MeterRegistry, AtomicLong> QUEUE_DEPTHS = Collections.synchronizedMap(new WeakHashMap<>());
 
   private final MeterRegistry registry;
@@ -51,6 +58,9 @@ public final class StillmotionMetrics {
   private final Counter failed;
   private final Counter retried;
   private final DistributionSummary uploads;
+  private final Counter webhooksDelivered;
+  private final Counter webhooksRetried;
+  private final Counter webhooksAbandoned;
 
   public StillmotionMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -60,6 +70,12 @@ public final class StillmotionMetrics {
     retried = Counter.builder(TASKS_RETRIED).description("Failed attempts queued again").register(registry);
     uploads = DistributionSummary.builder(UPLOAD_SIZE).baseUnit("bytes").description("Accepted image files")
         .serviceLevelObjectives(64e3, 256e3, 1e6, 4e6, 16e6, 64e6).register(registry);
+    webhooksDelivered = Counter.builder(WEBHOOKS_DELIVERED).description("Webhook deliveries answered 2xx")
+        .register(registry);
+    webhooksRetried = Counter.builder(WEBHOOKS_RETRIED).description("Webhook attempts that failed and will be retried")
+        .register(registry);
+    webhooksAbandoned = Counter.builder(WEBHOOKS_ABANDONED).description("Webhook deliveries given up for good")
+        .register(registry);
   }
 
   /** The meters of the registry {@link Telemetry} keeps for this Vert.x. */
@@ -97,6 +113,18 @@ public final class StillmotionMetrics {
 
   public void taskRetried() {
     retried.increment();
+  }
+
+  public void webhookDelivered() {
+    webhooksDelivered.increment();
+  }
+
+  public void webhookRetried() {
+    webhooksRetried.increment();
+  }
+
+  public void webhookAbandoned() {
+    webhooksAbandoned.increment();
   }
 
   /** Latest count of the task queue; the gauge appears with the first value. */

@@ -75,6 +75,7 @@ class ContractsTest {
     assertThat(c.maxPixels()).isEqualTo(50_000_000L);
     assertThat(c.workerConcurrency()).isEqualTo(1);
     assertThat(c.webhooks().allowPrivate()).isFalse();
+    assertThat(c.webhooks()).isEqualTo(new WebhookConfig(null, false, 16, 10_000, 600_000, 8));
     assertThat(c.reliability().maxAttempts()).isEqualTo(3);
     assertThat(c.videoEncoder()).isEqualTo("motion");
     assertThat(StillmotionConfig.fromEnv(Map.of("VIDEO_ENCODER", "JCODEC")).videoEncoder()).isEqualTo("jcodec");
@@ -88,6 +89,7 @@ class ContractsTest {
     env.put("WORKER_CONCURRENCY", "0");
     env.put("MONGO_URI", "http://mongo");
     env.put("WEBHOOK_ALLOW_PRIVATE", "maybe");
+    env.put("WEBHOOK_MAX_ATTEMPTS", "0");
     env.put("VIDEO_ENCODER", "x264");
     assertThatThrownBy(() -> StillmotionConfig.fromEnv(env))
         .isInstanceOf(ConfigException.class)
@@ -95,6 +97,18 @@ class ContractsTest {
         .hasMessageContaining("WORKER_CONCURRENCY")
         .hasMessageContaining("MONGO_URI")
         .hasMessageContaining("WEBHOOK_ALLOW_PRIVATE")
+        .hasMessageContaining("WEBHOOK_MAX_ATTEMPTS")
         .hasMessageContaining("VIDEO_ENCODER");
+  }
+
+  @Test
+  @DisplayName("webhook retries wait 1 s, doubling, never longer than WEBHOOK_RETRY_MAX_MS")
+  void webhookBackoffIsCapped() {
+    WebhookConfig config = StillmotionConfig.fromEnv(Map.of("WEBHOOK_RETRY_MAX_MS", "5000")).webhooks();
+    assertThat(java.util.stream.IntStream.rangeClosed(1, 6).mapToLong(config::retryDelayMs).boxed().toList())
+        .containsExactly(1_000L, 2_000L, 4_000L, 5_000L, 5_000L, 5_000L);
+    assertThat(config.retryDelayMs(500)).isEqualTo(5_000);
+    assertThat(StillmotionConfig.fromEnv(Map.of("WEBHOOK_RETRY_MAX_MS", "200")).webhooks().retryDelayMs(1))
+        .isEqualTo(200);
   }
 }

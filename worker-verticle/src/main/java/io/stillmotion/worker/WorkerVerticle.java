@@ -18,7 +18,7 @@ import io.stillmotion.store.MediaStore;
 import io.stillmotion.store.TaskStore;
 import io.stillmotion.telemetry.StillmotionMetrics;
 import io.stillmotion.telemetry.TaskMdc;
-import io.stillmotion.webhook.WebhookNotifier;
+import io.stillmotion.webhook.WebhookOutbox;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -62,7 +62,7 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
   private TaskStore tasks;
   private MediaStore media;
   private StillmotionMetrics metrics;
-  private WebhookNotifier webhooks;
+  private WebhookOutbox webhooks;
   private RabbitMQClient rabbit;
   private RabbitMQConsumer consumer;
   private WorkerExecutor renderPool;
@@ -91,7 +91,8 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
     media = new MediaStore(vertx, mongo);
     metrics = StillmotionMetrics.of(vertx);
     metrics.activeTasks(active::size);
-    webhooks = new WebhookNotifier(vertx, config.webhooks());
+    webhooks = new WebhookOutbox(vertx, tasks, config.webhooks(), config.workerId());
+    webhooks.start();
     renderer = new VideoRenderer(config.renderThreads(),
         VideoEncoder.fromConfigName(config.videoEncoder()).orElseThrow());
     renderPool = vertx.createSharedWorkerExecutor("stillmotion-render-" + deploymentID(),
@@ -132,6 +133,7 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
         .compose(v -> sweeper.stop())
         .compose(v -> GracefulStop.finishOrRelease(vertx, active, config.reliability().shutdownGraceMs()))
         .eventually(() -> rabbit.stop().otherwiseEmpty())
+        .eventually(() -> webhooks.stop())
         .eventually(() -> {
           renderPool.close();
           renderer.close();
@@ -223,7 +225,7 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
             metrics.taskFinished(job.task.options().size(), result.frames(), result.elapsedMillis());
             job.terminalPublished = true;
             publishEvent(id, TaskStatus.FINISHED, 100, null);
-            webhooks.notifyStored(tasks, id);
+            webhooks.nudge();
             return Future.succeededFuture();
           }
           log.info("[{}] was cancelled or taken over while storing; discarding the result", id);
@@ -273,7 +275,7 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
           job.terminalPublished = true;
           publishEvent(task.id(), TaskStatus.FAILED, job.progress(), message);
           if (r.succeeded() && r.result()) {
-            webhooks.notifyStored(tasks, task.id());
+            webhooks.nudge();
           }
           ack(job.deliveryTag);
         });
