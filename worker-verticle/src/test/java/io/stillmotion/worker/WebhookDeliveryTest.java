@@ -191,7 +191,7 @@ class WebhookDeliveryTest {
   }
 
   @Test
-  @DisplayName("a delivery still owed when its process goes away is made by the next process, with the same delivery id")
+  @DisplayName("a delivery still owed when its process goes away is made by the next one, with the same delivery id")
   void deliverySurvivesRestart() throws Exception {
     answer.set(500);
     Vertx first = workerProcess();
