@@ -33,6 +33,20 @@ class StillmotionMetricsTest {
   }
 
   @Test
+  @DisplayName("the webhook counters appear in Prometheus text under their documented names")
+  void webhookCounterNames() {
+    metrics.webhookDelivered();
+    metrics.webhookRetried();
+    metrics.webhookRetried();
+    metrics.webhookAbandoned();
+
+    assertThat(registry.scrape())
+        .contains("stillmotion_webhooks_delivered_total 1.0")
+        .contains("stillmotion_webhooks_retried_total 2.0")
+        .contains("stillmotion_webhooks_abandoned_total 1.0");
+  }
+
+  @Test
   @DisplayName("the queue depth gauge shows the latest value once one was set")
   void queueDepth() {
     assertThat(registry.scrape()).doesNotContain("stillmotion_queue_depth");
