@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -216,7 +217,7 @@ public final class WebhookOutbox {
     return WebhookSender.safe(task.callbackUrl());
   }
 
-  private <T> Future<T> onContext(java.util.concurrent.Callable<Future<T>> work) {
+  private <T> Future<T> onContext(Callable<Future<T>> work) {
     Promise<T> promise = Promise.promise();
     context.runOnContext(v -> {
       try {
