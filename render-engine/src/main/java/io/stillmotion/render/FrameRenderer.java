@@ -16,14 +16,23 @@ final class FrameRenderer {
   private final YuvPyramid source;
   private final int width;
   private final int height;
+  private final double originX;
+  private final double originY;
 
   FrameRenderer(YuvPyramid source, int width, int height) {
+    this(source, width, height, 0, 0);
+  }
+
+  /** A renderer of a source that is the part of a larger image whose top-left corner is at (originX, originY). */
+  FrameRenderer(YuvPyramid source, int width, int height, double originX, double originY) {
     if (width % 2 != 0 || height % 2 != 0) {
       throw new IllegalArgumentException("frame size must be even: " + width + "x" + height);
     }
     this.source = source;
     this.width = width;
     this.height = height;
+    this.originX = originX;
+    this.originY = originY;
   }
 
   Picture newPicture() {
@@ -40,13 +49,21 @@ final class FrameRenderer {
     byte[][] planes = pic.getData();
     int stride = pic.getPlaneWidth(0);
     int cstride = pic.getPlaneWidth(1);
-    sample(source.level(lumaLevel), lumaLevel, source.level(lumaLevel).y(), v.left(), v.top(), scale,
+    double left = v.left() - originX;
+    double top = v.top() - originY;
+    sample(source.level(lumaLevel), lumaLevel, source.level(lumaLevel).y(), left, top, scale,
         0.5, 0.5, 1, width, height, planes[0], stride);
     YuvPyramid.Level cl = source.level(chromaLevel);
-    sample(cl, chromaLevel, cl.cb(), v.left(), v.top(), scale, 0.5, 1, 2, width / 2, height / 2, planes[1],
-        cstride);
-    sample(cl, chromaLevel, cl.cr(), v.left(), v.top(), scale, 0.5, 1, 2, width / 2, height / 2, planes[2],
-        cstride);
+    sample(cl, chromaLevel, cl.cb(), left, top, scale, 0.5, 1, 2, width / 2, height / 2, planes[1], cstride);
+    sample(cl, chromaLevel, cl.cr(), left, top, scale, 0.5, 1, 2, width / 2, height / 2, planes[2], cstride);
+    padPicture(pic, width, height);
+  }
+
+  /** Repeats the edge of the visible frame into the macroblock padding of every plane. */
+  static void padPicture(Picture pic, int width, int height) {
+    byte[][] planes = pic.getData();
+    int stride = pic.getPlaneWidth(0);
+    int cstride = pic.getPlaneWidth(1);
     pad(planes[0], stride, pic.getPlaneHeight(0), width, height);
     pad(planes[1], cstride, pic.getPlaneHeight(1), width / 2, height / 2);
     pad(planes[2], cstride, pic.getPlaneHeight(2), width / 2, height / 2);

@@ -11,7 +11,7 @@ import org.jcodec.codecs.h264.io.model.SliceType;
 import org.jcodec.common.model.Picture;
 
 /**
- * Renders and encodes one GOP: frames [first, end), an IDR frame then P frames, with a fresh
+ * Draws and encodes one GOP: frames [first, end), an IDR frame then P frames, with a fresh
  * encoder and rate control so GOPs are independent of each other and can run on any thread.
  * The encoder is ours (motion-aware) or jcodec's stock one, per {@link VideoEncoder}.
  * Returns Annex B access units in display order.
@@ -22,15 +22,13 @@ final class GopEncoder {
   record Packet(int frame, byte[] data, boolean key) {
   }
 
-  private final CameraPath path;
-  private final FrameRenderer renderer;
-  private final RenderSpec options;
+  private final FrameSource frames;
+  private final VideoFormat options;
   private final H264Level level;
   private final VideoEncoder kind;
 
-  GopEncoder(CameraPath path, FrameRenderer renderer, RenderSpec options, H264Level level, VideoEncoder kind) {
-    this.path = path;
-    this.renderer = renderer;
+  GopEncoder(FrameSource frames, VideoFormat options, H264Level level, VideoEncoder kind) {
+    this.frames = frames;
     this.options = options;
     this.level = level;
     this.kind = kind;
@@ -49,14 +47,13 @@ final class GopEncoder {
     StreamFormat format = new StreamFormat(options.width(), options.height(), level.idc(),
         SignalledH264Encoder.vui(options.fps()));
     GopCoder coder = new GopCoder(format, options.quality(), level.maxBitsPerSecond(), options.fps());
-    Picture picture = renderer.newPicture();
+    Picture picture = frames.newPicture();
     List<Packet> packets = new ArrayList<>(end - first);
     for (int f = first; f < end; f++) {
       if (cancelled.getAsBoolean()) {
         throw new RenderCancelledException();
       }
-      Viewport view = path.at(f);
-      renderer.render(view, picture);
+      Viewport view = frames.render(f, picture);
       double step = view.width() / options.width();
       byte[] unit = f == first
           ? coder.startGop(first, picture, view.left(), view.top(), step)
@@ -69,19 +66,19 @@ final class GopEncoder {
 
   private List<Packet> encodeWithJcodec(int first, int end, BooleanSupplier cancelled, IntConsumer frameDone)
       throws RenderCancelledException {
-    int frames = end - first;
+    int count = end - first;
     LevelRateControl rc =
         LevelRateControl.forQuality(options.quality(), level, options.width(), options.height(), options.fps());
-    rc.startGop(frames);
-    SignalledH264Encoder encoder = new SignalledH264Encoder(rc, level, options.fps(), frames);
-    Picture picture = renderer.newPicture();
+    rc.startGop(count);
+    SignalledH264Encoder encoder = new SignalledH264Encoder(rc, level, options.fps(), count);
+    Picture picture = frames.newPicture();
     ByteBuffer out = ByteBuffer.allocate(picture.getWidth() * picture.getHeight() * 2 + 4096);
-    List<Packet> packets = new ArrayList<>(frames);
+    List<Packet> packets = new ArrayList<>(count);
     for (int f = first; f < end; f++) {
       if (cancelled.getAsBoolean()) {
         throw new RenderCancelledException();
       }
-      renderer.render(path.at(f), picture);
+      frames.render(f, picture);
       int n = f - first;
       out.clear();
       ByteBuffer data = n == 0

@@ -3,7 +3,9 @@ package io.stillmotion.render;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.stillmotion.render.audio.AudioTrack;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -22,20 +24,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Image in, MP4 out: decode, fit the source to the detail the motion needs, plan the camera path,
- * then render and encode GOPs in parallel (each starting with an IDR frame, one encoder per
- * thread) and mux them in order. At most {@code threads + 1} encoded GOPs wait in memory.
- * Thread-safe; renders may run concurrently and share the threads.
+ * Images in, MP4 out. A {@link Story} (one image is the one-shot story) is laid out in frames
+ * ({@link Timeline}); GOPs are rendered and encoded in parallel (each starting with an IDR frame,
+ * one encoder per thread), each preparing the shots it shows when it starts ({@link ShotSources}:
+ * only the shots of the GOPs in flight are held, one decoded at a time), and muxed in order with
+ * the soundtrack. At most {@code threads + 1} encoded GOPs wait in memory. Thread-safe; renders
+ * may run concurrently and share the threads.
  */
 public final class VideoRenderer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(VideoRenderer.class);
-  /** The working copy of the source never exceeds this many pixels (about 6 bytes each). */
+  /** The working copy of a single image never exceeds this many pixels (about 6 bytes each). */
   static final long MAX_WORKING_PIXELS = 16_000_000L;
+  /**
+   * A story shot's working copy, before it is cropped to what its path shows: several shots may
+   * be held at once (those of the GOPs in flight), so each gets less than a lone image.
+   */
+  static final long MAX_STORY_WORKING_PIXELS = 8_000_000L;
 
   private final int threads;
   private final VideoEncoder encoder;
   private final ExecutorService pool;
+  private volatile int lastPeakShots;
 
   /** A renderer using our motion-aware encoder. */
   public VideoRenderer(int threads) {
@@ -61,32 +71,63 @@ public final class VideoRenderer implements AutoCloseable {
   public RenderResult render(byte[] image, RenderSpec options, Path workDir, RenderListener listener)
       throws RenderException, RenderCancelledException {
     checkOptions(options);
+    return render(Story.single(ImageSource.of(image), options), workDir, listener);
+  }
+
+  /**
+   * Renders a story into a new MP4 file in workDir (the caller owns it), with a poster of its first
+   * frame. Blocking; call off the event loop. Fails with {@link InvalidStoryException} for a
+   * caption or title that no longer fits (already checked by {@link Story.Builder#build()}), with
+   * {@link RenderException} for an image that cannot be decoded (its position in the message),
+   * with {@link RenderCancelledException} when the listener asks to stop.
+   */
+  public RenderResult render(Story story, Path workDir, RenderListener listener)
+      throws RenderException, RenderCancelledException {
     try {
-      return renderChecked(image, options, workDir, listener == null ? RenderListener.NONE : listener);
+      return renderChecked(story, workDir, listener == null ? RenderListener.NONE : listener);
     } catch (OutOfMemoryError e) {
-      throw new RenderException("Not enough memory to render this image right now", false, e);
+      throw new RenderException("Not enough memory to render this video right now", false, e);
     }
   }
 
-  private RenderResult renderChecked(byte[] image, RenderSpec options, Path workDir, RenderListener heard)
+  /** How many shots the last story render held prepared at once (for tests and benchmarks). */
+  int lastPeakShots() {
+    return lastPeakShots;
+  }
+
+  private RenderResult renderChecked(Story story, Path workDir, RenderListener heard)
       throws RenderException, RenderCancelledException {
     long started = System.nanoTime();
-    RgbImage decoded = ImageDecoder.decode(image);
     stopIfCancelled(heard);
-    RgbImage working = fitSource(decoded, options);
-    YuvPyramid pyramid = YuvPyramid.of(working);
-    CameraPath path = new CameraPath(options, working.width(), working.height());
-    FrameRenderer renderer = new FrameRenderer(pyramid, options.width(), options.height());
-    stopIfCancelled(heard);
-    long prepared = System.nanoTime();
+    Timeline timeline = Timeline.of(story);
+    List<Timeline.Gop> gops = timeline.gops(threads, encoder.maxGopSeconds);
+    List<Integer> posterShots = timeline.shotsIn(0, 1);
+    List<List<Integer>> users = new ArrayList<>();
+    gops.forEach(g -> users.add(g.shots()));
+    users.add(posterShots);
+    AtomicBoolean stop = new AtomicBoolean();
+    BooleanSupplier cancelled = () -> stop.get() || (heard.isCancelled() && stopNow(stop));
+    long budget = story.shots().size() == 1 ? MAX_WORKING_PIXELS : MAX_STORY_WORKING_PIXELS;
+    ShotSources sources = new ShotSources(story, timeline, users, budget, cancelled);
+    StoryFrames frames = new StoryFrames(timeline, sources, story.width(), story.height());
+    VideoFormat format = new VideoFormat(story.width(), story.height(), story.fps(), story.quality());
+    AudioTrack audio = story.soundtrack() == null ? null : story.soundtrack().fitTo(timeline.frames() / (double) story.fps());
     Path file = createFile(workDir);
     try {
       AtomicReference<Stills> stills = new AtomicReference<>();
-      long bytes = encode(path, renderer, options, file, heard, () -> stills.set(stills(path, renderer, options)));
+      long bytes = encode(gops, frames, sources, format, audio, file, heard, stop, cancelled, () -> {
+        sources.acquire(posterShots);
+        try {
+          stills.set(stills(frames, format));
+        } finally {
+          sources.release(posterShots);
+        }
+      });
       long elapsed = (System.nanoTime() - started) / 1_000_000;
-      LOG.debug("rendered {} frames {} {} in {} ms ({} ms preparing the source), {} bytes", options.frameCount(),
-          options.size(), options.effect(), elapsed, (prepared - started) / 1_000_000, bytes);
-      return new RenderResult(file, stills.get().poster(), stills.get().thumbnail(), options.frameCount(), bytes,
+      lastPeakShots = sources.peakPrepared();
+      LOG.debug("rendered {} shots, {} frames {}x{} in {} ms, {} bytes, at most {} shots held", story.shots().size(),
+          timeline.frames(), story.width(), story.height(), elapsed, bytes, sources.peakPrepared());
+      return new RenderResult(file, stills.get().poster(), stills.get().thumbnail(), timeline.frames(), bytes,
           elapsed);
     } catch (RenderException | RenderCancelledException | RuntimeException | Error e) {
       deleteQuietly(file);
@@ -103,18 +144,22 @@ public final class VideoRenderer implements AutoCloseable {
     }
   }
 
+  static RgbImage fitSource(RgbImage image, RenderSpec options) {
+    return fitSource(image, options.motion(), options.width(), options.height(), MAX_WORKING_PIXELS);
+  }
+
   /**
    * Scales the decoded image once so that, at the path's closest zoom, one source pixel lands on
    * about one output pixel: area averaging for large images, bicubic for small ones.
    */
-  static RgbImage fitSource(RgbImage image, RenderSpec options) {
-    double aspect = (double) options.width() / options.height();
+  static RgbImage fitSource(RgbImage image, Motion motion, int width, int height, long maxPixels) {
+    double aspect = (double) width / height;
     double cover = Math.min(image.width(), image.height() * aspect);
-    double zoom = CameraPath.maxZoom(options, image.width(), image.height());
-    double k = options.width() * zoom / cover;
+    double zoom = CameraPath.maxZoom(motion, aspect, image.width(), image.height());
+    double k = width * zoom / cover;
     double pixels = image.width() * k * image.height() * k;
-    if (pixels > MAX_WORKING_PIXELS) {
-      k *= Math.sqrt(MAX_WORKING_PIXELS / pixels);
+    if (pixels > maxPixels) {
+      k *= Math.sqrt(maxPixels / pixels);
     }
     if (Math.abs(k - 1) < 0.02) {
       return image;
@@ -136,11 +181,10 @@ public final class VideoRenderer implements AutoCloseable {
   private record Stills(byte[] poster, byte[] thumbnail) {
   }
 
-  private static Stills stills(CameraPath path, FrameRenderer renderer, RenderSpec options)
-      throws RenderException {
-    Picture first = renderer.newPicture();
-    renderer.render(path.at(0), first);
-    RgbImage poster = Posters.toRgb(first, options.width(), options.height());
+  private static Stills stills(FrameSource frames, VideoFormat format) throws RenderException {
+    Picture first = frames.newPicture();
+    frames.render(0, first);
+    RgbImage poster = Posters.toRgb(first, format.width(), format.height());
     try {
       return new Stills(Posters.jpeg(poster), Posters.jpeg(Posters.thumbnail(poster)));
     } catch (IOException e) {
@@ -156,26 +200,30 @@ public final class VideoRenderer implements AutoCloseable {
 
   /** A step run on the calling thread while the pool encodes the first GOPs. */
   private interface SideTask {
-    void run() throws RenderException;
+    void run() throws RenderException, RenderCancelledException;
   }
 
-  private long encode(CameraPath path, FrameRenderer renderer, RenderSpec options, Path file,
-      RenderListener listener, SideTask meanwhile) throws RenderException, RenderCancelledException {
-    int frames = options.frameCount();
-    int gops = gopCount(frames, options.fps(), threads, encoder.maxGopSeconds);
-    H264Level level = H264Level.forVideo(options.width(), options.height(), options.fps());
-    GopEncoder gopEncoder = new GopEncoder(path, renderer, options, level, encoder);
-    AtomicBoolean stop = new AtomicBoolean();
-    BooleanSupplier cancelled = () -> stop.get() || (listener.isCancelled() && stopNow(stop));
-    Progress progress = new Progress(listener, frames);
+  private long encode(List<Timeline.Gop> gops, FrameSource frames, ShotSources sources, VideoFormat format,
+      AudioTrack audio, Path file, RenderListener listener, AtomicBoolean stop, BooleanSupplier cancelled,
+      SideTask meanwhile) throws RenderException, RenderCancelledException {
+    int total = gops.get(gops.size() - 1).end();
+    H264Level level = H264Level.forVideo(format.width(), format.height(), format.fps());
+    GopEncoder gopEncoder = new GopEncoder(frames, format, level, encoder);
+    Progress progress = new Progress(listener, total);
     Deque<Future<List<GopEncoder.Packet>>> pending = new ArrayDeque<>();
     int submitted = 0;
-    try (Mp4Writer writer = new Mp4Writer(file, options.width(), options.height(), options.fps(), frames)) {
-      for (int written = 0; written < gops; written++) {
-        while (submitted < gops && pending.size() <= threads) {
-          int first = (int) ((long) submitted * frames / gops);
-          int end = (int) ((long) (submitted + 1) * frames / gops);
-          pending.add(pool.submit(() -> gopEncoder.encode(first, end, cancelled, f -> progress.frameDone())));
+    try (Mp4Writer writer = new Mp4Writer(file, format.width(), format.height(), format.fps(), total, audio)) {
+      for (int written = 0; written < gops.size(); written++) {
+        while (submitted < gops.size() && pending.size() <= threads) {
+          Timeline.Gop gop = gops.get(submitted);
+          pending.add(pool.submit(() -> {
+            sources.acquire(gop.shots());
+            try {
+              return gopEncoder.encode(gop.first(), gop.end(), cancelled, f -> progress.frameDone());
+            } finally {
+              sources.release(gop.shots());
+            }
+          }));
           submitted++;
         }
         if (written == 0) {
@@ -220,6 +268,9 @@ public final class VideoRenderer implements AutoCloseable {
       Throwable cause = e.getCause();
       if (cause instanceof RenderCancelledException rc) {
         throw rc;
+      }
+      if (cause instanceof RenderException re) {
+        throw re;
       }
       if (cause instanceof OutOfMemoryError) {
         throw new RenderException("Not enough memory to render the video right now", false, cause);

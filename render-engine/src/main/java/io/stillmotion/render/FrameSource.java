@@ -1,0 +1,18 @@
+package io.stillmotion.render;
+
+import org.jcodec.common.model.Picture;
+
+/**
+ * The frames of a video, drawn on demand by any render thread: a picture padded to whole
+ * macroblocks, and the view of the image the frame (mostly) shows, from which the motion-aware
+ * encoder derives each macroblock's motion. Within one GOP all views must be views of the same
+ * image (the {@link Timeline} starts a GOP wherever the image followed changes).
+ */
+interface FrameSource {
+
+  /** A picture of the video's size, padded to whole macroblocks. */
+  Picture newPicture();
+
+  /** Draws the frame into {@code into} and returns the view it shows. Thread-safe. */
+  Viewport render(int frame, Picture into);
+}
