@@ -115,7 +115,7 @@ public final class VideoRenderer implements AutoCloseable {
     Path file = createFile(workDir);
     try {
       AtomicReference<Stills> stills = new AtomicReference<>();
-      long bytes = encode(gops, frames, sources, format, audio, file, heard, stop, cancelled, () -> {
+      long bytes = encode(timeline, gops, frames, sources, format, audio, file, heard, stop, cancelled, () -> {
         sources.acquire(posterShots);
         try {
           stills.set(stills(frames, format));
@@ -203,12 +203,12 @@ public final class VideoRenderer implements AutoCloseable {
     void run() throws RenderException, RenderCancelledException;
   }
 
-  private long encode(List<Timeline.Gop> gops, FrameSource frames, ShotSources sources, VideoFormat format,
+  private long encode(Timeline timeline, List<Timeline.Gop> gops, StoryFrames frames, ShotSources sources,
+      VideoFormat format,
       AudioTrack audio, Path file, RenderListener listener, AtomicBoolean stop, BooleanSupplier cancelled,
       SideTask meanwhile) throws RenderException, RenderCancelledException {
     int total = gops.get(gops.size() - 1).end();
     H264Level level = H264Level.forVideo(format.width(), format.height(), format.fps());
-    GopEncoder gopEncoder = new GopEncoder(frames, format, level, encoder);
     Progress progress = new Progress(listener, total);
     Deque<Future<List<GopEncoder.Packet>>> pending = new ArrayDeque<>();
     int submitted = 0;
@@ -217,11 +217,9 @@ public final class VideoRenderer implements AutoCloseable {
         while (submitted < gops.size() && pending.size() <= threads) {
           Timeline.Gop gop = gops.get(submitted);
           pending.add(pool.submit(() -> {
-            sources.acquire(gop.shots());
-            try {
-              return gopEncoder.encode(gop.first(), gop.end(), cancelled, f -> progress.frameDone());
-            } finally {
-              sources.release(gop.shots());
+            try (GopFrames gopFrames = new GopFrames(timeline, frames, sources)) {
+              return new GopEncoder(gopFrames, format, level, encoder)
+                  .encode(gop.first(), gop.end(), cancelled, f -> progress.frameDone());
             }
           }));
           submitted++;
@@ -266,6 +264,12 @@ public final class VideoRenderer implements AutoCloseable {
       throw new RenderCancelledException();
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
+      if (cause instanceof RenderCancelledException rc) {
+        throw rc;
+      }
+      if (cause instanceof GopFrames.ShotFailure failure) {
+        cause = failure.getCause();
+      }
       if (cause instanceof RenderCancelledException rc) {
         throw rc;
       }
