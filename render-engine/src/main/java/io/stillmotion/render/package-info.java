@@ -1,15 +1,20 @@
 /**
  * The render engine: plain Java, no Vert.x. {@link io.stillmotion.render.VideoRenderer} is the
- * only entry point; the rest is its pipeline.
+ * only entry point: {@code render(Story, workDir, listener)} for a story of 1 to 20 images,
+ * {@code render(byte[], RenderSpec, ...)} for one image (the one-shot story). A service builds a
+ * {@link io.stillmotion.render.Story} with its builder (which checks limits, transitions and text
+ * and throws {@link io.stillmotion.render.InvalidStoryException} naming the field and image),
+ * probes a soundtrack with {@link io.stillmotion.render.audio.Soundtrack#probe} at upload time,
+ * and renders off the event loop.
  *
  * <pre>
- * bytes -> ImageDecoder (ImageIO + TwelveMonkeys, ICC to sRGB, alpha on grey, EXIF orientation)
- *       -> VideoRenderer.fitSource (area-average down / bicubic up to the detail the motion needs)
- *       -> YuvPyramid (BT.601 limited-range planes, 2x2 box levels)
- *       -> CameraPath (floating-point viewport per frame, eased, always covering the frame)
- *       -> FrameRenderer (bilinear into jcodec 4:2:0 pictures, padded to macroblocks)
- *       -> GopEncoder (one jcodec encoder per GOP, IDR first, LevelRateControl, VUI in the SPS)
- *       -> Mp4Writer (faststart MP4), Posters (poster and thumbnail JPEG)
+ * Story -> Timeline (frames of each shot, transitions centred on slot boundaries, GOP layout)
+ * per GOP, in parallel: GopFrames -> ShotSources (lazily, one decode at a time:
+ *         bytes -> ImageDecoder -> FocusFinder (focus=auto) -> fitSource -> crop to the path
+ *         -> YuvPyramid, text -> Overlay)
+ *       -> StoryFrames (CameraPath view -> FrameRenderer -> overlays; Blend for transitions)
+ *       -> GopEncoder (motion-aware H.264 along the dominant shot's camera, or jcodec's)
+ * -> Mp4Writer (avc1 + mp4a from Soundtrack.fitTo, moov first, interleaved), Posters
  * </pre>
  */
 package io.stillmotion.render;
