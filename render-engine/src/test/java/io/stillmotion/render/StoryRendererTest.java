@@ -112,6 +112,28 @@ class StoryRendererTest {
   }
 
   @Test
+  @DisplayName("every frame of slides and crossfades decodes (ffmpeg) to what was drawn, within coding loss")
+  void transitionsDecodeFaithfully() throws Exception {
+    Assumptions.assumeTrue(TestMedia.ffmpegAvailable(), "needs ffmpeg as an independent decoder");
+    byte[] other = TestMedia.jpeg(TestMedia.photoLike(640, 360, 8), 0.9f);
+    Story story = Story.builder(W, H, 24).shot(shot(photo, 1)).shot(Transition.slide(0.6), shot(other, 1))
+        .shot(Transition.crossfade(0.6), shot(photo, 1)).build();
+    List<byte[]> decoded = TestMedia.decodeAll(renderer.render(story, dir, null).video(), W, H);
+    Timeline timeline = Timeline.of(story);
+    ShotSources sources = new ShotSources(story, timeline, List.of(List.of(0, 1, 2)),
+        VideoRenderer.MAX_STORY_WORKING_PIXELS, () -> false);
+    sources.acquire(List.of(0, 1, 2));
+    StoryFrames frames = new StoryFrames(timeline, sources, W, H);
+    org.jcodec.common.model.Picture pic = frames.newPicture();
+    assertThat(decoded).hasSize(72);
+    for (int f = 0; f < 72; f++) {
+      frames.render(f, pic);
+      assertThat(TestMedia.psnrY(TestMedia.toPlanar(pic, W, H), decoded.get(f), W, H)).as("PSNR-Y of frame %d", f)
+          .isGreaterThan(30);
+    }
+  }
+
+  @Test
   @DisplayName("a caption is drawn in the bottom of the frames of its own shot only, the title over the opening")
   void captionsInTheRightFrames() throws Exception {
     byte[] grey = TestMedia.encode(TestMedia.patches(640, 360, 0x909090), "png");
