@@ -106,9 +106,4 @@ final class Overlay {
       }
     }
   }
-
-  /** The frame rectangle the overlay covers: x, y, width, height. */
-  int[] bounds() {
-    return new int[] {x, y, w, h};
-  }
 }
