@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static io.stillmotion.testing.Futures.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** An acknowledged write to the persistent embedded server survives kill -9 of its process. */
@@ -65,10 +66,9 @@ class EmbeddedMongoDurabilityTest {
       try {
         MongoClient client = MongoClient.create(vertx, new JsonObject()
             .put("connection_string", mongo.connectionString()).put("db_name", "durability"));
-        return client.count("acked", new JsonObject()).toCompletionStage().toCompletableFuture()
-            .get(30, TimeUnit.SECONDS);
+        return get(client.count("acked", new JsonObject()));
       } finally {
-        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        get(vertx.close());
       }
     }
   }

@@ -8,7 +8,6 @@ import io.stillmotion.model.TaskMessage;
 import io.stillmotion.model.TaskStatus;
 import io.stillmotion.store.MediaStore;
 import io.stillmotion.store.TaskStore;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -37,8 +36,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
+import static io.stillmotion.testing.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The seed API of the gateway against the embedded MongoDB and the test broker. */
@@ -91,10 +90,6 @@ class GatewayApiTest {
     while (await(rabbit.basicGet(Names.TASK_QUEUE, true)) != null) {
       // drain what earlier tests left
     }
-  }
-
-  static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
   static byte[] png(int width, int height) throws Exception {

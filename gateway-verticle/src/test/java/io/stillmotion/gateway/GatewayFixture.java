@@ -3,7 +3,6 @@ package io.stillmotion.gateway;
 import io.stillmotion.infra.TestInfra;
 import io.stillmotion.model.Names;
 import io.stillmotion.model.StillmotionConfig;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -24,8 +23,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
+import static io.stillmotion.testing.Futures.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** One gateway on the embedded MongoDB (or a given one) and the test broker, with its own database. */
@@ -66,10 +65,6 @@ final class GatewayFixture implements AutoCloseable {
     env.put("RATE_LIMIT_PER_MINUTE", "0");
     env.put("WEB_ROOT", dataDir.resolve("no-ui").toString());
     return env;
-  }
-
-  static <T> T get(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
 
   static byte[] png(int width, int height) throws Exception {

@@ -24,9 +24,9 @@ import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 
 import static io.stillmotion.gateway.GatewayFixture.assertJsonError;
-import static io.stillmotion.gateway.GatewayFixture.get;
 import static io.stillmotion.gateway.GatewayFixture.image;
 import static io.stillmotion.gateway.GatewayFixture.png;
+import static io.stillmotion.testing.Futures.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

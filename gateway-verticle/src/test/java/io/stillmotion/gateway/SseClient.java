@@ -1,5 +1,6 @@
 package io.stillmotion.gateway;
 
+import io.stillmotion.testing.Futures;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -49,7 +50,7 @@ final class SseClient {
     }
     SseClient sse = new SseClient(client);
     // Handlers are set on the event loop as the response arrives, before any of its body.
-    sse.response = TestSystem.get(client.request(options).compose(r -> r.send()).onSuccess(response -> {
+    sse.response = Futures.get(client.request(options).compose(r -> r.send()).onSuccess(response -> {
       response.handler(chunk -> sse.feed(chunk.toString()));
       response.endHandler(v -> sse.ended.tryComplete());
       response.exceptionHandler(sse.ended::tryFail);

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-import static io.stillmotion.gateway.GatewayFixture.get;
 import static io.stillmotion.gateway.GatewayFixture.image;
+import static io.stillmotion.testing.Futures.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
+import static io.stillmotion.testing.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class MediaStoreTest {
@@ -48,10 +49,6 @@ class MediaStoreTest {
     byte[] data = new byte[size];
     new Random(42).nextBytes(data);
     return data;
-  }
-
-  private static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
 
   @Test

@@ -5,7 +5,6 @@ import io.stillmotion.model.StillmotionConfig;
 import io.stillmotion.telemetry.Telemetry;
 import io.stillmotion.worker.WorkerHealthServer;
 import io.stillmotion.worker.WorkerVerticle;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
@@ -30,8 +29,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
+import static io.stillmotion.testing.Futures.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -100,10 +99,6 @@ class RealInfrastructureTest {
   private static WebClient client(Vertx vertx, int port) {
     return WebClient.create(vertx, new io.vertx.ext.web.client.WebClientOptions()
         .setDefaultHost("127.0.0.1").setDefaultPort(port));
-  }
-
-  static <T> T get(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
 
   private static HttpResponse<Buffer> fetch(WebClient client, String path) throws Exception {

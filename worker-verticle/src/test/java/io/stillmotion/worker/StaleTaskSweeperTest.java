@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
+import static io.stillmotion.testing.Futures.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The sweep that puts tasks of dead workers and lost messages back in line, and its lease. */
@@ -53,10 +53,6 @@ class StaleTaskSweeperTest {
     get(mongo.removeDocuments(MongoLease.COLLECTION, new JsonObject()));
     published.clear();
     queueDepth = 0;
-  }
-
-  static <T> T get(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
   private StaleTaskSweeper sweeper(String owner) {

@@ -12,7 +12,6 @@ import io.stillmotion.render.RenderResult;
 import io.stillmotion.store.MediaStore;
 import io.stillmotion.store.TaskStore;
 import io.stillmotion.telemetry.Telemetry;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
@@ -33,10 +32,10 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static io.stillmotion.testing.Futures.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -95,10 +94,6 @@ class WorkerHealthServerTest {
   @AfterAll
   static void stop() throws Exception {
     get(vertx.close());
-  }
-
-  static <T> T get(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
 
   private static Reply fetch(String path) throws Exception {

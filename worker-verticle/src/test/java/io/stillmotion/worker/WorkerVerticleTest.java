@@ -10,7 +10,6 @@ import io.stillmotion.model.TaskMessage;
 import io.stillmotion.model.TaskStatus;
 import io.stillmotion.store.MediaStore;
 import io.stillmotion.store.TaskStore;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -35,8 +34,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
+import static io.stillmotion.testing.Futures.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -80,10 +79,6 @@ class WorkerVerticleTest {
   @AfterAll
   static void stop() throws Exception {
     get(vertx.close());
-  }
-
-  static <T> T get(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
 
   static byte[] png(int width, int height) throws Exception {

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static io.stillmotion.testing.Futures.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -36,7 +37,7 @@ class BurstChaosIT {
       for (int i = 0; i < TASKS; i++) {
         uploads.add(rig.upload(image, SHORT_VIDEO));
       }
-      ChaosRig.get(Future.join(new ArrayList<>(uploads)));
+      get(Future.join(new ArrayList<>(uploads)), Duration.ofMinutes(5));
       List<String> ids = new ArrayList<>();
       int refused = 0;
       for (Future<HttpResponse<Buffer>> f : uploads) {
@@ -69,7 +70,7 @@ class BurstChaosIT {
         }
       }
       latencies.sort(Long::compare);
-      long videos = ChaosRig.get(rig.mongo.count("videos.files", new JsonObject().put("filename",
+      long videos = get(rig.mongo.count("videos.files", new JsonObject().put("filename",
           new JsonObject().put("$regex", "\\.mp4$"))));
       System.out.printf("burst: %d uploads accepted in %d ms (%d refused); accepted %d, finished %d, failed %d, "
               + "duplicated %d, videos %d; all done in %d ms; latency p50 %d ms, p99 %d ms%n",
