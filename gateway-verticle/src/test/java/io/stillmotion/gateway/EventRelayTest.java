@@ -14,12 +14,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import static io.stillmotion.gateway.TestSystem.get;
+import static io.stillmotion.testing.Futures.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -33,10 +32,8 @@ class EventRelayTest {
   @BeforeEach
   void start() throws Exception {
     vertx = Vertx.vertx();
-    try (ServerSocket free = new ServerSocket(0)) {
-      port = free.getLocalPort();
-    }
-    broker = EmbeddedBroker.start(port);
+    broker = EmbeddedBroker.start(0);
+    port = broker.port();
   }
 
   @AfterEach

@@ -11,13 +11,12 @@ import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Map;
 
 import static io.stillmotion.gateway.GatewayFixture.assertJsonError;
-import static io.stillmotion.gateway.GatewayFixture.get;
 import static io.stillmotion.gateway.GatewayFixture.png;
+import static io.stillmotion.testing.Futures.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -67,7 +66,6 @@ class GatewayProtectionTest {
         Task task = Task.pending(TaskMessage.newTaskId(), "png", RenderOptions.defaults(), System.currentTimeMillis());
         get(gw.mongo.insert(Names.TASKS_COLLECTION, task.toDocument()));
       }
-      Thread.sleep(1_100); // the pending count is cached for a second
       long uploads = gw.storedUploads();
 
       HttpResponse<Buffer> refused = gw.upload(png(64, 64));
@@ -130,11 +128,8 @@ class GatewayProtectionTest {
   @Test
   @DisplayName("while MongoDB is unreachable uploads and reads get 503 JSON with Retry-After, and work again once it is back")
   void mongoOutage() throws Exception {
-    int port;
-    try (ServerSocket free = new ServerSocket(0)) {
-      port = free.getLocalPort();
-    }
-    EmbeddedMongo mongo = EmbeddedMongo.startInMemory(port);
+    EmbeddedMongo mongo = EmbeddedMongo.startInMemory(0);
+    int port = mongo.port();
     try (GatewayFixture gw = new GatewayFixture("protect-outage", Map.of("MONGO_URI", mongo.connectionString()))) {
       assertThat(gw.upload(png(64, 64)).statusCode()).isEqualTo(200);
 

@@ -10,12 +10,17 @@ import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import java.util.stream.Stream;
 
-import static io.stillmotion.gateway.GatewayFixture.get;
 import static io.stillmotion.gateway.GatewayFixture.png;
+import static io.stillmotion.testing.Futures.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** A stopping gateway refuses new connections but finishes the uploads already under way. */
 class GatewayShutdownTest {
@@ -27,16 +32,19 @@ class GatewayShutdownTest {
       int port = gw.gateway.actualPort();
       byte[] body = multipart(png(64, 64));
       try (Socket socket = new Socket("127.0.0.1", port)) {
+        socket.setSoTimeout(60_000);
         OutputStream out = socket.getOutputStream();
         out.write(("POST /api/v1/task HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b0undary\r\n"
             + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         out.write(body, 0, body.length / 2);
         out.flush();
-        Thread.sleep(300);
+        // The gateway is reading the upload once the body handler has opened its file for it.
+        Path incoming = gw.dataDir.resolve("incoming");
+        await().atMost(Duration.ofSeconds(30)).until(() -> filesIn(incoming) > 0);
 
         Future<Void> undeployed = gw.vertx.undeploy(gw.vertx.deploymentIDs().iterator().next());
-        Thread.sleep(500);
-        assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(ConnectException.class);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+            assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(ConnectException.class));
         assertThat(undeployed.isComplete()).isFalse();
 
         out.write(body, body.length / 2, body.length - body.length / 2);
@@ -45,6 +53,15 @@ class GatewayShutdownTest {
         assertThat(response).startsWith("HTTP/1.1 200").contains("\"id\"");
         get(undeployed);
       }
+    }
+  }
+
+  private static long filesIn(Path dir) throws Exception {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.count();
     }
   }
 

@@ -1,8 +1,12 @@
 package io.stillmotion.gateway;
 
 import io.stillmotion.model.Names;
+import io.stillmotion.model.StillmotionConfig;
 import io.stillmotion.model.Task;
 import io.stillmotion.model.TaskStatus;
+import io.stillmotion.render.RenderListener;
+import io.stillmotion.render.RenderResult;
+import io.stillmotion.worker.WorkerVerticle;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -22,9 +26,12 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
-import static io.stillmotion.gateway.TestSystem.get;
+import static io.stillmotion.testing.Futures.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -46,7 +53,8 @@ class LiveTaskTest {
   @BeforeAll
   static void start() throws Exception {
     system = TestSystem.withWorker("live-task-test",
-        TestSystem.map("WEBHOOK_SECRET", SECRET, "WEBHOOK_ALLOW_PRIVATE", "true", "WORKER_CONCURRENCY", "1"));
+        TestSystem.map("WEBHOOK_SECRET", SECRET, "WEBHOOK_ALLOW_PRIVATE", "true", "WORKER_CONCURRENCY", "1"),
+        HalfwayWorker::new);
     receiver = get(system.vertx.createHttpServer()
         .requestHandler(request -> request.body().onSuccess(body -> {
           deliveries.add(new Received(request.headers(), body));
@@ -83,11 +91,64 @@ class LiveTaskTest {
     return deliveries.stream().filter(d -> id.equals(d.json().getString("id"))).toList();
   }
 
+  /**
+   * A worker that, while {@link #halfway} holds a latch, stops each render half-way until the latch
+   * opens: the test sees the task mid-render however fast this machine renders.
+   */
+  static final class HalfwayWorker extends WorkerVerticle {
+    static final AtomicReference<CountDownLatch> halfway = new AtomicReference<>();
+
+    HalfwayWorker(StillmotionConfig config) {
+      super(config);
+    }
+
+    @Override
+    protected RenderResult render(byte[] image, Task task, RenderListener listener) throws Exception {
+      return super.render(image, task, new RenderListener() {
+        @Override
+        public void onProgress(int framesDone, int totalFrames) {
+          listener.onProgress(framesDone, totalFrames);
+          CountDownLatch latch = halfway.get();
+          if (latch == null || framesDone * 2 < totalFrames) {
+            return;
+          }
+          try {
+            while (!latch.await(20, TimeUnit.MILLISECONDS) && !listener.isCancelled()) {
+              // held until the test has seen the task mid-render
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+
+        @Override
+        public boolean isCancelled() {
+          return listener.isCancelled();
+        }
+      });
+    }
+  }
+
+  private static boolean midRender(SseClient.Event event) {
+    int progress = event.json().getInteger("progress");
+    return progress > 0 && progress < 100;
+  }
+
   @Test
   @DisplayName("the event stream shows the task at once, progress in order, and ends after FINISHED")
   void progressOverSse() throws Exception {
-    String id = system.create(Map.of("duration", "2", "size", "720x720", "fps", "30"));
-    SseClient sse = SseClient.open(system.vertx, system.port(), "/api/v1/task/" + id + "/events", null);
+    CountDownLatch release = new CountDownLatch(1);
+    HalfwayWorker.halfway.set(release);
+    SseClient sse;
+    String id;
+    try {
+      id = system.create(Map.of("duration", "2", "size", "720x720", "fps", "30"));
+      sse = SseClient.open(system.vertx, system.port(), "/api/v1/task/" + id + "/events", null);
+      await().atMost(Duration.ofSeconds(60)).until(() -> sse.events.stream().anyMatch(LiveTaskTest::midRender));
+    } finally {
+      HalfwayWorker.halfway.set(null);
+      release.countDown();
+    }
 
     get(sse.ended.future());
 

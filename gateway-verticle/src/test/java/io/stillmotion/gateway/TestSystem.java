@@ -9,7 +9,6 @@ import io.stillmotion.model.TaskStatus;
 import io.stillmotion.store.MediaStore;
 import io.stillmotion.store.TaskStore;
 import io.stillmotion.worker.WorkerVerticle;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.mongo.MongoClient;
@@ -31,8 +30,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
+import static io.stillmotion.testing.Futures.get;
 import static org.awaitility.Awaitility.await;
 
 /** A gateway (and optionally a worker) on the embedded MongoDB and the test broker, for one test class. */
@@ -47,7 +47,8 @@ final class TestSystem {
   final TaskStore tasks;
   final MediaStore media;
 
-  private TestSystem(String db, boolean withWorker, Map<String, String> extraEnv) throws Exception {
+  private TestSystem(String db, Function<StillmotionConfig, WorkerVerticle> worker, Map<String, String> extraEnv)
+      throws Exception {
     dataDir = Files.createTempDirectory(db);
     Map<String, String> env = GatewayFixture.testEnv(db, dataDir);
     env.put("WORKER_ID", db + "-worker");
@@ -60,8 +61,8 @@ final class TestSystem {
     get(rabbit.stop());
     gateway = new GatewayVerticle(config);
     get(vertx.deployVerticle(gateway));
-    if (withWorker) {
-      get(vertx.deployVerticle(new WorkerVerticle(config)));
+    if (worker != null) {
+      get(vertx.deployVerticle(worker.apply(config)));
     }
     http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(gateway.actualPort()));
@@ -71,11 +72,16 @@ final class TestSystem {
   }
 
   static TestSystem gatewayOnly(String db, Map<String, String> env) throws Exception {
-    return new TestSystem(db, false, env);
+    return new TestSystem(db, null, env);
   }
 
   static TestSystem withWorker(String db, Map<String, String> env) throws Exception {
-    return new TestSystem(db, true, env);
+    return new TestSystem(db, WorkerVerticle::new, env);
+  }
+
+  static TestSystem withWorker(String db, Map<String, String> env, Function<StillmotionConfig, WorkerVerticle> worker)
+      throws Exception {
+    return new TestSystem(db, worker, env);
   }
 
   /** A task stored and queued directly, bypassing the gateway's checks (e.g. with an undecodable image). */
@@ -98,10 +104,6 @@ final class TestSystem {
 
   int port() {
     return gateway.actualPort();
-  }
-
-  static <T> T get(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
 
   static byte[] png(int width, int height) throws Exception {

@@ -30,9 +30,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static io.stillmotion.testing.Futures.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -87,10 +89,6 @@ class WorkerReliabilityTest {
     return StillmotionConfig.fromEnv(env);
   }
 
-  static <T> T get(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-  }
-
   private void deploy(WorkerVerticle worker) throws Exception {
     deployment = get(vertx.deployVerticle(worker));
   }
@@ -119,25 +117,27 @@ class WorkerReliabilityTest {
     return result[0];
   }
 
-  /** A worker whose renders fail transiently a number of times, and can be made slow. */
+  /** A worker whose renders fail transiently a number of times, and can be held until the test lets them go. */
   static final class FlakyWorker extends WorkerVerticle {
     final AtomicInteger failuresLeft;
-    final long slowMs;
+    final CountDownLatch proceed;
 
-    FlakyWorker(StillmotionConfig config, int failures, long slowMs) {
+    FlakyWorker(StillmotionConfig config, int failures) {
+      this(config, failures, new CountDownLatch(0));
+    }
+
+    FlakyWorker(StillmotionConfig config, int failures, CountDownLatch proceed) {
       super(config);
       this.failuresLeft = new AtomicInteger(failures);
-      this.slowMs = slowMs;
+      this.proceed = proceed;
     }
 
     @Override
     protected RenderResult render(byte[] image, Task task, RenderListener listener) throws Exception {
-      long until = System.currentTimeMillis() + slowMs;
-      while (System.currentTimeMillis() < until) {
+      while (!proceed.await(20, TimeUnit.MILLISECONDS)) {
         if (listener.isCancelled()) {
           throw new RenderCancelledException();
         }
-        Thread.sleep(20);
       }
       if (failuresLeft.getAndDecrement() > 0) {
         throw new RenderException("simulated: out of scratch space", false);
@@ -167,7 +167,7 @@ class WorkerReliabilityTest {
   @Test
   @DisplayName("a transient render failure is retried with backoff and the task finishes on the next attempt")
   void transientFailureIsRetried() throws Exception {
-    deploy(new FlakyWorker(config(Map.of()), 1, 0));
+    deploy(new FlakyWorker(config(Map.of()), 1));
     String id = submit();
 
     Task done = awaitStatus(id, TaskStatus.FINISHED, TaskStatus.FAILED);
@@ -179,7 +179,7 @@ class WorkerReliabilityTest {
   @Test
   @DisplayName("a failure that keeps coming back ends FAILED after TASK_MAX_ATTEMPTS attempts, with a message")
   void persistentTransientFailureGivesUp() throws Exception {
-    deploy(new FlakyWorker(config(Map.of("TASK_MAX_ATTEMPTS", "2")), Integer.MAX_VALUE, 0));
+    deploy(new FlakyWorker(config(Map.of("TASK_MAX_ATTEMPTS", "2")), Integer.MAX_VALUE));
     String id = submit();
 
     Task failed = awaitStatus(id, TaskStatus.FAILED, TaskStatus.FINISHED);
@@ -192,12 +192,17 @@ class WorkerReliabilityTest {
   @Test
   @DisplayName("a stopping worker lets the current render finish within the grace period")
   void shutdownFinishesCurrentTask() throws Exception {
-    deploy(new FlakyWorker(config(Map.of("SHUTDOWN_GRACE_MS", "20000")), 0, 1_500));
+    CountDownLatch renderMayFinish = new CountDownLatch(1);
+    FlakyWorker worker = new FlakyWorker(config(Map.of("SHUTDOWN_GRACE_MS", "20000")), 0, renderMayFinish);
+    deploy(worker);
     String id = submit();
     awaitStatus(id, TaskStatus.PROCESSING);
 
-    get(vertx.undeploy(deployment));
+    Future<Void> stopped = vertx.undeploy(deployment);
     deployment = null;
+    await().atMost(Duration.ofSeconds(30)).until(() -> !worker.consuming());
+    renderMayFinish.countDown();
+    get(stopped);
 
     Task task = get(tasks.find(id));
     assertThat(task.status()).isEqualTo(TaskStatus.FINISHED);
@@ -206,7 +211,7 @@ class WorkerReliabilityTest {
   @Test
   @DisplayName("a render that outlasts the grace period is released to PENDING and another worker finishes it")
   void shutdownReleasesLongTask() throws Exception {
-    deploy(new FlakyWorker(config(Map.of("SHUTDOWN_GRACE_MS", "300")), 0, 60_000));
+    deploy(new FlakyWorker(config(Map.of("SHUTDOWN_GRACE_MS", "300")), 0, new CountDownLatch(1)));
     String id = submit();
     awaitStatus(id, TaskStatus.PROCESSING);
 

@@ -50,7 +50,8 @@ class BrokerOutageChaosIT {
       for (int i = 0; i < 4; i++) {
         ids.add(rig.uploadOk(ChaosRig.png(320, 240, 100 + i), SHORT_VIDEO));
       }
-      Thread.sleep(3_000);
+      // A real outage: the services have noticed the broker is gone before it comes back.
+      await().atMost(Duration.ofSeconds(60)).until(() -> rig.gatewayReadiness() == 503);
       rig.startBroker();
       long upAt = System.currentTimeMillis();
       for (int i = 0; i < 2; i++) {

@@ -18,6 +18,8 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.multipart.MultipartForm;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 import javax.imageio.ImageIO;
 import java.awt.Color;
@@ -26,14 +28,17 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
+import static io.stillmotion.testing.Futures.get;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The production shape in miniature for fault tests: MongoDB-compatible server and AMQP broker in
@@ -69,8 +74,8 @@ final class ChaosRig implements AutoCloseable {
   ChaosRig(Map<String, String> extraEnv, String realBrokerUri) throws Exception {
     this.realBrokerUri = realBrokerUri;
     if (realBrokerUri == null) {
-      brokerPort = freePort();
-      broker = EmbeddedBroker.start(brokerPort);
+      broker = EmbeddedBroker.start(0);
+      brokerPort = broker.port();
     } else {
       brokerPort = java.net.URI.create(realBrokerUri).getPort();
       deleteTaskQueue(realBrokerUri);
@@ -97,14 +102,9 @@ final class ChaosRig implements AutoCloseable {
     tasks = new TaskStore(mongo);
   }
 
-  static <T> T get(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
-  }
-
-  static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+  /** The gateway's readiness status: 503 while it cannot reach the broker or MongoDB. */
+  int gatewayReadiness() throws Exception {
+    return get(http.get("/health/ready").send()).statusCode();
   }
 
   /** Starts a worker JVM and waits until it consumes. */
@@ -119,12 +119,12 @@ final class ChaosRig implements AutoCloseable {
     builder.redirectErrorStream(true).redirectOutput(log);
     Process process = builder.start();
     workers.add(process);
-    long deadline = System.currentTimeMillis() + 60_000;
-    while (!Files.readString(log.toPath()).contains("READY")) {
-      if (!process.isAlive() || System.currentTimeMillis() > deadline) {
-        throw new IllegalStateException("worker " + workerId + " did not start:\n" + Files.readString(log.toPath()));
-      }
-      Thread.sleep(100);
+    try {
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+          .failFast("the worker process exited", () -> !process.isAlive())
+          .until(() -> Files.readString(log.toPath()).contains("READY"));
+    } catch (ConditionTimeoutException | TerminalFailureException e) {
+      throw new IllegalStateException("worker " + workerId + " did not start:\n" + Files.readString(log.toPath()), e);
     }
     return process;
   }
