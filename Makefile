@@ -55,7 +55,7 @@ chaos: ## Fault tests: killed workers, broker restarts, bursts (slow)
 	$(MVN) -DskipTests install
 	$(MVN) -pl standalone verify -Pchaos
 
-check-compose: ## Validate the compose file and Dockerfiles without a Docker engine
+check-compose: ## Validate the compose files and Dockerfiles with Node alone (schema, rules)
 	bash compose/check.sh
 
 compose/.env:
