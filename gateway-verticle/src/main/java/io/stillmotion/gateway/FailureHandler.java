@@ -62,6 +62,8 @@ public final class FailureHandler implements Handler<RoutingContext> {
   private static ApiException fromStatus(int status, RoutingContext ctx) {
     return switch (status) {
       case 400 -> ApiException.badRequest("bad_request", "The request is malformed.");
+      // Only the CORS handler answers 403 on its own: the Origin is not in CORS_ORIGINS.
+      case 403 -> new ApiException(403, "origin_not_allowed", "Requests from this origin are not allowed (CORS_ORIGINS).");
       case 404 -> ApiException.notFound("not_found", "Nothing here: " + ctx.request().method() + " "
           + RequestLog.printable(ctx.request().path()));
       case 405 -> new ApiException(405, "method_not_allowed",

@@ -11,8 +11,8 @@ import java.util.Set;
 
 /**
  * The gateway's guards, from {@link ProtectionConfig}: CORS allow-list and optional bearer token on
- * the whole API, and on task creation a per-client rate limit then a queue-length check, both
- * before a single byte of the upload is read.
+ * the whole API, and on task creation a refusal of other sites' pages, a per-client rate limit
+ * then a queue-length check, all before a single byte of the upload is read.
  */
 final class GatewayProtection {
 
@@ -22,12 +22,14 @@ final class GatewayProtection {
   private final ProtectionConfig config;
   private final RateLimiter rateLimiter;
   private final Backpressure backpressure;
+  private final CrossSiteGuard crossSite;
 
   GatewayProtection(Vertx vertx, ProtectionConfig config, MongoClient mongo) {
     this.vertx = vertx;
     this.config = config;
     this.rateLimiter = new RateLimiter(config.rateLimitPerMinute(), new ClientAddress(config.trustProxy()));
     this.backpressure = new Backpressure(mongo, config.maxQueuedTasks());
+    this.crossSite = new CrossSiteGuard(config.corsOrigins());
   }
 
   /** Mount before any API route. */
@@ -44,6 +46,10 @@ final class GatewayProtection {
       router.route("/api/v1/*").handler(new ApiTokenHandler(config.apiToken()));
     }
     vertx.setPeriodic(EVICT_INTERVAL_MS, id -> rateLimiter.evictIdle(System.currentTimeMillis()));
+  }
+
+  CrossSiteGuard crossSite() {
+    return crossSite;
   }
 
   RateLimiter rateLimit() {

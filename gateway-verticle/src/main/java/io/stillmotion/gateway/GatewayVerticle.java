@@ -80,10 +80,11 @@ public class GatewayVerticle extends VerticleBase {
     return publisher.start()
         .compose(v -> taskRoutes.start())
         .compose(v -> vertx.createHttpServer(serverOptions()).invalidRequestHandler(new InvalidRequestHandler())
-            .requestHandler(router()).listen(config.httpPort()))
+            .requestHandler(router()).listen(config.httpPort(), config.httpHost()))
         .onSuccess(s -> {
           server = s;
-          log.info("gateway listening on port {}", s.actualPort());
+          log.info("gateway listening on {} port {}", config.httpHost(), s.actualPort());
+          warnIfOpen();
         });
   }
 
@@ -93,6 +94,13 @@ public class GatewayVerticle extends VerticleBase {
         // Stops accepting at once, lets requests in flight (uploads) finish within the grace period.
         : server.shutdown(config.reliability().shutdownGraceMs(), java.util.concurrent.TimeUnit.MILLISECONDS);
     return closed.compose(v -> publisher.stop()).eventually(() -> taskRoutes.stop()).eventually(() -> mongo.close());
+  }
+
+  private void warnIfOpen() {
+    if (config.reachableFromOtherMachines() && config.protection().apiToken() == null) {
+      log.warn("HTTP_HOST={} without API_TOKEN: anyone who can reach this address can create tasks and read "
+          + "every upload and video; set API_TOKEN (see the README)", config.httpHost());
+    }
   }
 
   /** The port actually bound (useful with HTTP_PORT=0). */
@@ -113,7 +121,7 @@ public class GatewayVerticle extends VerticleBase {
     router.route().handler(this::securityHeaders);
     protection.mountGuards(router);
     router.get("/api/v1/ping").handler(ctx -> json(ctx, 200, new JsonObject().put("message", "pong")));
-    router.post("/api/v1/task").handler(protection.rateLimit()).handler(protection.backpressure())
+    router.post("/api/v1/task").handler(protection.crossSite()).handler(protection.rateLimit()).handler(protection.backpressure())
         .handler(uploadBodyHandler()).handler(this::createTask);
     taskRoutes.mount(router);
     HealthRoutes.mount(router, vertx, mongo, publisher::isConnected, Telemetry.registry(vertx));

@@ -7,10 +7,13 @@ import io.stillmotion.model.Task;
 import io.stillmotion.model.TaskMessage;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.Map;
 
@@ -22,6 +25,66 @@ import static org.awaitility.Awaitility.await;
 
 /** Rate limit, backpressure, bearer token, CORS and database outages at the gateway. */
 class GatewayProtectionTest {
+
+  @Test
+  @DisplayName("by default the gateway listens on loopback only; HTTP_HOST=0.0.0.0 opens it to every address")
+  void listensOnLoopbackUnlessWidened() throws Exception {
+    // 127.0.0.2 is another address of this machine: a server bound to 127.0.0.1 alone is not there.
+    try (GatewayFixture gw = new GatewayFixture("listen-default", Map.of())) {
+      assertThat(accepts("127.0.0.1", gw.gateway.actualPort())).isTrue();
+      assertThat(accepts("127.0.0.2", gw.gateway.actualPort())).isFalse();
+    }
+    try (GatewayFixture gw = new GatewayFixture("listen-wide", Map.of("HTTP_HOST", "0.0.0.0"))) {
+      assertThat(accepts("127.0.0.2", gw.gateway.actualPort())).isTrue();
+    }
+  }
+
+  private static boolean accepts(String address, int port) {
+    try (Socket socket = new Socket(address, port)) {
+      return true;
+    } catch (IOException refused) {
+      return false;
+    }
+  }
+
+  @Test
+  @DisplayName("another site's page cannot create a task (403, nothing stored); this site, CORS_ORIGINS and non-browser "
+      + "clients can")
+  void crossSiteFormPosts() throws Exception {
+    try (GatewayFixture gw = new GatewayFixture("protect-cross-site", Map.of())) {
+      String self = "127.0.0.1:" + gw.gateway.actualPort();
+      long tasks = gw.tasks();
+      long uploads = gw.storedUploads();
+
+      assertJsonError(post(gw, Map.of("Origin", "https://evil.example", "Sec-Fetch-Site", "cross-site")), 403,
+          "cross_site_request");
+      assertJsonError(post(gw, Map.of("Origin", "http://localhost:5173", "Sec-Fetch-Site", "same-site")), 403,
+          "cross_site_request");
+      assertJsonError(post(gw, Map.of("Origin", "https://evil.example")), 403, "cross_site_request");
+      assertJsonError(post(gw, Map.of("Origin", "null")), 403, "cross_site_request");
+      assertThat(gw.tasks()).isEqualTo(tasks);
+      assertThat(gw.storedUploads()).isEqualTo(uploads);
+
+      assertThat(post(gw, Map.of("Origin", "http://" + self, "Sec-Fetch-Site", "same-origin")).statusCode())
+          .isEqualTo(200);
+      assertThat(post(gw, Map.of("Origin", "http://" + self)).statusCode()).isEqualTo(200);
+      assertThat(post(gw, Map.of("Sec-Fetch-Site", "none")).statusCode()).isEqualTo(200);
+      assertThat(post(gw, Map.of()).statusCode()).isEqualTo(200);
+    }
+    try (GatewayFixture gw = new GatewayFixture("protect-cross-site-cors",
+        Map.of("CORS_ORIGINS", "https://app.example.com"))) {
+      assertThat(post(gw, Map.of("Origin", "https://app.example.com", "Sec-Fetch-Site", "cross-site")).statusCode())
+          .isEqualTo(200);
+      assertJsonError(post(gw, Map.of("Origin", "https://evil.example", "Sec-Fetch-Site", "cross-site")), 403,
+          "origin_not_allowed");
+    }
+  }
+
+  private static HttpResponse<Buffer> post(GatewayFixture gw, Map<String, String> headers) throws Exception {
+    HttpRequest<Buffer> request = gw.http.post("/api/v1/task");
+    headers.forEach(request::putHeader);
+    return gw.upload(request, "file", "a.png", "image/png", png(64, 64), Map.of());
+  }
 
   @Test
   @DisplayName("a client over RATE_LIMIT_PER_MINUTE gets 429 JSON with Retry-After; other endpoints are not limited")

@@ -154,6 +154,8 @@ class OpenApiConformanceTest {
     check(HttpMethod.POST, path, system.upload(TestSystem.png(64, 64), Map.of("fps", "29")), 422);
     check(HttpMethod.POST, path, system.upload(TestSystem.png(64, 64), Map.of("callbackUrl", "ftp://x")), 422);
     check(HttpMethod.POST, path, system.upload("not an image".getBytes(), Map.of()), 415);
+    check(HttpMethod.POST, path, get(system.http.post(path).putHeader("Origin", "https://elsewhere.example")
+        .sendMultipartForm(MultipartForm.create().attribute("effect", "zoom-in"))), 403);
     Path big = Files.createTempFile(system.dataDir, "big", ".png");
     Files.write(big, new byte[3 * 1024 * 1024]);
     check(HttpMethod.POST, path, get(system.http.post(path).sendMultipartForm(MultipartForm.create()

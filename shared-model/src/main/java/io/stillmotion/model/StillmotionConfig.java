@@ -10,12 +10,14 @@ import java.util.Map;
  * variable is documented in the README's config table; invalid values stop startup with a message
  * naming them.
  *
+ * @param httpHost the address the HTTP servers listen on: loopback unless widened (HTTP_HOST)
  * @param mongoUri null means: start the embedded MongoDB-compatible server (standalone only)
  * @param amqpUri  null means: start the embedded AMQP broker (standalone only)
  * @param videoEncoder {@code motion} (ours, the default) or {@code jcodec} (jcodec's stock encoder)
  */
 public record StillmotionConfig(
     int httpPort,
+    String httpHost,
     String mongoUri,
     String mongoDb,
     String amqpUri,
@@ -33,6 +35,8 @@ public record StillmotionConfig(
     String videoEncoder) {
 
   public static final int DEFAULT_HTTP_PORT = 8080;
+  /** Only this machine can reach a service that was not told otherwise. */
+  public static final String DEFAULT_HTTP_HOST = "127.0.0.1";
   public static final long DEFAULT_UPLOAD_MAX_BYTES = 20L * 1024 * 1024;
   public static final long DEFAULT_MAX_PIXELS = 50_000_000L;
 
@@ -45,6 +49,7 @@ public record StillmotionConfig(
     int cores = Runtime.getRuntime().availableProcessors();
     StillmotionConfig config = new StillmotionConfig(
         r.integer("HTTP_PORT", DEFAULT_HTTP_PORT, 0, 65535),
+        r.string("HTTP_HOST", DEFAULT_HTTP_HOST),
         r.uri("MONGO_URI", "mongodb", "mongodb+srv"),
         r.string("MONGO_DB", "stillmotion"),
         r.uri("AMQP_URI", "amqp", "amqps"),
@@ -60,6 +65,9 @@ public record StillmotionConfig(
         WebhookConfig.from(r),
         ReliabilityConfig.from(r),
         r.oneOf("VIDEO_ENCODER", "motion", "motion", "jcodec"));
+    if (!config.httpHost().matches("[A-Za-z0-9.:-]{1,253}")) {
+      r.problem("HTTP_HOST=" + config.httpHost() + " is not an address to listen on (e.g. 127.0.0.1 or 0.0.0.0)");
+    }
     if (!config.mongoDb().matches("[A-Za-z0-9_-]{1,63}")) {
       r.problem("MONGO_DB must be 1-63 letters, digits, '_' or '-'");
     }
@@ -69,13 +77,18 @@ public record StillmotionConfig(
 
   /** Same config with the connection URIs replaced (standalone points services at embedded servers). */
   public StillmotionConfig withConnections(String mongo, String amqp) {
-    return new StillmotionConfig(httpPort, mongo, mongoDb, amqp, dataDir, uploadMaxBytes, maxPixels,
+    return new StillmotionConfig(httpPort, httpHost, mongo, mongoDb, amqp, dataDir, uploadMaxBytes, maxPixels,
         workerConcurrency, renderThreads, workerId, webRoot, healthPort, protection, webhooks, reliability, videoEncoder);
   }
 
   public StillmotionConfig withHttpPort(int port) {
-    return new StillmotionConfig(port, mongoUri, mongoDb, amqpUri, dataDir, uploadMaxBytes, maxPixels,
+    return new StillmotionConfig(port, httpHost, mongoUri, mongoDb, amqpUri, dataDir, uploadMaxBytes, maxPixels,
         workerConcurrency, renderThreads, workerId, webRoot, healthPort, protection, webhooks, reliability, videoEncoder);
+  }
+
+  /** True when other machines may reach the HTTP servers (HTTP_HOST is not a loopback address). */
+  public boolean reachableFromOtherMachines() {
+    return !(httpHost.equals("localhost") || httpHost.startsWith("127.") || httpHost.equals("::1"));
   }
 
   /** Client config for vertx-mongo-client ({@code MongoClient.create(vertx, json)}). */

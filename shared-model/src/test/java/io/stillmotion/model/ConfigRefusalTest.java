@@ -16,6 +16,7 @@ class ConfigRefusalTest {
   @CsvSource({
       "HTTP_PORT, abc",
       "HTTP_PORT, 70000",
+      "HTTP_HOST, 'http://0.0.0.0'",
       "WORKER_CONCURRENCY, 0",
       "MONGO_URI, http://x",
       "AMQP_URI, mongodb://x",
@@ -41,6 +42,8 @@ class ConfigRefusalTest {
   void defaults() {
     StillmotionConfig config = StillmotionConfig.fromEnv(Map.of());
     assertThat(config.httpPort()).isEqualTo(8080);
+    assertThat(config.httpHost()).isEqualTo("127.0.0.1");
+    assertThat(config.reachableFromOtherMachines()).isFalse();
     assertThat(config.healthPort()).isEqualTo(8081);
     assertThat(config.workerConcurrency()).isEqualTo(1);
     assertThat(config.mongoUri()).isNull();

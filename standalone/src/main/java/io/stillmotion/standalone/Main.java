@@ -30,7 +30,7 @@ public final class Main {
         System.err.println("shutdown: " + e.getMessage());
       }
     }, "stillmotion-shutdown"));
-    String url = "http://localhost:" + app.httpPort() + "/";
+    String url = "http://" + browserHost(config.httpHost()) + ":" + app.httpPort() + "/";
     if ("json".equalsIgnoreCase(System.getenv("LOG_FORMAT"))) {
       // Plain lines would break a JSON-lines log stream.
       LoggerFactory.getLogger(Main.class).info("Stillmotion is running: {}", url);
@@ -38,7 +38,19 @@ public final class Main {
       System.out.println();
       System.out.println("  Stillmotion is running: " + url);
       System.out.println("  API: " + url + "api/v1/ping   (Ctrl-C to stop)");
+      System.out.println(config.reachableFromOtherMachines()
+          ? "  Listening on " + config.httpHost() + ": reachable from other machines"
+              + (config.protection().apiToken() == null ? ", with no API_TOKEN!" : ", API_TOKEN required.")
+          : "  Only this machine can reach it (HTTP_HOST=" + config.httpHost() + ").");
       System.out.println();
     }
+  }
+
+  /** Where a browser on this machine finds a server listening on {@code host}. */
+  static String browserHost(String host) {
+    if (host.equals("0.0.0.0") || host.equals("::")) {
+      return "localhost";
+    }
+    return host.contains(":") ? "[" + host + "]" : host;
   }
 }

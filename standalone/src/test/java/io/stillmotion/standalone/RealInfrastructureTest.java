@@ -81,7 +81,7 @@ class RealInfrastructureTest {
     workerVertx = Telemetry.createVertx();
     WorkerVerticle workerVerticle = new WorkerVerticle(config);
     get(workerVertx.deployVerticle(workerVerticle));
-    WorkerHealthServer health = new WorkerHealthServer(0, workerVerticle, Telemetry.registry(workerVertx));
+    WorkerHealthServer health = new WorkerHealthServer("127.0.0.1", 0, workerVerticle, Telemetry.registry(workerVertx));
     get(workerVertx.deployVerticle(health));
     worker = client(workerVertx, health.actualPort());
   }

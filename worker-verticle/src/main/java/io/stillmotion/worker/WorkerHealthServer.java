@@ -23,12 +23,14 @@ public final class WorkerHealthServer extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(WorkerHealthServer.class);
 
+  private final String host;
   private final int port;
   private final WorkerState worker;
   private final PrometheusMeterRegistry registry;
   private HttpServer server;
 
-  public WorkerHealthServer(int port, WorkerState worker, PrometheusMeterRegistry registry) {
+  public WorkerHealthServer(String host, int port, WorkerState worker, PrometheusMeterRegistry registry) {
+    this.host = host;
     this.port = port;
     this.worker = worker;
     this.registry = registry;
@@ -36,10 +38,10 @@ public final class WorkerHealthServer extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return vertx.createHttpServer().requestHandler(router()).listen(port)
+    return vertx.createHttpServer().requestHandler(router()).listen(port, host)
         .onSuccess(s -> {
           server = s;
-          log.info("worker health and metrics on port {}", s.actualPort());
+          log.info("worker health and metrics on {} port {}", host, s.actualPort());
         });
   }
 

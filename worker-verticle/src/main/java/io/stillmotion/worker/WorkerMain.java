@@ -17,7 +17,7 @@ public final class WorkerMain {
       WorkerVerticle worker = new WorkerVerticle(config);
       return vertx.deployVerticle(worker)
           .compose(id -> vertx.deployVerticle(
-              new WorkerHealthServer(config.healthPort(), worker, Telemetry.registry(vertx))));
+              new WorkerHealthServer(config.httpHost(), config.healthPort(), worker, Telemetry.registry(vertx))));
     });
   }
 }

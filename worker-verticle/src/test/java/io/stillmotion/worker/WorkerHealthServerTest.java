@@ -85,7 +85,7 @@ class WorkerHealthServerTest {
       }
     };
     get(vertx.deployVerticle(worker));
-    WorkerHealthServer server = new WorkerHealthServer(config.healthPort(), worker, Telemetry.registry(vertx));
+    WorkerHealthServer server = new WorkerHealthServer(config.httpHost(), config.healthPort(), worker, Telemetry.registry(vertx));
     get(vertx.deployVerticle(server));
     port = server.actualPort();
     http = vertx.createHttpClient();
@@ -166,7 +166,7 @@ class WorkerHealthServerTest {
     try {
       WorkerVerticle lonely = new WorkerVerticle(unreachable);
       get(other.deployVerticle(lonely));
-      WorkerHealthServer server = new WorkerHealthServer(0, lonely, Telemetry.registry(other));
+      WorkerHealthServer server = new WorkerHealthServer("127.0.0.1", 0, lonely, Telemetry.registry(other));
       get(other.deployVerticle(server));
       HttpClient client = other.createHttpClient();
 
