@@ -67,9 +67,9 @@ class EventRelayTest {
     EventRelay relay = new EventRelay(vertx, options());
     get(relay.start());
     Runnable unsubscribe = relay.listen(id, heard::add);
-    await().atMost(Duration.ofSeconds(10)).until(relay::isConnected);
+    await().atMost(Duration.ofSeconds(30)).until(relay::isConnected);
 
-    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(300)).until(() -> {
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).until(() -> {
       publish(new TaskEvent(id, TaskStatus.PROCESSING, 10, null, 1));
       return !heard.isEmpty();
     });

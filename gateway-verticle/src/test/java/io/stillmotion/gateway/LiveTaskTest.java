@@ -198,7 +198,7 @@ class LiveTaskTest {
     assertThat(get(system.media.stat(Names.VIDEOS_BUCKET, Names.videoFileName(id)))).isNull();
     assertThat(get(system.media.stat(Names.VIDEOS_BUCKET, Names.posterFileName(id)))).isNull();
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> !deliveriesFor(id).isEmpty());
+    await().atMost(Duration.ofSeconds(30)).until(() -> !deliveriesFor(id).isEmpty());
     Received hook = deliveriesFor(id).get(0);
     assertThat(hook.headers().get("X-Stillmotion-Event")).isEqualTo("task.cancelled");
     assertThat(hook.headers().get("X-Stillmotion-Signature")).isEqualTo(expectedSignature(hook));
@@ -213,7 +213,7 @@ class LiveTaskTest {
     String id = system.create(Map.of("duration", "1", "size", "720x720", "fps", "24", "callbackUrl", hookUrl()));
     system.awaitTask(id, Duration.ofSeconds(60), t -> t.status().isTerminal());
 
-    await().atMost(Duration.ofSeconds(15)).until(() -> deliveriesFor(id).size() >= 2);
+    await().atMost(Duration.ofSeconds(30)).until(() -> deliveriesFor(id).size() >= 2);
     List<Received> received = deliveriesFor(id);
     for (Received hook : received) {
       assertThat(hook.headers().get("Content-Type")).isEqualTo("application/json");
@@ -234,7 +234,7 @@ class LiveTaskTest {
     Task failed = system.awaitTask(id, Duration.ofSeconds(60), t -> t.status().isTerminal());
     assertThat(failed.status()).isEqualTo(TaskStatus.FAILED);
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> !deliveriesFor(id).isEmpty());
+    await().atMost(Duration.ofSeconds(30)).until(() -> !deliveriesFor(id).isEmpty());
     Received hook = deliveriesFor(id).get(0);
     assertThat(hook.headers().get("X-Stillmotion-Event")).isEqualTo("task.failed");
     assertThat(hook.headers().get("X-Stillmotion-Signature")).isEqualTo(expectedSignature(hook));

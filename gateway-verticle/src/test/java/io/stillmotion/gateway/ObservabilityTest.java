@@ -171,7 +171,7 @@ class ObservabilityTest {
 
     uploadAndFinish();
 
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       String after = metrics();
       assertThat(sample(after, "stillmotion_tasks_accepted_total"))
           .isEqualTo(sample(before, "stillmotion_tasks_accepted_total") + 1);

@@ -163,7 +163,7 @@ class TaskApiTest {
   void eventsUntilCancelled() throws Exception {
     String id = system.create(Map.of());
     SseClient sse = SseClient.open(system.vertx, system.port(), "/api/v1/task/" + id + "/events", null);
-    await().atMost(Duration.ofSeconds(10)).until(() -> !sse.events.isEmpty());
+    await().atMost(Duration.ofSeconds(30)).until(() -> !sse.events.isEmpty());
     assertThat(sse.events.get(0).json().getString("status")).isEqualTo("PENDING");
     assertThat(sse.isEnded()).isFalse();
 
@@ -186,14 +186,13 @@ class TaskApiTest {
       String id = system.create(Map.of());
       SseClient sse = SseClient.open(system.vertx, second.actualPort(), "/api/v1/task/" + id + "/events", null,
           "gzip, deflate");
-      await().atMost(Duration.ofMillis(EventStream.HEARTBEAT_MS + 5_000)).until(() -> sse.comments.contains("ping"));
+      await().atMost(Duration.ofMillis(EventStream.HEARTBEAT_MS + 30_000)).until(() -> sse.comments.contains("ping"));
       assertThat(sse.events).hasSize(1);
 
-      long start = System.nanoTime();
       assertThat(delete(id).statusCode()).isEqualTo(200);
+      // Through the exchange, or at the latest at the stream's next periodic re-read: a time limit
+      // cannot tell them apart on a loaded machine. EventRelayTest covers the exchange on its own.
       get(sse.ended.future());
-      // Well before the next periodic re-read: the event came through the exchange.
-      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2_000));
       assertThat(sse.events.get(sse.events.size() - 1).json().getString("status")).isEqualTo("CANCELLED");
       sse.close();
     } finally {
@@ -212,12 +211,12 @@ class TaskApiTest {
     try {
       String id = system.create(Map.of());
       SseClient sse = SseClient.open(system.vertx, server.actualPort(), "/api/v1/task/" + id + "/events", null);
-      await().atMost(Duration.ofSeconds(10)).until(() -> !sse.events.isEmpty());
+      await().atMost(Duration.ofSeconds(30)).until(() -> !sse.events.isEmpty());
       assertThat(routes.openStreams()).isEqualTo(1);
 
       sse.close();
 
-      await().atMost(Duration.ofSeconds(10)).until(() -> routes.openStreams() == 0);
+      await().atMost(Duration.ofSeconds(30)).until(() -> routes.openStreams() == 0);
     } finally {
       get(server.close());
       get(routes.stop());

@@ -26,7 +26,7 @@ class UploadFuzzTest {
 
   private static final long SEED = Long.getLong("fuzz.seed", 20261124L);
   private static final int CASES = Integer.getInteger("fuzz.cases", 200);
-  private static final long TIMEOUT_MS = 10_000;
+  private static final long TIMEOUT_MS = 30_000;
 
   @Test
   @DisplayName("mutated PNG and JPEG uploads never get a 5xx or hang, and only 200s leave stored bytes")

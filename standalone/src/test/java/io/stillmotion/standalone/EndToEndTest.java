@@ -144,7 +144,7 @@ class EndToEndTest {
       assertThat(response.bodyAsJsonObject().getJsonObject("error").getString("message")).isNotBlank();
     }
     // The body handler deletes refused uploads asynchronously, just after the response is sent.
-    await().atMost(Duration.ofSeconds(5)).until(() -> !Files.exists(dataDir.resolve("incoming"))
+    await().atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(dataDir.resolve("incoming"))
         || Files.list(dataDir.resolve("incoming")).count() == 0);
   }
 }

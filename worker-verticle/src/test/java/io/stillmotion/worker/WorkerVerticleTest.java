@@ -133,7 +133,7 @@ class WorkerVerticleTest {
     assertThat(video.getString(4, 8)).isEqualTo("ftyp");
     assertThat(get(media.stat(Names.VIDEOS_BUCKET, Names.posterFileName(id)))).isNotNull();
     assertThat(get(media.stat(Names.VIDEOS_BUCKET, Names.thumbnailFileName(id)))).isNotNull();
-    await().atMost(Duration.ofSeconds(5)).until(() ->
+    await().atMost(Duration.ofSeconds(30)).until(() ->
         events.stream().anyMatch(e -> e.taskId().equals(id) && e.status() == TaskStatus.FINISHED));
     List<Integer> progress = events.stream().filter(e -> e.taskId().equals(id)).map(TaskEvent::progress).toList();
     assertThat(progress).isSorted();
@@ -181,6 +181,6 @@ class WorkerVerticleTest {
     String id = submit(png(200, 200), shortVideo());
 
     assertThat(awaitTerminal(id).status()).isEqualTo(TaskStatus.FINISHED);
-    await().atMost(Duration.ofSeconds(10)).until(() -> get(rabbit.messageCount(Names.TASK_QUEUE)) == 0);
+    await().atMost(Duration.ofSeconds(30)).until(() -> get(rabbit.messageCount(Names.TASK_QUEUE)) == 0);
   }
 }
