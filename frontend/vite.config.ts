@@ -14,5 +14,8 @@ export default defineConfig({
     globals: true,
     setupFiles: ['./src/test/setup.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
+    // Limits only decide when a hang is reported: on a busy machine a test is slow, not broken.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
   },
 });

@@ -1,7 +1,10 @@
 import '@testing-library/jest-dom/vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach, vi } from 'vitest';
 import { resetTaskStore } from '../taskStore';
+
+// findBy*/waitFor give up after 1 s by default: too short for a machine busy with other jobs.
+configure({ asyncUtilTimeout: 15_000 });
 
 afterEach(() => {
   cleanup();
