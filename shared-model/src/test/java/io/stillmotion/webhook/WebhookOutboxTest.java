@@ -10,7 +10,6 @@ import io.stillmotion.model.WebhookDelivery;
 import io.stillmotion.store.TaskStore;
 import io.stillmotion.telemetry.StillmotionMetrics;
 import io.stillmotion.telemetry.Telemetry;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
@@ -30,9 +29,9 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static io.stillmotion.testing.Futures.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -113,10 +112,6 @@ class WebhookOutboxTest {
       get(instance.outbox().stop());
       get(instance.vertx().close());
     }
-  }
-
-  static <T> T get(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
   private static WebhookConfig config(int maxAttempts, int concurrency) {

@@ -5,7 +5,6 @@ import io.stillmotion.model.Task;
 import io.stillmotion.model.TaskStatus;
 import io.stillmotion.model.WebhookConfig;
 import io.stillmotion.webhook.WebhookSender.Outcome;
-import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -20,10 +19,10 @@ import java.net.ServerSocket;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static io.stillmotion.testing.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** One attempt of a webhook: what is sent, and how each kind of answer is judged. */
@@ -59,10 +58,6 @@ class WebhookSenderTest {
     bodies.clear();
     status.set(204);
     silent.set(false);
-  }
-
-  private static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
   private static WebhookConfig config(String secret, boolean allowPrivate) {

@@ -9,7 +9,6 @@ import io.stillmotion.model.TaskMessage;
 import io.stillmotion.model.TaskStatus;
 import io.stillmotion.store.MediaStore;
 import io.stillmotion.store.TaskStore;
-import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -38,9 +37,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static io.stillmotion.testing.Futures.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -127,10 +126,6 @@ class WebhookDeliveryTest {
         "WEBHOOK_TIMEOUT_MS", "1000"));
     env.putAll(extra);
     return StillmotionConfig.fromEnv(env);
-  }
-
-  static <T> T get(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
 
   /** A worker in a Vert.x of its own: closing that Vert.x is the process going away. */

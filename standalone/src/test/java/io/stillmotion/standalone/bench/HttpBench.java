@@ -26,6 +26,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
+import static io.stillmotion.testing.Futures.await;
+
 /**
  * HTTP load on the whole system in one JVM ({@code make bench}): starts the standalone app on a
  * fresh data directory and drives it over loopback with a fixed number of requests in flight, one
@@ -143,10 +145,6 @@ public final class HttpBench {
     }
     int index = Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1);
     return sorted[Math.max(0, index)] / 1e6;
-  }
-
-  private static <T> T await(Future<T> future) throws Exception {
-    return future.await(60, TimeUnit.SECONDS);
   }
 
   private static byte[] png(int width, int height) throws Exception {

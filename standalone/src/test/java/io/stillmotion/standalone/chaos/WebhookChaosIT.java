@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import static io.stillmotion.testing.Futures.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -47,7 +48,7 @@ class WebhookChaosIT {
     try (ChaosRig rig = new ChaosRig(env)) {
       AtomicBoolean killed = new AtomicBoolean();
       List<Hit> hits = new CopyOnWriteArrayList<>();
-      HttpServer receiver = ChaosRig.get(rig.vertx.createHttpServer()
+      HttpServer receiver = get(rig.vertx.createHttpServer()
           .requestHandler(request -> request.body().onSuccess(body -> {
             // Until the kill nothing is answered: every attempt of the doomed worker hangs or times out.
             boolean answer = killed.get();
@@ -108,7 +109,7 @@ class WebhookChaosIT {
   }
 
   private static JsonObject webhookRecord(ChaosRig rig, String id) throws Exception {
-    return ChaosRig.get(rig.mongo.findOne(Names.TASKS_COLLECTION, new JsonObject().put("_id", id), null))
+    return get(rig.mongo.findOne(Names.TASKS_COLLECTION, new JsonObject().put("_id", id), null))
         .getJsonObject("webhook");
   }
 
