@@ -203,7 +203,7 @@ class ObservabilityTest {
   @Test
   @DisplayName("/metrics shows the depth of the task queue, polled from the broker")
   void queueDepth() {
-    await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
         assertThat(metrics()).containsPattern("(?m)^stillmotion_queue_depth \\d"));
   }
 }

@@ -202,7 +202,7 @@ class WebhookDeliveryTest {
 
     await().atMost(Duration.ofSeconds(30)).until(() -> deliveriesFor(id).stream().anyMatch(r -> r.answered() == 204));
     assertThat(deliveriesFor(id)).extracting(Received::deliveryId).containsOnly(deliveryId);
-    await().atMost(Duration.ofSeconds(10)).until(() -> "DELIVERED".equals(webhookRecord(id).getString("state")));
+    await().atMost(Duration.ofSeconds(30)).until(() -> "DELIVERED".equals(webhookRecord(id).getString("state")));
   }
 
   @Test

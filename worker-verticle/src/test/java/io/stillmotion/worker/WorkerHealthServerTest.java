@@ -161,7 +161,7 @@ class WorkerHealthServerTest {
   @Test
   @DisplayName("/health/ready is 200 once MongoDB answers and the task queue is consumed")
   void ready() throws Exception {
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(fetch("/health/ready").status()).isEqualTo(200));
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(fetch("/health/ready").status()).isEqualTo(200));
 
     JsonObject health = fetch("/health/ready").json();
 
