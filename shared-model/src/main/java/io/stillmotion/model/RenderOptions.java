@@ -11,19 +11,19 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * What to render: motion preset, length, frame rate, frame size, timing curve, where the camera
- * heads and the size/quality trade-off. Built from request fields with {@link #fromFields}, which
- * names the offending field and what is allowed when a value is bad.
+ * What to render: the camera's motion over the picture (preset, zoom, speed, framings, focus),
+ * length, frame rate, frame size, timing curve and the size/quality trade-off. Built from request
+ * fields with {@link #fromFields}, which names the offending field and what is allowed when a value
+ * is bad. For a story, {@code durationSeconds} is the whole video and {@code motion} is unused (each
+ * shot has its own).
  */
 public record RenderOptions(
-    Effect effect,
+    Motion motion,
     double durationSeconds,
     int fps,
     int width,
     int height,
     Easing easing,
-    double focusX,
-    double focusY,
     Quality quality) {
 
   public static final List<Integer> ALLOWED_FPS = List.of(24, 25, 30, 50, 60);
@@ -31,21 +31,35 @@ public record RenderOptions(
       List.of("1280x720", "1920x1080", "720x1280", "1080x1920", "720x720", "1080x1080");
   public static final double MIN_DURATION = 1;
   public static final double MAX_DURATION = 30;
-  /** The request fields that carry options, as named in the API. */
-  public static final List<String> FIELDS =
-      List.of("effect", "duration", "fps", "size", "easing", "focus", "quality");
+  /** The request fields of the video as a whole (single image or story). */
+  public static final List<String> OUTPUT_FIELDS = List.of("duration", "fps", "size", "easing", "quality");
+  /** The request fields that carry options of a single-image task, as named in the API. */
+  public static final List<String> FIELDS = java.util.stream.Stream.concat(
+      Motion.FIELDS.stream(), OUTPUT_FIELDS.stream()).toList();
 
   public static final RenderOptions DEFAULTS =
-      new RenderOptions(Effect.KEN_BURNS, 5, 30, 1280, 720, Easing.EASE_IN_OUT, 0.5, 0.5, Quality.MEDIUM);
+      new RenderOptions(Motion.DEFAULT, 5, 30, 1280, 720, Easing.EASE_IN_OUT, Quality.MEDIUM);
 
   public RenderOptions {
-    if (effect == null || easing == null || quality == null) {
-      throw new IllegalArgumentException("effect, easing and quality are required");
+    if (motion == null || easing == null || quality == null) {
+      throw new IllegalArgumentException("motion, easing and quality are required");
     }
   }
 
   public static RenderOptions defaults() {
     return DEFAULTS;
+  }
+
+  public Effect effect() {
+    return motion.effect();
+  }
+
+  public double focusX() {
+    return motion.focus().x();
+  }
+
+  public double focusY() {
+    return motion.focus().y();
   }
 
   /** Number of frames in the video. */
@@ -59,11 +73,11 @@ public record RenderOptions(
 
   /** What the render engine needs of these options. */
   public RenderSpec toSpec() {
-    return new RenderSpec(effect, durationSeconds, fps, width, height, easing, focusX, focusY, quality);
+    return new RenderSpec(effect(), durationSeconds, fps, width, height, easing, focusX(), focusY(), quality);
   }
 
   /**
-   * Parses request fields (absent or blank ones take their defaults).
+   * Parses the fields of a single-image task (absent or blank ones take their defaults).
    *
    * @throws InvalidOptionException naming the field and what is allowed
    */
@@ -72,16 +86,24 @@ public record RenderOptions(
       String v = fields.get(name);
       return v == null || v.isBlank() ? null : v.trim();
     };
+    Motion motion = Motion.fromFields(get, FieldRef::of, DEFAULTS.motion);
+    return output(get, motion, DEFAULTS.durationSeconds, MIN_DURATION, MAX_DURATION);
+  }
+
+  /**
+   * Parses the fields of the video as a whole: {@code duration} within {@code min..max} seconds
+   * (else {@code defaultDuration}), {@code fps}, {@code size}, {@code easing}, {@code quality}.
+   */
+  public static RenderOptions output(Function<String, String> get, Motion motion, double defaultDuration,
+      double minDuration, double maxDuration) {
     RenderOptions d = DEFAULTS;
-    Effect effect = parseEnum(get.apply("effect"), d.effect, "effect", Effect::fromApiName, Effect.allowed());
     Easing easing = parseEnum(get.apply("easing"), d.easing, "easing", Easing::fromApiName, Easing.allowed());
     Quality quality =
         parseEnum(get.apply("quality"), d.quality, "quality", Quality::fromApiName, Quality.allowed());
-    double duration = parseDuration(get.apply("duration"), d.durationSeconds);
+    double duration = parseDuration(get.apply("duration"), defaultDuration, minDuration, maxDuration);
     int fps = parseFps(get.apply("fps"), d.fps);
     int[] size = parseSize(get.apply("size"), d.width, d.height);
-    double[] focus = parseFocus(get.apply("focus"), d.focusX, d.focusY);
-    return new RenderOptions(effect, duration, fps, size[0], size[1], easing, focus[0], focus[1], quality);
+    return new RenderOptions(motion, duration, fps, size[0], size[1], easing, quality);
   }
 
   private static <E> E parseEnum(
@@ -93,21 +115,26 @@ public record RenderOptions(
         () -> new InvalidOptionException(field, field + " must be one of: " + allowed));
   }
 
-  private static double parseDuration(String raw, double fallback) {
+  private static double parseDuration(String raw, double fallback, double min, double max) {
     if (raw == null) {
       return fallback;
     }
-    String rule = "duration must be a number of seconds from 1 to 30";
+    String rule = "duration must be a number of seconds from " + plain(min) + " to " + plain(max);
     double value;
     try {
       value = Double.parseDouble(raw);
     } catch (NumberFormatException e) {
       throw new InvalidOptionException("duration", rule);
     }
-    if (!Double.isFinite(value) || value < MIN_DURATION || value > MAX_DURATION) {
+    if (!Double.isFinite(value) || value < min || value > max) {
       throw new InvalidOptionException("duration", rule);
     }
     return value;
+  }
+
+  /** 30.0 as "30", 0.5 as "0.5". */
+  static String plain(double value) {
+    return value == Math.rint(value) ? String.valueOf((long) value) : String.valueOf(value);
   }
 
   private static int parseFps(String raw, int fallback) {
@@ -138,37 +165,14 @@ public record RenderOptions(
     return new int[] {Integer.parseInt(parts[0]), Integer.parseInt(parts[1])};
   }
 
-  private static double[] parseFocus(String raw, double x, double y) {
-    if (raw == null) {
-      return new double[] {x, y};
-    }
-    String rule = "focus must be \"x,y\" with both numbers from 0 to 1 (0,0 is the top left corner)";
-    String[] parts = raw.split(",");
-    if (parts.length != 2) {
-      throw new InvalidOptionException("focus", rule);
-    }
-    try {
-      double fx = Double.parseDouble(parts[0].trim());
-      double fy = Double.parseDouble(parts[1].trim());
-      if (fx >= 0 && fx <= 1 && fy >= 0 && fy <= 1) {
-        return new double[] {fx, fy};
-      }
-    } catch (NumberFormatException e) {
-      // falls through to the same message as an out-of-range value
-    }
-    throw new InvalidOptionException("focus", rule);
-  }
-
   public JsonObject toJson() {
-    return new JsonObject()
-        .put("effect", effect.apiName())
+    return motion.putInto(new JsonObject())
         .put("duration", durationSeconds)
         .put("fps", fps)
         .put("size", size())
         .put("width", width)
         .put("height", height)
         .put("easing", easing.apiName())
-        .put("focus", new JsonObject().put("x", focusX).put("y", focusY))
         .put("quality", quality.apiName());
   }
 
@@ -178,16 +182,13 @@ public record RenderOptions(
       return DEFAULTS;
     }
     RenderOptions d = DEFAULTS;
-    JsonObject focus = json.getJsonObject("focus", new JsonObject());
     return new RenderOptions(
-        Effect.fromApiName(json.getString("effect", "")).orElse(d.effect),
+        Motion.fromJson(json),
         json.getDouble("duration", d.durationSeconds),
         json.getInteger("fps", d.fps),
         json.getInteger("width", d.width),
         json.getInteger("height", d.height),
         Easing.fromApiName(json.getString("easing", "")).orElse(d.easing),
-        focus.getDouble("x", d.focusX),
-        focus.getDouble("y", d.focusY),
         Quality.fromApiName(json.getString("quality", "")).orElse(d.quality));
   }
 }

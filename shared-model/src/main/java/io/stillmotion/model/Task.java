@@ -12,6 +12,8 @@ import java.time.Instant;
  * @param message  what failed, in words a person can act on; null unless FAILED or CANCELLED
  * @param workerId the worker holding a PROCESSING task, null otherwise
  * @param callbackUrl where to POST the task when it reaches a terminal state (webhook), or null
+ * @param story    the shots, transitions, title and soundtrack of a story (2-20 images); null for a
+ *                 single image. Its first shot's picture is {@code filename}.
  */
 public record Task(
     String id,
@@ -25,17 +27,57 @@ public record Task(
     long updatedAt,
     String workerId,
     Long heartbeatAt,
-    String callbackUrl) {
+    String callbackUrl,
+    Story story) {
+
+  /** A single-image task (no story). */
+  public Task(String id, TaskStatus status, int progress, String filename, String message, RenderOptions options,
+      int attempts, long createdAt, long updatedAt, String workerId, Long heartbeatAt, String callbackUrl) {
+    this(id, status, progress, filename, message, options, attempts, createdAt, updatedAt, workerId, heartbeatAt,
+        callbackUrl, null);
+  }
 
   /** A new task as the gateway inserts it. */
   public static Task pending(String id, String extension, RenderOptions options, long now) {
     return new Task(id, TaskStatus.PENDING, 0, "/uploads/" + id + "." + extension, null, options, 0, now, now,
-        null, null, null);
+        null, null, null, null);
   }
 
   public Task withCallbackUrl(String url) {
     return new Task(id, status, progress, filename, message, options, attempts, createdAt, updatedAt, workerId,
-        heartbeatAt, url);
+        heartbeatAt, url, story);
+  }
+
+  public Task withStory(Story newStory) {
+    return new Task(id, status, progress, filename, message, options, attempts, createdAt, updatedAt, workerId,
+        heartbeatAt, callbackUrl, newStory);
+  }
+
+  /**
+   * GridFS file name of the picture at {@code index} of a task: {@code <id>.<ext>} for the first
+   * (as {@link #filename}), {@code <id>.<index>.<ext>} for the others of a story.
+   */
+  public static String imageFileName(String id, int index, String extension) {
+    return index == 0 ? id + "." + extension : id + "." + index + "." + extension;
+  }
+
+  /** GridFS file name of a story's soundtrack. */
+  public static String audioFileName(String id, String extension) {
+    return id + ".audio." + extension;
+  }
+
+  /** GridFS file names of the task's pictures, in order (one for a single-image task). */
+  public java.util.List<String> imageNames() {
+    return story == null ? java.util.List.of(uploadFileName()) : story.imageNames();
+  }
+
+  /** Every file of the task in the uploads bucket: its pictures and, for a story with music, the soundtrack. */
+  public java.util.List<String> uploadNames() {
+    java.util.List<String> names = new java.util.ArrayList<>(imageNames());
+    if (story != null && story.soundtrack() != null) {
+      names.add(story.soundtrack().file());
+    }
+    return names;
   }
 
   /** GridFS file name of the upload (the last path segment of {@link #filename}). */
@@ -57,7 +99,8 @@ public record Task(
         .put("updatedAt", updatedAt)
         .put("workerId", workerId)
         .put("heartbeatAt", heartbeatAt)
-        .put("callbackUrl", callbackUrl);
+        .put("callbackUrl", callbackUrl)
+        .put("story", story == null ? null : story.toJson());
   }
 
   public static Task fromDocument(JsonObject doc) {
@@ -74,7 +117,8 @@ public record Task(
         doc.getLong("updatedAt", 0L),
         doc.getString("workerId"),
         heartbeat == null ? null : heartbeat.longValue(),
-        doc.getString("callbackUrl"));
+        doc.getString("callbackUrl"),
+        Story.fromJson(doc.getJsonObject("story")));
   }
 
   /** What {@code GET /api/v1/task/{id}} answers. */
@@ -91,12 +135,25 @@ public record Task(
         .put("updatedAt", Instant.ofEpochMilli(updatedAt).toString())
         .put("callbackUrl", callbackUrl)
         .put("imageUrl", "/api/v1/task/" + id + "/image")
-        .put("eventsUrl", "/api/v1/task/" + id + "/events");
+        .put("eventsUrl", "/api/v1/task/" + id + "/events")
+        .put("images", images());
+    if (story != null) {
+      json.put("story", story.toApiJson());
+    }
     if (status == TaskStatus.FINISHED) {
       json.put("videoUrl", "/api/v1/video/" + id)
           .put("posterUrl", "/api/v1/task/" + id + "/poster")
           .put("thumbnailUrl", "/api/v1/task/" + id + "/thumbnail");
     }
     return json;
+  }
+
+  /** Each picture's URL, in order; {@code ?index=0} is the same as {@code imageUrl}. */
+  private io.vertx.core.json.JsonArray images() {
+    io.vertx.core.json.JsonArray images = new io.vertx.core.json.JsonArray();
+    for (int i = 0; i < imageNames().size(); i++) {
+      images.add(new JsonObject().put("index", i).put("url", "/api/v1/task/" + id + "/image?index=" + i));
+    }
+    return images;
   }
 }
