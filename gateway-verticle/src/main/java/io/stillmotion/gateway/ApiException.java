@@ -8,6 +8,7 @@ public class ApiException extends RuntimeException {
 
   private final int status;
   private final String code;
+  private final io.vertx.core.json.JsonObject details = new io.vertx.core.json.JsonObject();
 
   public ApiException(int status, String code, String message) {
     super(message, null, false, false);
@@ -21,6 +22,28 @@ public class ApiException extends RuntimeException {
 
   public String code() {
     return code;
+  }
+
+  /** Extra members of the JSON error beside code and message (e.g. {@code field}, {@code index}). */
+  public io.vertx.core.json.JsonObject details() {
+    return details;
+  }
+
+  /** Adds a member to the JSON error; null values are left out. */
+  public ApiException with(String name, Object value) {
+    if (value != null) {
+      details.put(name, value);
+    }
+    return this;
+  }
+
+  /** The same error about the image at {@code index} (0-based) of several: message and JSON say which. */
+  public ApiException ofImage(int index, int count) {
+    if (count < 2) {
+      return this;
+    }
+    return new ApiException(status, code, "Image " + (index + 1) + " of " + count + ": " + getMessage())
+        .with("field", "file").with("index", index);
   }
 
   public static ApiException badRequest(String code, String message) {

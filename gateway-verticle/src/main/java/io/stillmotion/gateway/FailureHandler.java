@@ -31,8 +31,8 @@ public final class FailureHandler implements Handler<RoutingContext> {
       ctx.response().reset();
       return;
     }
-    JsonObject body = new JsonObject().put("error",
-        new JsonObject().put("code", error.code()).put("message", error.getMessage()));
+    JsonObject body = new JsonObject().put("error", new JsonObject()
+        .put("code", error.code()).put("message", error.getMessage()).mergeIn(error.details()));
     if (error.status() == 503) {
       ctx.response().putHeader("Retry-After", "5");
     }
@@ -54,7 +54,8 @@ public final class FailureHandler implements Handler<RoutingContext> {
       return ApiException.unavailable("Task storage is unreachable right now; please retry shortly.");
     }
     if (failure instanceof InvalidOptionException invalid) {
-      return new ApiException(422, "invalid_" + invalid.field(), invalid.getMessage());
+      return new ApiException(422, "invalid_" + invalid.field(), invalid.getMessage())
+          .with("field", invalid.field()).with("index", invalid.index()).with("path", invalid.path());
     }
     return fromStatus(ctx.statusCode(), ctx);
   }

@@ -1,10 +1,6 @@
 package io.stillmotion.gateway;
 
-import io.stillmotion.model.Names;
-import io.stillmotion.model.RenderOptions;
 import io.stillmotion.model.StillmotionConfig;
-import io.stillmotion.model.Task;
-import io.stillmotion.model.TaskMessage;
 import io.stillmotion.store.MediaStore;
 import io.stillmotion.store.TaskStore;
 import io.stillmotion.telemetry.StillmotionMetrics;
@@ -16,7 +12,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
-import io.vertx.ext.web.FileUpload;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -27,9 +22,6 @@ import org.slf4j.Logger;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The HTTP side of Stillmotion: accepts uploads, stores them, records and publishes tasks, answers
@@ -39,8 +31,10 @@ import java.util.Map;
 public class GatewayVerticle extends VerticleBase {
 
   private static final Logger log = TaskMdc.logger(GatewayVerticle.class);
-  /** Room for the multipart envelope and option fields on top of the file itself. */
-  private static final long MULTIPART_OVERHEAD = 64 * 1024;
+  /** Room for the multipart envelope and option fields on top of the files themselves. */
+  private static final long MULTIPART_OVERHEAD = 256 * 1024;
+  /** Largest form field: a story document of 20 shots with long captions fits well within it. */
+  private static final int MAX_FORM_FIELD_BYTES = 64 * 1024;
 
   private final StillmotionConfig presetConfig;
   private StillmotionConfig config;
@@ -51,7 +45,7 @@ public class GatewayVerticle extends VerticleBase {
   private GatewayProtection protection;
   private StillmotionMetrics metrics;
   private TaskRoutes taskRoutes;
-  private ImageProbe probe;
+  private TaskIntake intake;
   private HttpServer server;
 
   /** Configured from environment variables (the runnable jar). */
@@ -73,9 +67,9 @@ public class GatewayVerticle extends VerticleBase {
     tasks = new TaskStore(mongo);
     media = new MediaStore(vertx, mongo);
     taskRoutes = new TaskRoutes(vertx, config, tasks, new MediaHandler(media));
-    probe = new ImageProbe(config.maxPixels());
     publisher = new TaskPublisher(vertx, new RabbitMQOptions(config.amqpClientConfig()), tasks);
     metrics = StillmotionMetrics.of(vertx);
+    intake = new TaskIntake(vertx, new ImageProbe(config.maxPixels()), media, tasks, publisher, metrics);
     QueueDepthGauge.start(vertx, publisher::queueDepth, metrics);
     return publisher.start()
         .compose(v -> taskRoutes.start())
@@ -112,6 +106,7 @@ public class GatewayVerticle extends VerticleBase {
     return new HttpServerOptions()
         .setMaxHeaderSize(16 * 1024)
         .setMaxInitialLineLength(8 * 1024)
+        .setMaxFormAttributeSize(MAX_FORM_FIELD_BYTES)
         .setCompressionSupported(true);
   }
 
@@ -121,8 +116,9 @@ public class GatewayVerticle extends VerticleBase {
     router.route().handler(this::securityHeaders);
     protection.mountGuards(router);
     router.get("/api/v1/ping").handler(ctx -> json(ctx, 200, new JsonObject().put("message", "pong")));
-    router.post("/api/v1/task").handler(protection.crossSite()).handler(protection.rateLimit()).handler(protection.backpressure())
-        .handler(uploadBodyHandler()).handler(this::createTask);
+    router.post("/api/v1/task").handler(protection.crossSite()).handler(protection.rateLimit())
+        .handler(protection.backpressure()).handler(uploadBodyHandler()).handler(this::createTask)
+        .failureHandler(new AbortedUpload(uploadBodyLimit(), MAX_FORM_FIELD_BYTES));
     taskRoutes.mount(router);
     HealthRoutes.mount(router, vertx, mongo, publisher::isConnected, Telemetry.registry(vertx));
     router.route("/api/*").failureHandler(new FailureHandler());
@@ -136,9 +132,14 @@ public class GatewayVerticle extends VerticleBase {
 
   private BodyHandler uploadBodyHandler() {
     return BodyHandler.create(Path.of(config.dataDir(), "incoming").toString())
-        .setBodyLimit(config.uploadMaxBytes() + MULTIPART_OVERHEAD)
+        .setBodyLimit(uploadBodyLimit())
         .setDeleteUploadedFilesOnEnd(true)
         .setHandleFileUploads(true);
+  }
+
+  /** One image, or a story's images and soundtrack: TaskRequest checks each file and the total. */
+  private long uploadBodyLimit() {
+    return Math.max(config.uploadMaxBytes(), config.storyMaxBytes()) + MULTIPART_OVERHEAD;
   }
 
   private void mountWebUi(Router router) {
@@ -164,71 +165,9 @@ public class GatewayVerticle extends VerticleBase {
   }
 
   private void createTask(RoutingContext ctx) {
-    FileUpload upload = singleImageUpload(ctx);
-    RenderOptions options = RenderOptions.fromFields(formFields(ctx));
-    String callbackUrl = TaskRoutes.callbackUrl(ctx, config.webhooks());
-    Path file = Path.of(upload.uploadedFileName());
-    vertx.executeBlocking(() -> probe.probe(file), false)
-        .compose(image -> accept(file, image, options, callbackUrl))
+    intake.accept(TaskRequest.read(ctx, config))
         .onSuccess(id -> json(ctx, 200, new JsonObject().put("id", id)))
         .onFailure(ctx::fail);
-  }
-
-  private FileUpload singleImageUpload(RoutingContext ctx) {
-    String type = ctx.request().getHeader("Content-Type");
-    if (type == null || !type.toLowerCase().startsWith("multipart/form-data")) {
-      throw new ApiException(415, "multipart_required",
-          "Send the image as multipart/form-data with the picture in a field named \"file\".");
-    }
-    List<FileUpload> uploads = ctx.fileUploads();
-    List<FileUpload> named = uploads.stream().filter(u -> "file".equals(u.name())).toList();
-    if (named.isEmpty()) {
-      throw ApiException.badRequest("missing_file", "No image received: put it in a form field named \"file\".");
-    }
-    if (uploads.size() > 1) {
-      throw ApiException.badRequest("too_many_files", "Send exactly one image per task, in the field \"file\".");
-    }
-    FileUpload upload = named.get(0);
-    if (upload.size() == 0) {
-      throw ApiException.badRequest("empty_file", "The uploaded file is empty.");
-    }
-    if (upload.size() > config.uploadMaxBytes()) {
-      throw ApiException.tooLarge("The image is larger than the limit of " + config.uploadMaxBytes() + " bytes.");
-    }
-    return upload;
-  }
-
-  private static Map<String, String> formFields(RoutingContext ctx) {
-    Map<String, String> fields = new HashMap<>();
-    for (String name : RenderOptions.FIELDS) {
-      List<String> values = ctx.request().formAttributes().getAll(name);
-      if (values.size() > 1) {
-        throw ApiException.unprocessable("invalid_" + name, name + " was given more than once.");
-      }
-      if (!values.isEmpty()) {
-        fields.put(name, values.get(0));
-      }
-    }
-    return fields;
-  }
-
-  /** Stores the image, records the task, publishes it; on any failure leaves nothing behind. */
-  private Future<String> accept(Path file, ImageProbe.ImageInfo image, RenderOptions options, String callbackUrl) {
-    String id = TaskMessage.newTaskId();
-    Task task = Task.pending(id, image.extension(), options, System.currentTimeMillis()).withCallbackUrl(callbackUrl);
-    return media.putFile(Names.UPLOADS_BUCKET, task.uploadFileName(), file)
-        .compose(v -> tasks.insert(task)
-            .recover(e -> media.delete(Names.UPLOADS_BUCKET, task.uploadFileName())
-                .eventually(() -> Future.failedFuture(e))))
-        .compose(v -> publisher.publish(id).otherwiseEmpty())
-        .map(id)
-        .onSuccess(v -> metrics.taskAccepted(fileSize(file)))
-        .onSuccess(v -> log.info("[{}] accepted {}x{} {} ({} bytes), options {}", id, image.width(), image.height(),
-            image.format(), fileSize(file), options.toJson().encode()));
-  }
-
-  private static long fileSize(Path file) {
-    return file.toFile().length();
   }
 
   static void json(RoutingContext ctx, int status, JsonObject body) {

@@ -166,15 +166,36 @@ final class TaskRoutes {
         .onFailure(ctx::fail);
   }
 
+  /** The original upload: {@code ?index=n} picks a story's n-th picture (0, the default, is the first). */
   private void image(RoutingContext ctx) {
     findTask(ctx)
         .compose(task -> {
-          String name = task.uploadFileName();
+          List<String> names = task.imageNames();
+          int index = imageIndex(ctx.queryParams().get("index"), names.size());
+          String name = names.get(index);
           String extension = name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
           return media.serve(ctx, Names.UPLOADS_BUCKET, name,
               IMAGE_TYPES.getOrDefault(extension, "application/octet-stream"), null);
         })
         .onFailure(ctx::fail);
+  }
+
+  private static int imageIndex(String raw, int count) {
+    if (raw == null) {
+      return 0;
+    }
+    int index;
+    try {
+      index = Integer.parseInt(raw.trim());
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("invalid_index", "index must be a whole number: the image's position, from 0.")
+          .with("field", "index");
+    }
+    if (index < 0 || index >= count) {
+      throw ApiException.notFound("image_not_found", "The task has " + count + (count == 1 ? " image" : " images")
+          + ": index goes from 0 to " + (count - 1) + ".").with("field", "index");
+    }
+    return index;
   }
 
   private void openApi(RoutingContext ctx) {

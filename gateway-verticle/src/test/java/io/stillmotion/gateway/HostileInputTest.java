@@ -112,16 +112,23 @@ class HostileInputTest {
   }
 
   @Test
-  @DisplayName("no file field, a file in another field, and two files are 400")
+  @DisplayName("no file field, a file in another field, and 21 files (a story takes 20 at most) are 400")
   void fileFields() throws Exception {
     assertJsonError(gw.upload(gw.http.post("/api/v1/task"), null, null, null, null, Map.of("effect", "zoom-in")),
         400, "missing_file");
     assertJsonError(gw.upload(gw.http.post("/api/v1/task"), "image", "a.png", "image/png", png(64, 64), Map.of()),
         400, "missing_file");
-    MultipartForm two = MultipartForm.create()
+    MultipartForm many = MultipartForm.create();
+    for (int i = 0; i < 21; i++) {
+      many.binaryFileUpload("file", i + ".png", Buffer.buffer(png(64, 64)), "image/png");
+    }
+    HttpResponse<Buffer> refused = get(gw.http.post("/api/v1/task").sendMultipartForm(many));
+    assertJsonError(refused, 400, "too_many_files");
+    assertThat(refused.bodyAsJsonObject().getJsonObject("error").getString("message")).contains("at most 20");
+    MultipartForm elsewhere = MultipartForm.create()
         .binaryFileUpload("file", "a.png", Buffer.buffer(png(64, 64)), "image/png")
-        .binaryFileUpload("file", "b.png", Buffer.buffer(png(64, 64)), "image/png");
-    assertJsonError(get(gw.http.post("/api/v1/task").sendMultipartForm(two)), 400, "too_many_files");
+        .binaryFileUpload("picture", "b.png", Buffer.buffer(png(64, 64)), "image/png");
+    assertJsonError(get(gw.http.post("/api/v1/task").sendMultipartForm(elsewhere)), 400, "unexpected_file");
     assertNothingStored();
   }
 

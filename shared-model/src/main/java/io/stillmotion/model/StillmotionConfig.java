@@ -14,6 +14,7 @@ import java.util.Map;
  * @param mongoUri null means: start the embedded MongoDB-compatible server (standalone only)
  * @param amqpUri  null means: start the embedded AMQP broker (standalone only)
  * @param videoEncoder {@code motion} (ours, the default) or {@code jcodec} (jcodec's stock encoder)
+ * @param storyMaxBytes the largest request of a story (all its images and its soundtrack together)
  */
 public record StillmotionConfig(
     int httpPort,
@@ -24,6 +25,7 @@ public record StillmotionConfig(
     String dataDir,
     long uploadMaxBytes,
     long maxPixels,
+    long storyMaxBytes,
     int workerConcurrency,
     int renderThreads,
     String workerId,
@@ -39,6 +41,7 @@ public record StillmotionConfig(
   public static final String DEFAULT_HTTP_HOST = "127.0.0.1";
   public static final long DEFAULT_UPLOAD_MAX_BYTES = 20L * 1024 * 1024;
   public static final long DEFAULT_MAX_PIXELS = 50_000_000L;
+  public static final long DEFAULT_STORY_MAX_BYTES = 100L * 1024 * 1024;
 
   public static StillmotionConfig fromEnv() {
     return fromEnv(System.getenv());
@@ -56,6 +59,7 @@ public record StillmotionConfig(
         r.string("DATA_DIR", "./data"),
         r.longValue("UPLOAD_MAX_BYTES", DEFAULT_UPLOAD_MAX_BYTES, 1024, 1L << 31),
         r.longValue("MAX_PIXELS", DEFAULT_MAX_PIXELS, 10_000, 1_000_000_000L),
+        r.longValue("STORY_MAX_BYTES", DEFAULT_STORY_MAX_BYTES, 1024, 1L << 33),
         r.integer("WORKER_CONCURRENCY", 1, 1, 64),
         r.integer("RENDER_THREADS", cores, 1, 256),
         r.string("WORKER_ID", defaultWorkerId()),
@@ -78,12 +82,14 @@ public record StillmotionConfig(
   /** Same config with the connection URIs replaced (standalone points services at embedded servers). */
   public StillmotionConfig withConnections(String mongo, String amqp) {
     return new StillmotionConfig(httpPort, httpHost, mongo, mongoDb, amqp, dataDir, uploadMaxBytes, maxPixels,
-        workerConcurrency, renderThreads, workerId, webRoot, healthPort, protection, webhooks, reliability, videoEncoder);
+        storyMaxBytes, workerConcurrency, renderThreads, workerId, webRoot, healthPort, protection, webhooks, reliability,
+        videoEncoder);
   }
 
   public StillmotionConfig withHttpPort(int port) {
     return new StillmotionConfig(port, httpHost, mongoUri, mongoDb, amqpUri, dataDir, uploadMaxBytes, maxPixels,
-        workerConcurrency, renderThreads, workerId, webRoot, healthPort, protection, webhooks, reliability, videoEncoder);
+        storyMaxBytes, workerConcurrency, renderThreads, workerId, webRoot, healthPort, protection, webhooks, reliability,
+        videoEncoder);
   }
 
   /** True when other machines may reach the HTTP servers (HTTP_HOST is not a loopback address). */

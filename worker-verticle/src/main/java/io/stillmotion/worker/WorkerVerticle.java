@@ -193,6 +193,9 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
 
   /** Renders on a render thread; tests override it to simulate failures. */
   protected RenderResult render(byte[] image, Task task, RenderListener listener) throws Exception {
+    if (task.story() != null) {
+      throw new RenderException("This worker cannot render stories yet; please update it.", true);
+    }
     return renderer.render(image, task.options().toSpec(), workDir, listener);
   }
 
