@@ -100,3 +100,67 @@ describe('App', () => {
     expect(screen.getByText(/will be listed here/)).toBeInTheDocument();
   });
 });
+
+describe('App, stories', () => {
+  beforeEach(() => {
+    installFakeXhr();
+    fakeTaskServer({ 'task-1': [finished({ filename: 'hall.jpg' })] });
+  });
+
+  it('turns several dropped pictures into a story, shown in order before rendering', async () => {
+    render(<App />);
+    const files = [imageFile('hall.jpg'), imageFile('kitchen.jpg'), imageFile('garden.jpg')];
+    fireEvent.drop(window, { dataTransfer: { types: ['Files'], files } });
+    expect(await screen.findByRole('radio', { name: 'A story of 2–20 pictures' })).toBeChecked();
+    const played = screen.getByRole('list', { name: 'The story as it will play' });
+    expect(within(played).getAllByRole('listitem').map((li) => li.getAttribute('aria-label'))).toEqual([
+      '1. hall.jpg, 4 s, fades into the next',
+      '2. kitchen.jpg, 4 s, fades into the next',
+      '3. garden.jpg, 4 s',
+    ]);
+    expect(screen.getByTestId('story-summary')).toHaveTextContent('3 pictures · 12 s · crossfades · no music');
+    expect(screen.queryByRole('group', { name: 'Motion' })).not.toBeInTheDocument();
+  });
+
+  it('sends the pictures in order with their captions, the title, the transition and the music', async () => {
+    render(<App />);
+    const u = user();
+    await u.click(screen.getByRole('radio', { name: 'A story of 2–20 pictures' }));
+    expect(screen.getByRole('button', { name: 'Make story video' })).toBeDisabled();
+    await u.upload(screen.getByTestId('story-input'), [imageFile('hall.jpg', 1000), imageFile('garden.jpg', 1000)]);
+    await u.click(screen.getByRole('button', { name: 'Move garden.jpg earlier' }));
+    await u.type(screen.getAllByLabelText('Caption')[0], 'Garden');
+    await u.type(screen.getByLabelText('Title'), 'Our flat');
+    await u.click(screen.getByRole('radio', { name: 'Slide' }));
+    await u.upload(screen.getByTestId('audio-input'), new File([new Uint8Array(500)], 'song.mp3', { type: 'audio/mpeg' }));
+    expect(screen.getByTestId('audio-name')).toHaveTextContent('song.mp3');
+    await u.click(screen.getByRole('radio', { name: /Portrait/ }));
+    await u.click(screen.getByRole('button', { name: 'Make story video' }));
+
+    const body = FakeXhr.last!.body!;
+    expect((body.getAll('file') as File[]).map((f) => f.name)).toEqual(['garden.jpg', 'hall.jpg']);
+    expect(JSON.parse(body.get('story') as string)).toEqual({
+      title: 'Our flat',
+      transition: { type: 'slide', duration: 0.8 },
+      shots: [
+        { duration: 4, effect: 'ken-burns', caption: 'Garden' },
+        { duration: 4, effect: 'ken-burns' },
+      ],
+    });
+    expect((body.get('audio') as File).name).toBe('song.mp3');
+    expect(body.get('size')).toBe('720x1280');
+    act(() => FakeXhr.last!.progress(1250, 2500));
+    expect(screen.getByText('Uploading 1.2 KB of 2.4 KB')).toBeInTheDocument();
+    await act(async () => FakeXhr.last!.respond(200, { id: 'task-1' }));
+    expect(await screen.findByRole('link', { name: 'Download MP4' })).toBeInTheDocument();
+    expect(within(screen.getByRole('list', { name: 'Your videos' })).getByText('garden.jpg + 1 more')).toBeInTheDocument();
+  });
+
+  it('refuses music that is not MP3 or AAC, in the browser', async () => {
+    render(<App />);
+    const u = user();
+    await u.click(screen.getByRole('radio', { name: 'A story of 2–20 pictures' }));
+    await u.upload(screen.getByTestId('audio-input'), new File(['x'], 'photo.jpg', { type: 'image/jpeg' }));
+    expect(screen.getByRole('alert')).toHaveTextContent('photo.jpg is not music Stillmotion can use');
+  });
+});

@@ -35,6 +35,39 @@ export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
 export const ACCEPTED_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/bmp', 'image/webp'];
 export const ACCEPTED_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.gif', '.bmp', '.webp'];
 
+export const TRANSITIONS = ['crossfade', 'slide', 'cut'] as const;
+export type Transition = (typeof TRANSITIONS)[number];
+
+/** Limits of a story, as the server checks them. */
+export const MIN_STORY_IMAGES = 2;
+export const MAX_STORY_IMAGES = 20;
+export const MAX_STORY_SECONDS = 120;
+export const MIN_SHOT_SECONDS = 1;
+export const MAX_SHOT_SECONDS = 30;
+export const DEFAULT_SHOT_SECONDS = 4;
+export const DEFAULT_TRANSITION_SECONDS = 0.8;
+export const MAX_TITLE_CHARS = 80;
+export const MAX_CAPTION_CHARS = 160;
+export const ACCEPTED_AUDIO_TYPES = ['audio/mpeg', 'audio/mp3', 'audio/aac', 'audio/mp4', 'audio/x-m4a'];
+export const ACCEPTED_AUDIO_EXTENSIONS = ['.mp3', '.m4a', '.aac', '.mp4'];
+
+/** One picture of a story as the person set it up. */
+export interface StoryShot {
+  file: File;
+  effect: Effect;
+  duration: number;
+  caption: string;
+}
+
+/** A story to send: pictures in order, how they join, a title and music. */
+export interface StoryRequest {
+  shots: StoryShot[];
+  transition: Transition;
+  transitionDuration: number;
+  title: string;
+  audio?: File | null;
+}
+
 export interface RenderOptions {
   effect: Effect;
   duration: number;
@@ -56,6 +89,14 @@ export const DEFAULT_OPTIONS: RenderOptions = {
 
 export type TaskStatus = 'PENDING' | 'PROCESSING' | 'FINISHED' | 'FAILED' | 'CANCELLED';
 
+export interface StoryInfo {
+  title: string | null;
+  duration: number;
+  shots: { duration: number; effect: string; caption: string | null }[];
+  transitions: { type: Transition; duration: number }[];
+  audio?: { format: string; duration: number };
+}
+
 export interface Task {
   id: string;
   status: TaskStatus;
@@ -68,6 +109,8 @@ export interface Task {
   videoUrl?: string;
   posterUrl?: string;
   thumbnailUrl?: string;
+  images?: { index: number; url: string }[];
+  story?: StoryInfo;
 }
 
 export const isTerminal = (status: TaskStatus): boolean =>
@@ -143,12 +186,68 @@ export function createTask(
   options: RenderOptions,
   onProgress?: (p: UploadProgress) => void,
 ): UploadHandle {
+  return postTask(toFormData(file, filename, options), file.size, onProgress);
+}
+
+/**
+ * The `story` document: one shot per picture in order (its time, move, caption), the transition
+ * between every two, and the title. Everything else goes in ordinary form fields.
+ */
+export function storyDocument(story: StoryRequest): string {
+  const title = story.title.trim();
+  return JSON.stringify({
+    ...(title ? { title } : {}),
+    transition:
+      story.transition === 'cut'
+        ? { type: 'cut' }
+        : { type: story.transition, duration: fitTransition(story.transitionDuration, story.shots) },
+    shots: story.shots.map((s) => ({
+      duration: s.duration,
+      effect: s.effect,
+      ...(s.caption.trim() ? { caption: s.caption.trim() } : {}),
+    })),
+  });
+}
+
+/** A transition may last at most half of the shorter shot it joins: shorten it to fit the shortest. */
+export function fitTransition(seconds: number, shots: { duration: number }[]): number {
+  const shortest = Math.min(...shots.map((s) => s.duration));
+  return Math.max(0.2, Math.min(seconds, Math.floor((shortest / 2) * 10) / 10));
+}
+
+export function toStoryFormData(story: StoryRequest, options: RenderOptions): FormData {
+  const form = new FormData();
+  story.shots.forEach((s) => form.append('file', s.file, s.file.name));
+  form.append('story', storyDocument(story));
+  form.append('fps', String(options.fps));
+  form.append('size', options.size);
+  if (options.easing) form.append('easing', options.easing);
+  if (options.quality) form.append('quality', options.quality);
+  if (story.audio) form.append('audio', story.audio, story.audio.name);
+  return form;
+}
+
+export const storyBytes = (story: StoryRequest) =>
+  story.shots.reduce((sum, s) => sum + s.file.size, 0) + (story.audio?.size ?? 0);
+
+export const storySeconds = (shots: { duration: number }[]) => shots.reduce((sum, s) => sum + s.duration, 0);
+
+/** POST /task with a story: every picture in order, the story document and the music. */
+export function createStory(
+  story: StoryRequest,
+  options: RenderOptions,
+  onProgress?: (p: UploadProgress) => void,
+): UploadHandle {
+  return postTask(toStoryFormData(story, options), storyBytes(story), onProgress);
+}
+
+function postTask(form: FormData, size: number, onProgress?: (p: UploadProgress) => void): UploadHandle {
   const xhr = new XMLHttpRequest();
   const promise = new Promise<{ id: string }>((resolve, reject) => {
     xhr.open('POST', `${API_BASE}/task`);
     xhr.setRequestHeader('Accept', 'application/json');
     xhr.upload.onprogress = (e) => {
-      if (onProgress) onProgress({ loaded: e.loaded, total: e.lengthComputable ? e.total : file.size });
+      if (onProgress) onProgress({ loaded: e.loaded, total: e.lengthComputable ? e.total : size });
     };
     xhr.onload = () => {
       if (xhr.status >= 200 && xhr.status < 300) {
@@ -164,7 +263,7 @@ export function createTask(
     };
     xhr.onerror = () => reject(toApiError(0, ''));
     xhr.onabort = () => reject(new ApiError(0, 'aborted', 'Upload cancelled.'));
-    xhr.send(toFormData(file, filename, options));
+    xhr.send(form);
   });
   return { promise, abort: () => xhr.abort() };
 }

@@ -1,4 +1,4 @@
-import { ACCEPTED_EXTENSIONS, ACCEPTED_TYPES, MAX_UPLOAD_BYTES } from './api';
+import { ACCEPTED_AUDIO_EXTENSIONS, ACCEPTED_AUDIO_TYPES, ACCEPTED_EXTENSIONS, ACCEPTED_TYPES, MAX_UPLOAD_BYTES } from './api';
 import { formatBytes } from './format';
 
 /** Says why a file cannot be sent, in words; null when it may be sent. */
@@ -18,6 +18,19 @@ function looksLikeImage(file: File): boolean {
   if (file.type) return ACCEPTED_TYPES.includes(file.type.toLowerCase());
   const lower = file.name.toLowerCase();
   return ACCEPTED_EXTENSIONS.some((ext) => lower.endsWith(ext));
+}
+
+/** Says why a file cannot be the story's music, in words; null when it may be sent. */
+export function checkAudioFile(file: File, maxBytes = MAX_UPLOAD_BYTES): string | null {
+  const name = file.name || 'This file';
+  const lower = file.name.toLowerCase();
+  const known = file.type
+    ? ACCEPTED_AUDIO_TYPES.includes(file.type.toLowerCase())
+    : ACCEPTED_AUDIO_EXTENSIONS.some((ext) => lower.endsWith(ext));
+  if (!known) return `${name} is not music Stillmotion can use. Choose an MP3 or AAC (M4A) file.`;
+  if (file.size === 0) return `${name} is empty.`;
+  if (file.size > maxBytes) return `${name} is ${formatBytes(file.size)}, more than the ${formatBytes(maxBytes)} limit.`;
+  return null;
 }
 
 export interface Dimensions {

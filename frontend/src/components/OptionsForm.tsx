@@ -38,10 +38,12 @@ interface Props {
   onLoopChange: (loop: boolean) => void;
   imageUrl?: string;
   disabled?: boolean;
+  /** a story: each picture has its own move and time, so those choices are not shown here */
+  story?: boolean;
 }
 
 /** The choices for the video: motion, length, frame rate, shape; sensible defaults throughout. */
-export function OptionsForm({ options, onChange, loop, onLoopChange, imageUrl, disabled }: Props) {
+export function OptionsForm({ options, onChange, loop, onLoopChange, imageUrl, disabled, story }: Props) {
   const ids = { duration: useId(), fps: useId(), resolution: useId(), easing: useId(), quality: useId(), loop: useId() };
   const { shape, resolution } = shapeOf(options.size);
   const set = (patch: Partial<RenderOptions>) => onChange({ ...options, ...patch });
@@ -50,6 +52,7 @@ export function OptionsForm({ options, onChange, loop, onLoopChange, imageUrl, d
   return (
     <fieldset className="options" disabled={disabled}>
       <legend className="visually-hidden">Video options</legend>
+      {!story && (
       <div className="options__motion">
         <fieldset className="choices">
           <legend>Motion</legend>
@@ -70,6 +73,7 @@ export function OptionsForm({ options, onChange, loop, onLoopChange, imageUrl, d
         </fieldset>
         <MotionHint effect={options.effect} imageUrl={imageUrl} aspect={aspect} focus={options.focus} />
       </div>
+      )}
 
       <fieldset className="choices">
         <legend>Shape</legend>
@@ -93,6 +97,7 @@ export function OptionsForm({ options, onChange, loop, onLoopChange, imageUrl, d
       </fieldset>
 
       <div className="options__grid">
+        {!story && (
         <div className="field">
           <div className="field__label">
             <label htmlFor={ids.duration}>Duration</label>
@@ -111,6 +116,7 @@ export function OptionsForm({ options, onChange, loop, onLoopChange, imageUrl, d
             onChange={(e) => set({ duration: Number(e.target.value) })}
           />
         </div>
+        )}
         <div className="field">
           <label htmlFor={ids.fps}>Frame rate</label>
           <select id={ids.fps} value={options.fps} onChange={(e) => set({ fps: Number(e.target.value) as FrameRate })}>

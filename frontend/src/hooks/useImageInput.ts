@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import { namePasted } from '../imageFile';
 
-/** Accepts a file dropped anywhere on the page; tells whether one is being dragged over it. */
-export function usePageDrop(onFile: (file: File) => void): boolean {
+/** Accepts files dropped anywhere on the page; tells whether some are being dragged over it. */
+export function usePageDrop(onFiles: (files: File[]) => void): boolean {
   const [dragging, setDragging] = useState(false);
   useEffect(() => {
     let depth = 0;
@@ -27,8 +27,8 @@ export function usePageDrop(onFile: (file: File) => void): boolean {
       e.preventDefault();
       depth = 0;
       setDragging(false);
-      const file = e.dataTransfer?.files[0];
-      if (file) onFile(file);
+      const files = Array.from(e.dataTransfer?.files ?? []);
+      if (files.length) onFiles(files);
     };
     window.addEventListener('dragenter', onEnter);
     window.addEventListener('dragleave', onLeave);
@@ -40,22 +40,22 @@ export function usePageDrop(onFile: (file: File) => void): boolean {
       window.removeEventListener('dragover', onOver);
       window.removeEventListener('drop', onDrop);
     };
-  }, [onFile]);
+  }, [onFiles]);
   return dragging;
 }
 
-/** Accepts an image pasted from the clipboard (Ctrl+V / Cmd+V) anywhere on the page. */
-export function usePastedImage(onFile: (file: File) => void): void {
+/** Accepts images pasted from the clipboard (Ctrl+V / Cmd+V) anywhere on the page. */
+export function usePastedImage(onFiles: (files: File[]) => void): void {
   useEffect(() => {
     const onPaste = (e: ClipboardEvent) => {
       const target = e.target as HTMLElement | null;
       if (target?.closest?.('input[type="text"], input[type="number"], textarea')) return;
-      const file = Array.from(e.clipboardData?.files ?? []).find((f) => f.type.startsWith('image/'));
-      if (!file) return;
+      const files = Array.from(e.clipboardData?.files ?? []).filter((f) => f.type.startsWith('image/'));
+      if (!files.length) return;
       e.preventDefault();
-      onFile(/^image\.\w+$/i.test(file.name) || !file.name ? namePasted(file) : file);
+      onFiles(files.map((file) => (/^image\.\w+$/i.test(file.name) || !file.name ? namePasted(file) : file)));
     };
     window.addEventListener('paste', onPaste);
     return () => window.removeEventListener('paste', onPaste);
-  }, [onFile]);
+  }, [onFiles]);
 }
