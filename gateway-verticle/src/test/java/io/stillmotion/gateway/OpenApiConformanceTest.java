@@ -3,7 +3,14 @@ package io.stillmotion.gateway;
 import io.stillmotion.render.Easing;
 import io.stillmotion.render.Effect;
 import io.stillmotion.render.Quality;
+import io.stillmotion.model.Motion;
 import io.stillmotion.model.RenderOptions;
+import io.stillmotion.model.Speed;
+import io.stillmotion.model.Story;
+import io.stillmotion.model.StoryDocument;
+import io.stillmotion.model.TaskForm;
+import io.stillmotion.model.Transition;
+import io.stillmotion.model.TransitionKind;
 import io.stillmotion.model.TaskStatus;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -71,17 +78,23 @@ class OpenApiConformanceTest {
   void optionsMatchTheModel() {
     JsonObject fields = spec.getJsonObject("components").getJsonObject("schemas").getJsonObject("TaskCreate")
         .getJsonObject("properties");
-    List<String> expected = new ArrayList<>(RenderOptions.FIELDS);
-    expected.add("file");
+    List<String> expected = new ArrayList<>(TaskForm.ALL_FIELDS);
+    expected.add(TaskRequest.IMAGE_FIELD);
+    expected.add(TaskRequest.AUDIO_FIELD);
     expected.add(TaskRoutes.CALLBACK_FIELD);
     assertThat(fields.fieldNames()).containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(enumOf(fields, "speed")).containsExactlyInAnyOrder(names(Speed.values(), Speed::apiName));
+    assertThat(enumOf(fields, "transition"))
+        .containsExactlyInAnyOrder(names(TransitionKind.values(), TransitionKind::apiName));
+    assertThat(fields.getJsonObject("transitionDuration").getDouble("default")).isEqualTo(Transition.DEFAULT_SECONDS);
+    assertThat(fields.getJsonObject("zoom").getDouble("maximum")).isEqualTo(Motion.MAX_ZOOM);
     assertThat(enumOf(fields, "effect")).containsExactlyInAnyOrder(names(Effect.values(), Effect::apiName));
     assertThat(enumOf(fields, "easing")).containsExactlyInAnyOrder(names(Easing.values(), Easing::apiName));
     assertThat(enumOf(fields, "quality")).containsExactlyInAnyOrder(names(Quality.values(), Quality::apiName));
     assertThat(enumOf(fields, "size")).containsExactlyInAnyOrderElementsOf(RenderOptions.ALLOWED_SIZES);
     assertThat(enumOf(fields, "fps")).containsExactlyInAnyOrderElementsOf(RenderOptions.ALLOWED_FPS);
     assertThat(fields.getJsonObject("duration").getDouble("minimum")).isEqualTo(RenderOptions.MIN_DURATION);
-    assertThat(fields.getJsonObject("duration").getDouble("maximum")).isEqualTo(RenderOptions.MAX_DURATION);
+    assertThat(fields.getJsonObject("duration").getDouble("maximum")).isEqualTo(Story.MAX_DURATION);
     JsonObject defaults = RenderOptions.defaults().toJson();
     for (String field : List.of("effect", "fps", "size", "easing", "quality", "duration")) {
       Object documented = fields.getJsonObject(field).getValue("default");
@@ -92,6 +105,30 @@ class OpenApiConformanceTest {
         assertThat(documented).as(field).isEqualTo(actual);
       }
     }
+  }
+
+  @Test
+  @DisplayName("the story document's schema names exactly the properties and values the parser reads")
+  void storySchemaMatchesTheParser() {
+    JsonObject schemas = spec.getJsonObject("components").getJsonObject("schemas");
+    JsonObject shot = schemas.getJsonObject("StoryShot").getJsonObject("properties");
+    assertThat(shot.fieldNames()).containsExactlyInAnyOrder("duration", "effect", "zoom", "speed", "focus", "start",
+        "end", "caption", "transition");
+    assertThat(enumOf(shot, "effect")).containsExactlyInAnyOrder(names(Effect.values(), Effect::apiName));
+    assertThat(enumOf(shot, "speed")).containsExactlyInAnyOrder(names(Speed.values(), Speed::apiName));
+    assertThat(shot.getJsonObject("duration").getDouble("minimum")).isEqualTo(Story.MIN_SHOT_SECONDS);
+    assertThat(shot.getJsonObject("duration").getDouble("maximum")).isEqualTo(Story.MAX_SHOT_SECONDS);
+    JsonObject transition = schemas.getJsonObject("StoryTransition").getJsonObject("properties");
+    assertThat(enumOf(transition, "type"))
+        .containsExactlyInAnyOrder(names(TransitionKind.values(), TransitionKind::apiName));
+    assertThat(transition.getJsonObject("duration").getDouble("minimum")).isEqualTo(Transition.MIN_SECONDS);
+    assertThat(transition.getJsonObject("duration").getDouble("maximum")).isEqualTo(Transition.MAX_SECONDS);
+    JsonObject doc = schemas.getJsonObject("StoryDocument");
+    assertThat(doc.getJsonObject("properties").fieldNames())
+        .containsExactlyInAnyOrder("title", "duration", "transition", "shots");
+    assertThat(doc.getJsonObject("properties").getJsonObject("shots").getInteger("maxItems")).isEqualTo(Story.MAX_IMAGES);
+    Object example = doc.getJsonArray("examples").getValue(0);
+    assertThat(StoryDocument.parse(example.toString(), 3).shots()).hasSize(3);
   }
 
   private static List<Object> enumOf(JsonObject fields, String name) {
@@ -110,6 +147,7 @@ class OpenApiConformanceTest {
 
     String id = created(Map.of("duration", "1", "size", "720x720", "fps", "24"));
     String cancelled = created(Map.of("effect", "zoom-in", "callbackUrl", "https://hooks.example.com/x"));
+    String story = createdStory();
     createErrors();
 
     String task = "/api/v1/task/{id}";
@@ -130,6 +168,10 @@ class OpenApiConformanceTest {
     events("/api/v1/task/" + UNKNOWN + "/events", 404);
 
     media("/api/v1/task/{id}/image", "/api/v1/task/" + id + "/image", "/api/v1/task/" + UNKNOWN + "/image");
+    call(HttpMethod.GET, "/api/v1/task/{id}/image", "/api/v1/task/" + story + "/image?index=1", r -> r, 200);
+    call(HttpMethod.GET, "/api/v1/task/{id}/image", "/api/v1/task/" + story + "/image?index=2", r -> r, 404);
+    call(HttpMethod.GET, "/api/v1/task/{id}/image", "/api/v1/task/" + story + "/image?index=x", r -> r, 400);
+    call(HttpMethod.GET, task, "/api/v1/task/" + story, r -> r, 200);
     media("/api/v1/task/{id}/poster", "/api/v1/task/" + id + "/poster", "/api/v1/task/" + cancelled + "/poster");
     media("/api/v1/task/{id}/thumbnail", "/api/v1/task/" + id + "/thumbnail",
         "/api/v1/task/" + cancelled + "/thumbnail");
@@ -143,6 +185,22 @@ class OpenApiConformanceTest {
   private String created(Map<String, String> fields) throws Exception {
     HttpResponse<Buffer> response = system.upload(TestSystem.png(320, 240), fields);
     check(HttpMethod.POST, "/api/v1/task", response, 200);
+    return response.bodyAsJsonObject().getString("id");
+  }
+
+  private String createdStory() throws Exception {
+    MultipartForm form = MultipartForm.create()
+        .binaryFileUpload("file", "a.png", Buffer.buffer(TestSystem.png(320, 240)), "image/png")
+        .binaryFileUpload("file", "b.png", Buffer.buffer(TestSystem.png(240, 320)), "image/png")
+        .attribute("caption", "First").attribute("caption", "Second").attribute("title", "Two pictures")
+        .attribute("duration", "2").attribute("size", "720x720").attribute("fps", "24");
+    HttpResponse<Buffer> response = get(system.http.post("/api/v1/task").sendMultipartForm(form));
+    check(HttpMethod.POST, "/api/v1/task", response, 200);
+    MultipartForm bad = MultipartForm.create()
+        .binaryFileUpload("file", "a.png", Buffer.buffer(TestSystem.png(64, 64)), "image/png")
+        .binaryFileUpload("file", "b.png", Buffer.buffer(TestSystem.png(64, 64)), "image/png")
+        .attribute("story", "{\"shots\": [{}, {\"effect\": \"spin\"}]}");
+    check(HttpMethod.POST, "/api/v1/task", get(system.http.post("/api/v1/task").sendMultipartForm(bad)), 422);
     return response.bodyAsJsonObject().getString("id");
   }
 
