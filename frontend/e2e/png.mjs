@@ -22,13 +22,17 @@ function chunk(type, data) {
   return Buffer.concat([length, body, crc]);
 }
 
-/** A colourful landscape-ish picture: sky gradient, a sun and hills, so motion is visible. */
-export function makePng(width, height) {
+/**
+ * A colourful landscape-ish picture: sky gradient, a sun and hills, so motion is visible.
+ * {@code variant} rotates the colour channels, so the pictures of a story tell apart.
+ */
+export function makePng(width, height, variant = 0) {
   const rows = [];
   for (let y = 0; y < height; y++) {
     const row = Buffer.alloc(1 + width * 3);
     for (let x = 0; x < width; x++) {
-      const [r, g, b] = pixel(x / width, y / height, width / height);
+      const rgb = pixel(x / width, y / height, width / height);
+      const [r, g, b] = [0, 1, 2].map((c) => rgb[(c + variant) % 3]);
       row[1 + x * 3] = r;
       row[2 + x * 3] = g;
       row[3 + x * 3] = b;

@@ -13,6 +13,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const RENDER_TIMEOUT_MS = Number(process.env.E2E_RENDER_TIMEOUT_MS ?? 180_000);
 const OUT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'test-results');
 const IMAGE_NAME = 'sunny-hills.png';
+const STORY_MUSIC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..',
+  'gateway-verticle/src/test/resources/audio/tone-2s.mp3');
 
 const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -220,6 +222,85 @@ async function run(page) {
     );
     await shot(page, '06-history-after-reload');
   }, ['id']);
+
+  await check('a story: several pictures, reordered with the keyboard, captions, title, music, in order before rendering', async () => {
+    await page.goto(BASE_URL + '/', { waitUntil: 'load' });
+    await page.getByRole('radio', { name: 'A story of 2–20 pictures' }).check();
+    const names = ['living-room.png', 'kitchen.png', 'garden.png'];
+    await page.getByTestId('story-input').setInputFiles(
+      names.map((name, i) => ({ name, mimeType: 'image/png', buffer: makePng(1200, 1600, i) })),
+    );
+    const garden = page.getByRole('button', { name: /^Picture 3 of 3: garden.png/ });
+    await garden.focus();
+    await page.keyboard.press('Home');
+    await page.getByRole('status').filter({ hasText: 'garden.png moved to position 1 of 3.' }).waitFor();
+    const captions = page.getByLabel('Caption');
+    await captions.nth(0).fill('The garden');
+    await captions.nth(2).fill('Kitchen, morning light');
+    await page.getByLabel('Title').fill('A flat with a garden');
+    await page.getByTestId('audio-input').setInputFiles(STORY_MUSIC);
+    await page.getByTestId('audio-name').filter({ hasText: 'tone-2s.mp3' }).waitFor();
+    await page.getByRole('radio', { name: /Portrait/ }).check();
+    const order = await page.getByRole('list', { name: 'The story as it will play' }).getByRole('listitem').evaluateAll(
+      (items) => items.map((li) => li.getAttribute('aria-label')),
+    );
+    assert(order[0].startsWith('1. garden.png, 4 s, caption “The garden”'), `first shot: ${order[0]}`);
+    assert(order[2].startsWith('3. kitchen.png'), `last shot: ${order[2]}`);
+    const summary = await page.getByTestId('story-summary').textContent();
+    assert(summary.includes('3 pictures · 12 s · crossfades · music: tone-2s.mp3'), `summary: ${summary}`);
+    await shot(page, '09-story-builder');
+    await expectAccessible(page);
+    ctx.storyReady = true;
+  }, ['loaded']);
+
+  await check('the story renders live and plays with sound, as long as its pictures', async () => {
+    await recordProgress(page);
+    const posted = page.waitForResponse((r) => r.url().endsWith('/api/v1/task') && r.request().method() === 'POST');
+    await page.getByRole('button', { name: 'Make story video' }).click();
+    const response = await posted;
+    assert(response.ok(), `upload answered ${response.status()}: ${await response.text()}`);
+    ctx.storyId = (await response.json()).id;
+    await whileRendering(page);
+    await shot(page, '10-story-rendering');
+    await page.locator('[data-testid=task-panel][data-status=FINISHED]').waitFor({ timeout: RENDER_TIMEOUT_MS });
+    const task = await (await api(`/api/v1/task/${ctx.storyId}`)).json();
+    assert(task.images.length === 3 && task.story.shots[0].caption === 'The garden', `task: ${JSON.stringify(task.story)}`);
+    const video = page.getByTestId('result-video');
+    const sound = await video.evaluate(
+      (v) =>
+        new Promise((resolve, reject) => {
+          setTimeout(() => reject(new Error('the video did not play with sound within 20 s')), 20_000);
+          const start = async () => {
+            const audio = new AudioContext();
+            const analyser = audio.createAnalyser();
+            audio.createMediaElementSource(v).connect(analyser);
+            analyser.connect(audio.destination);
+            v.muted = false;
+            v.volume = 1;
+            await v.play();
+            const samples = new Float32Array(analyser.fftSize);
+            let peak = 0;
+            while (v.currentTime < 1.5) {
+              analyser.getFloatTimeDomainData(samples);
+              for (const s of samples) peak = Math.max(peak, Math.abs(s));
+              await new Promise((r) => setTimeout(r, 50));
+            }
+            v.pause();
+            resolve({ duration: v.duration, width: v.videoWidth, height: v.videoHeight, peak, decoded: v.webkitAudioDecodedByteCount });
+          };
+          if (v.readyState >= 1) start().catch(reject);
+          else v.addEventListener('loadedmetadata', () => start().catch(reject), { once: true });
+        }),
+    );
+    console.log(`    story video: ${sound.width}x${sound.height}, ${sound.duration.toFixed(3)} s, audio bytes decoded ${sound.decoded}, peak ${sound.peak.toFixed(3)}`);
+    assert(Math.abs(sound.duration - 12) < 0.2, `duration ${sound.duration} s, expected 12 s`);
+    assert(sound.width === 720 && sound.height === 1280, `size ${sound.width}x${sound.height}`);
+    assert(sound.decoded > 0, 'Chromium decoded no audio');
+    assert(sound.peak > 0.01, `the analyser heard nothing (peak ${sound.peak})`);
+    await video.evaluate((v) => (v.currentTime = 0.5));
+    await page.waitForTimeout(300);
+    await shot(page, '11-story-finished');
+  }, ['storyReady']);
 
   await check('an image the server rejects shows its message, and "Try again" re-sends it', async () => {
     await page.goto(BASE_URL + '/', { waitUntil: 'load' });
