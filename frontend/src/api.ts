@@ -46,8 +46,8 @@ export const MIN_SHOT_SECONDS = 1;
 export const MAX_SHOT_SECONDS = 30;
 export const DEFAULT_SHOT_SECONDS = 4;
 export const DEFAULT_TRANSITION_SECONDS = 0.8;
-export const MAX_TITLE_CHARS = 80;
-export const MAX_CAPTION_CHARS = 160;
+export const MAX_TITLE_CHARS = 100;
+export const MAX_CAPTION_CHARS = 200;
 export const ACCEPTED_AUDIO_TYPES = ['audio/mpeg', 'audio/mp3', 'audio/aac', 'audio/mp4', 'audio/x-m4a'];
 export const ACCEPTED_AUDIO_EXTENSIONS = ['.mp3', '.m4a', '.aac', '.mp4'];
 
@@ -212,7 +212,7 @@ export function storyDocument(story: StoryRequest): string {
 /** A transition may last at most half of the shorter shot it joins: shorten it to fit the shortest. */
 export function fitTransition(seconds: number, shots: { duration: number }[]): number {
   const shortest = Math.min(...shots.map((s) => s.duration));
-  return Math.max(0.2, Math.min(seconds, Math.floor((shortest / 2) * 10) / 10));
+  return Math.max(0.1, Math.min(seconds, Math.floor((shortest / 2) * 10) / 10));
 }
 
 export function toStoryFormData(story: StoryRequest, options: RenderOptions): FormData {

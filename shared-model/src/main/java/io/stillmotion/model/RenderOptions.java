@@ -73,7 +73,7 @@ public record RenderOptions(
 
   /** What the render engine needs of these options. */
   public RenderSpec toSpec() {
-    return new RenderSpec(effect(), durationSeconds, fps, width, height, easing, focusX(), focusY(), quality);
+    return new RenderSpec(motion.toEngine(easing), durationSeconds, fps, width, height, quality);
   }
 
   /**

@@ -12,6 +12,24 @@ import io.vertx.core.json.JsonObject;
  */
 public record Soundtrack(String file, String format, String container, String contentType, double durationSeconds) {
 
+  /** The file extension a probed soundtrack is stored under. */
+  public static String extension(io.stillmotion.render.audio.Soundtrack probed) {
+    return switch (probed.format()) {
+      case MP3 -> "mp3";
+      case AAC_ADTS -> "aac";
+      case AAC_MP4 -> "m4a";
+    };
+  }
+
+  /** What the task records of a probed soundtrack stored as {@code file}. */
+  public static Soundtrack of(String file, io.stillmotion.render.audio.Soundtrack probed) {
+    return switch (probed.format()) {
+      case MP3 -> new Soundtrack(file, "mp3", "mp3", "audio/mpeg", probed.durationSeconds());
+      case AAC_ADTS -> new Soundtrack(file, "aac", "adts", "audio/aac", probed.durationSeconds());
+      case AAC_MP4 -> new Soundtrack(file, "aac", "mp4", "audio/mp4", probed.durationSeconds());
+    };
+  }
+
   public JsonObject toJson() {
     return new JsonObject()
         .put("file", file)

@@ -1,35 +1,41 @@
 package io.stillmotion.model;
 
+import io.stillmotion.render.ImageSource;
+import io.stillmotion.render.InvalidStoryException;
+import io.stillmotion.render.Transition;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
- * A video made of 2-20 pictures in order. Each shot has a slot on the timeline; slots add up to the
- * video's length. Between shots {@code i} and {@code i+1} is {@code transitions.get(i)}, centred on
- * the boundary of their slots. A title shows over the opening; a soundtrack, when there is one,
- * is cut to the video's length (looped when shorter).
+ * A video made of 2-20 pictures in order, as the task records it. Each shot has a slot on the
+ * timeline; slots add up to the video's length. Between shots {@code i} and {@code i+1} is
+ * {@code transitions.get(i)}, centred on the boundary of their slots. A title shows over the
+ * opening; a soundtrack, when there is one, is cut to the video's length (looped when shorter).
+ * {@link #toEngine} turns it into what the engine renders.
  *
- * <p>The limits here are the contract's: the gateway refuses a request that breaks them with a
- * 422 naming the field (and the image, or the JSON path in the {@code story} document).
+ * <p>The limits here are the API's: the gateway refuses a request that breaks them with a 422
+ * naming the field (and the image, or the JSON path in the {@code story} document). Whether a
+ * title or caption fits the frame is the engine's to say ({@link #toEngine} checks it).
  */
 public record Story(List<Shot> shots, List<Transition> transitions, String title, Soundtrack soundtrack) {
 
   /** The form field holding a story as a JSON document. */
   public static final String FIELD = "story";
   public static final int MIN_IMAGES = 2;
-  public static final int MAX_IMAGES = 20;
-  public static final double MAX_DURATION = 120;
+  public static final int MAX_IMAGES = io.stillmotion.render.Story.MAX_SHOTS;
+  public static final double MAX_DURATION = io.stillmotion.render.Story.MAX_SECONDS;
   public static final double MIN_SHOT_SECONDS = 1;
   public static final double MAX_SHOT_SECONDS = 30;
   /** Each shot's slot when the request says nothing about time. */
   public static final double DEFAULT_SHOT_SECONDS = 4;
-  /** Longest texts, in characters (Unicode code points), and lines; longer ones would not fit a 9:16 frame. */
-  public static final int MAX_TITLE_CHARS = 80;
-  public static final int MAX_CAPTION_CHARS = 160;
-  public static final int MAX_TEXT_LINES = 3;
+  public static final Transition.Kind DEFAULT_TRANSITION = Transition.Kind.CROSSFADE;
+  public static final double DEFAULT_TRANSITION_SECONDS = 0.8;
+  public static final int MAX_TITLE_CHARS = io.stillmotion.render.Story.MAX_TITLE_CHARS;
+  public static final int MAX_CAPTION_CHARS = io.stillmotion.render.Story.MAX_CAPTION_CHARS;
 
   public Story {
     shots = List.copyOf(shots);
@@ -70,15 +76,36 @@ public record Story(List<Shot> shots, List<Transition> transitions, String title
   }
 
   /**
+   * What the engine renders: this story in the video's size, rate, easing and quality, each shot's
+   * picture read from {@code images} when the engine needs it.
+   *
+   * @throws InvalidStoryException when the engine cannot render it as asked, e.g. a caption that
+   *                               does not fit the frame (its field and shot say which)
+   */
+  public io.stillmotion.render.Story toEngine(RenderOptions options, IntFunction<ImageSource> images,
+      io.stillmotion.render.audio.Soundtrack music) throws InvalidStoryException {
+    io.stillmotion.render.Story.Builder story = io.stillmotion.render.Story
+        .builder(options.width(), options.height(), options.fps())
+        .quality(options.quality())
+        .title(title)
+        .soundtrack(music);
+    for (int i = 0; i < shots.size(); i++) {
+      Shot shot = shots.get(i);
+      story.shot(i == 0 ? Transition.CUT : transitions.get(i - 1), new io.stillmotion.render.Shot(images.apply(i),
+          shot.durationSeconds(), shot.motion().toEngine(options.easing()), shot.caption()));
+    }
+    return story.build();
+  }
+
+  /**
    * Checks the timeline: every slot 1-30 s, the whole at most 120 s, and every transition at most
    * half of the shorter shot it joins (so each shot is seen alone for at least half its slot).
    *
-   * @param shotAt      where shot {@code i}'s duration came from
+   * @param shotAt       where shot {@code i}'s duration came from
    * @param transitionAt where transition {@code i} (between shots i and i+1) came from
    */
-  public static void checkTimeline(List<Shot> shots, List<Transition> transitions,
-      java.util.function.IntFunction<FieldRef> shotAt, java.util.function.IntFunction<FieldRef> transitionAt,
-      FieldRef total) {
+  public static void checkTimeline(List<Shot> shots, List<Transition> transitions, IntFunction<FieldRef> shotAt,
+      IntFunction<FieldRef> transitionAt, FieldRef total) {
     double sum = 0;
     for (int i = 0; i < shots.size(); i++) {
       double d = shots.get(i).durationSeconds();
@@ -95,11 +122,19 @@ public record Story(List<Shot> shots, List<Transition> transitions, String title
     for (int i = 0; i < transitions.size(); i++) {
       Transition t = transitions.get(i);
       double shorter = Math.min(shots.get(i).durationSeconds(), shots.get(i + 1).durationSeconds());
-      if (t.kind() != TransitionKind.CUT && t.durationSeconds() > shorter / 2 + 1e-9) {
+      if (t.kind() != Transition.Kind.CUT && t.seconds() > shorter / 2 + 1e-9) {
         throw transitionAt.apply(i).invalid("must be at most half of the shorter shot it joins: "
             + round(shorter / 2) + " s between images " + (i + 1) + " and " + (i + 2));
       }
     }
+  }
+
+  /** A transition of {@code kind}; its default length shrinks to half of the shorter shot it joins. */
+  static Transition transition(Transition.Kind kind, Double seconds, double shorterShot) {
+    if (kind == Transition.Kind.CUT) {
+      return Transition.CUT;
+    }
+    return new Transition(kind, seconds != null ? seconds : Math.min(DEFAULT_TRANSITION_SECONDS, shorterShot / 2));
   }
 
   /** A transition's length: {@value Transition#MIN_SECONDS}-{@value Transition#MAX_SECONDS} s. */
@@ -111,14 +146,15 @@ public record Story(List<Shot> shots, List<Transition> transitions, String title
     return value;
   }
 
-  static TransitionKind transitionKind(String raw, FieldRef at) {
-    return TransitionKind.fromApiName(raw).orElseThrow(() -> at.invalid("must be one of: "
-        + TransitionKind.allowed()));
+  static Transition.Kind transitionKind(String raw, FieldRef at) {
+    return Transition.Kind.fromApiName(raw).orElseThrow(() -> at.invalid("must be one of: "
+        + Transition.Kind.allowed()));
   }
 
   /**
    * A title or caption: any Unicode text without control characters except line breaks, at most
-   * {@code maxChars} characters and {@link #MAX_TEXT_LINES} lines; blank means none (null).
+   * {@code maxChars} characters; blank means none (null). Whether it fits the frame is checked by
+   * {@link #toEngine}.
    */
   static String text(String raw, FieldRef at, int maxChars) {
     if (raw == null || raw.isBlank()) {
@@ -132,9 +168,6 @@ public record Story(List<Shot> shots, List<Transition> transitions, String title
     if (text.codePoints().anyMatch(c -> c != '\n' && (Character.isISOControl(c) || c == 0x2028 || c == 0x2029))) {
       throw at.invalid("must not contain control characters (line breaks are fine)");
     }
-    if (text.split("\n", -1).length > MAX_TEXT_LINES) {
-      throw at.invalid("has more than " + MAX_TEXT_LINES + " lines");
-    }
     return text;
   }
 
@@ -147,7 +180,7 @@ public record Story(List<Shot> shots, List<Transition> transitions, String title
     return new JsonObject()
         .put("title", title)
         .put("shots", new JsonArray(shots.stream().map(Shot::toJson).toList()))
-        .put("transitions", new JsonArray(transitions.stream().map(Transition::toJson).toList()))
+        .put("transitions", new JsonArray(transitions.stream().map(Story::transitionJson).toList()))
         .put("soundtrack", soundtrack == null ? null : soundtrack.toJson());
   }
 
@@ -158,8 +191,18 @@ public record Story(List<Shot> shots, List<Transition> transitions, String title
     List<Shot> shots = json.getJsonArray("shots", new JsonArray()).stream()
         .map(o -> Shot.fromJson((JsonObject) o)).toList();
     List<Transition> transitions = json.getJsonArray("transitions", new JsonArray()).stream()
-        .map(o -> Transition.fromJson((JsonObject) o)).toList();
+        .map(o -> transitionFromJson((JsonObject) o)).toList();
     return new Story(shots, transitions, json.getString("title"), Soundtrack.fromJson(json.getJsonObject("soundtrack")));
+  }
+
+  private static JsonObject transitionJson(Transition t) {
+    return new JsonObject().put("type", t.kind().apiName()).put("duration", t.seconds());
+  }
+
+  private static Transition transitionFromJson(JsonObject json) {
+    Transition.Kind kind = Transition.Kind.fromApiName(json.getString("type", "")).orElse(DEFAULT_TRANSITION);
+    return kind == Transition.Kind.CUT ? Transition.CUT
+        : new Transition(kind, json.getDouble("duration", DEFAULT_TRANSITION_SECONDS));
   }
 
   /** What the task JSON says of the story (stored names and internals left out). */
@@ -174,7 +217,7 @@ public record Story(List<Shot> shots, List<Transition> transitions, String title
         .put("title", title)
         .put("duration", durationSeconds())
         .put("shots", shotsJson)
-        .put("transitions", new JsonArray(transitions.stream().map(Transition::toJson).toList()));
+        .put("transitions", new JsonArray(transitions.stream().map(Story::transitionJson).toList()));
     if (soundtrack != null) {
       json.put("audio", new JsonObject().put("format", soundtrack.format()).put("duration", soundtrack.durationSeconds()));
     }

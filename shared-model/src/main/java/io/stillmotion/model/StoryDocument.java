@@ -1,5 +1,6 @@
 package io.stillmotion.model;
 
+import io.stillmotion.render.Transition;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -42,7 +43,7 @@ public final class StoryDocument {
     known(doc, TOP, "$");
     JsonArray shotsJson = array(doc, "shots", "$", images);
     Double total = number(doc, "duration", "$");
-    Transition fallback = transition(doc.getValue("transition"), "$.transition", null);
+    Into fallback = transition(doc.getValue("transition"), "$.transition", null);
     List<ShotDraft> drafts = new ArrayList<>();
     for (int i = 0; i < shotsJson.size(); i++) {
       drafts.add(shot(shotsJson.getValue(i), i));
@@ -50,8 +51,10 @@ public final class StoryDocument {
     List<Shot> shots = timeline(drafts, total);
     List<Transition> transitions = new ArrayList<>();
     for (int i = 1; i < drafts.size(); i++) {
-      Transition t = drafts.get(i).transition != null ? drafts.get(i).transition : fallback;
-      transitions.add(t != null && t.durationSeconds() >= 0 ? t : defaultLength(t, shots, i));
+      Into t = drafts.get(i).transition != null ? drafts.get(i).transition : fallback;
+      double shorter = Math.min(shots.get(i - 1).durationSeconds(), shots.get(i).durationSeconds());
+      transitions.add(t == null ? Story.transition(Story.DEFAULT_TRANSITION, null, shorter)
+          : Story.transition(t.kind, t.seconds, shorter));
     }
     String title = Story.text(string(doc, "title", "$"), at("$.title"), Story.MAX_TITLE_CHARS);
     Story.checkTimeline(shots, transitions,
@@ -61,7 +64,11 @@ public final class StoryDocument {
   }
 
   /** A shot as written: its own duration and transition, or null where the document leaves them out. */
-  private record ShotDraft(Double duration, Motion motion, String caption, Transition transition) {
+  private record ShotDraft(Double duration, Motion motion, String caption, Into transition) {
+  }
+
+  /** A transition as written: its kind, and its length or null for the default. */
+  private record Into(Transition.Kind kind, Double seconds) {
   }
 
   private static ShotDraft shot(Object value, int i) {
@@ -109,15 +116,7 @@ public final class StoryDocument {
     return shots;
   }
 
-  /** A transition written without a length gets the default, shortened to fit the shots it joins. */
-  private static Transition defaultLength(Transition t, List<Shot> shots, int into) {
-    TransitionKind kind = t == null ? Transition.DEFAULT_KIND : t.kind();
-    double shorter = Math.min(shots.get(into - 1).durationSeconds(), shots.get(into).durationSeconds());
-    return new Transition(kind, Math.min(Transition.DEFAULT_SECONDS, shorter / 2));
-  }
-
-  /** Parses a transition object; a missing {@code duration} is marked by a negative length. */
-  private static Transition transition(Object value, String p, Integer index) {
+  private static Into transition(Object value, String p, Integer index) {
     if (value == null) {
       return null;
     }
@@ -127,12 +126,12 @@ public final class StoryDocument {
     known(t, TRANSITION, p, index);
     String type = string(t, "type", p, index);
     if (type == null) {
-      throw at(p + ".type", index).invalid("is required: one of " + TransitionKind.allowed());
+      throw at(p + ".type", index).invalid("is required: one of " + Transition.Kind.allowed());
     }
-    TransitionKind kind = Story.transitionKind(type, at(p + ".type", index));
+    Transition.Kind kind = Story.transitionKind(type, at(p + ".type", index));
     Double seconds = number(t, "duration", p, index);
-    return seconds == null ? new Transition(kind, -1)
-        : new Transition(kind, kind == TransitionKind.CUT ? 0 : Story.transitionSeconds(seconds, at(p + ".duration", index)));
+    return new Into(kind, seconds == null || kind == Transition.Kind.CUT ? null
+        : Story.transitionSeconds(seconds, at(p + ".duration", index)));
   }
 
   private static FieldRef transitionPath(List<ShotDraft> drafts, int i) {
@@ -140,21 +139,21 @@ public final class StoryDocument {
         : at("$.transition.duration");
   }
 
-  private static Focus focus(Object value, String p, int index) {
+  private static io.stillmotion.render.Focus focus(Object value, String p, int index) {
     if (value == null) {
       return Motion.DEFAULT.focus();
     }
     if ("auto".equals(value)) {
-      return Focus.AUTO;
+      return io.stillmotion.render.Focus.AUTO;
     }
     if (!(value instanceof JsonObject f)) {
       throw at(p, index).invalid("must be \"auto\" or an object {\"x\": 0-1, \"y\": 0-1}");
     }
     known(f, Set.of("x", "y"), p, index);
-    return Focus.check(required(f, "x", p, index), required(f, "y", p, index), at(p, index));
+    return Motion.checkFocus(required(f, "x", p, index), required(f, "y", p, index), at(p, index));
   }
 
-  private static Framing framing(Object value, String p, int index) {
+  private static io.stillmotion.render.Framing framing(Object value, String p, int index) {
     if (value == null) {
       return null;
     }
@@ -162,7 +161,7 @@ public final class StoryDocument {
       throw at(p, index).invalid("must be an object {\"x\", \"y\", \"width\", \"height\"} in fractions of the picture");
     }
     known(f, FRAMING, p, index);
-    return Framing.check(required(f, "x", p, index), required(f, "y", p, index), required(f, "width", p, index),
+    return Motion.checkFraming(required(f, "x", p, index), required(f, "y", p, index), required(f, "width", p, index),
         required(f, "height", p, index), at(p, index));
   }
 

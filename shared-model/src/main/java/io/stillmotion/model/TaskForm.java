@@ -1,5 +1,7 @@
 package io.stillmotion.model;
 
+import io.stillmotion.render.Transition;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -105,16 +107,18 @@ public final class TaskForm {
   private static Transition transition(Function<String, String> get, double slot) {
     String kind = get.apply("transition");
     String seconds = get.apply("transitionDuration");
-    TransitionKind k = kind == null ? Transition.DEFAULT_KIND : Story.transitionKind(kind, FieldRef.of("transition"));
+    Transition.Kind k = kind == null ? Story.DEFAULT_TRANSITION : Story.transitionKind(kind, FieldRef.of("transition"));
     if (seconds == null) {
-      return new Transition(k, Math.min(Transition.DEFAULT_SECONDS, slot / 2));
+      return Story.transition(k, null, slot);
     }
     FieldRef at = FieldRef.of("transitionDuration");
+    double value;
     try {
-      return new Transition(k, Story.transitionSeconds(Double.parseDouble(seconds), at));
+      value = Double.parseDouble(seconds);
     } catch (NumberFormatException e) {
-      return new Transition(k, Story.transitionSeconds(Double.NaN, at));
+      value = Double.NaN;
     }
+    return Story.transition(k, Story.transitionSeconds(value, at), slot);
   }
 
   /** The value of a per-image field for image {@code index}: given once (for all) or once per image. */

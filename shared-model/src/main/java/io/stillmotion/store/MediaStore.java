@@ -71,6 +71,19 @@ public final class MediaStore {
     });
   }
 
+  /** Copies a stored file to a local file (created or replaced), a few chunks at a time. */
+  public Future<Void> download(String bucket, String name, Path target) {
+    return stat(bucket, name).compose(file -> {
+      if (file == null) {
+        return Future.failedFuture(new MediaNotFoundException(bucket + "/" + name));
+      }
+      OpenOptions write = new OpenOptions().setWrite(true).setCreate(true).setTruncateExisting(true);
+      return vertx.fileSystem().open(target.toString(), write)
+          .compose(out -> copyRange(bucket, file, 0, file.length() - 1, out)
+              .eventually(() -> out.close()));
+    });
+  }
+
   /** Deletes every file called {@code name}; succeeds when there is none. */
   public Future<Void> delete(String bucket, String name) {
     return gridFs(bucket)

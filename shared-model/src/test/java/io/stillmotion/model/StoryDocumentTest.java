@@ -1,6 +1,10 @@
 package io.stillmotion.model;
 
 import io.stillmotion.render.Effect;
+import io.stillmotion.render.Focus;
+import io.stillmotion.render.Framing;
+import io.stillmotion.render.Speed;
+import io.stillmotion.render.Transition;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,7 +42,7 @@ class StoryDocumentTest {
     assertThat(story.shots().get(0).caption()).isEqualTo("Friday");
     assertThat(story.shots().get(1).motion().end()).isEqualTo(new Framing(0.4, 0.4, 0.3, 0.3));
     assertThat(story.shots().get(1).motion().focus().auto()).isTrue();
-    assertThat(story.transitions()).containsExactly(new Transition(TransitionKind.CROSSFADE, 1), Transition.CUT);
+    assertThat(story.transitions()).containsExactly(new Transition(Transition.Kind.CROSSFADE, 1), Transition.CUT);
   }
 
   @Test
@@ -48,9 +52,9 @@ class StoryDocumentTest {
     assertThat(shared.shots()).extracting(Shot::durationSeconds).containsExactly(8.0, 6.0, 6.0);
     Story defaults = StoryDocument.parse("{\"shots\": [{}, {}]}", 2);
     assertThat(defaults.durationSeconds()).isEqualTo(8);
-    assertThat(defaults.transitions()).containsExactly(new Transition(TransitionKind.CROSSFADE, 0.8));
+    assertThat(defaults.transitions()).containsExactly(new Transition(Transition.Kind.CROSSFADE, 0.8));
     Story shortShots = StoryDocument.parse("{\"shots\": [{\"duration\": 1}, {\"duration\": 1}]}", 2);
-    assertThat(shortShots.transitions().get(0).durationSeconds()).isCloseTo(0.5, within(1e-9));
+    assertThat(shortShots.transitions().get(0).seconds()).isCloseTo(0.5, within(1e-9));
   }
 
   @ParameterizedTest(name = "{1}")

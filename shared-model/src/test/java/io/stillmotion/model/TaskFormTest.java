@@ -1,6 +1,10 @@
 package io.stillmotion.model;
 
 import io.stillmotion.render.Effect;
+import io.stillmotion.render.Focus;
+import io.stillmotion.render.Framing;
+import io.stillmotion.render.Speed;
+import io.stillmotion.render.Transition;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -50,7 +54,7 @@ class TaskFormTest {
         "end", "0.5, 0.25, 0.25, 0.5", "focus", "auto"), 1).options();
     assertThat(o.motion().zoom()).isEqualTo(2.5);
     assertThat(o.motion().speed()).isEqualTo(Speed.SLOW);
-    assertThat(o.motion().start()).isEqualTo(Framing.WHOLE);
+    assertThat(o.motion().start()).isEqualTo(Motion.WHOLE);
     assertThat(o.motion().end()).isEqualTo(new Framing(0.5, 0.25, 0.25, 0.5));
     assertThat(o.motion().focus().auto()).isTrue();
     assertThat(RenderOptions.fromJson(o.toJson())).isEqualTo(o);
@@ -88,8 +92,8 @@ class TaskFormTest {
       assertThat(s.motion()).isEqualTo(Motion.DEFAULT);
       assertThat(s.caption()).isNull();
     });
-    assertThat(story.transitions()).containsExactly(new Transition(TransitionKind.CROSSFADE, 0.8),
-        new Transition(TransitionKind.CROSSFADE, 0.8));
+    assertThat(story.transitions()).containsExactly(new Transition(Transition.Kind.CROSSFADE, 0.8),
+        new Transition(Transition.Kind.CROSSFADE, 0.8));
     assertThat(parsed.options().durationSeconds()).isEqualTo(12);
     assertThat(story.durationSeconds()).isEqualTo(12);
     assertThat(story.slotStart(2)).isEqualTo(8);
@@ -106,7 +110,7 @@ class TaskFormTest {
     assertThat(story.shots().get(1).motion().focus()).isEqualTo(Focus.AUTO);
     assertThat(story.shots().get(2).motion().focus()).isEqualTo(Focus.at(0.9, 0.9));
     assertThat(story.shots()).extracting(Shot::durationSeconds).containsOnly(3.0);
-    assertThat(story.transitions()).containsOnly(new Transition(TransitionKind.SLIDE, 1.5));
+    assertThat(story.transitions()).containsOnly(new Transition(Transition.Kind.SLIDE, 1.5));
     assertThat(story.title()).isEqualTo("Our flat");
   }
 
@@ -135,7 +139,7 @@ class TaskFormTest {
     assertThat(refused(form("duration", "100"), 3).getMessage()).contains("from 3 to 90");
     Story twenty = TaskForm.parse(form("duration", "20"), 20).story();
     assertThat(twenty.durationSeconds()).isCloseTo(20, within(1e-9));
-    assertThat(twenty.transitions()).allSatisfy(t -> assertThat(t.durationSeconds()).isEqualTo(0.5));
+    assertThat(twenty.transitions()).allSatisfy(t -> assertThat(t.seconds()).isEqualTo(0.5));
     assertThat(TaskForm.parse(form(), 20).options().durationSeconds()).isEqualTo(80);
   }
 
@@ -144,7 +148,7 @@ class TaskFormTest {
   void badTransitions() {
     assertThat(refused(form("transition", "wipe"), 2).getMessage())
         .isEqualTo("transition must be one of: cut, crossfade, slide");
-    assertThat(refused(form("transitionDuration", "0.1"), 2).field()).isEqualTo("transitionDuration");
+    assertThat(refused(form("transitionDuration", "0.05"), 2).field()).isEqualTo("transitionDuration");
     assertThat(refused(form("transitionDuration", "x"), 2).field()).isEqualTo("transitionDuration");
     InvalidOptionException half = refused(form("duration", "4", "transitionDuration", "1.5"), 2);
     assertThat(half.field()).isEqualTo("transitionDuration");
@@ -154,19 +158,17 @@ class TaskFormTest {
   }
 
   @Test
-  @DisplayName("titles and captions: any Unicode, line breaks allowed, too long or control characters refused")
+  @DisplayName("titles and captions: any Unicode, line breaks allowed, too many characters or control characters refused")
   void texts() {
     Story story = TaskForm.parse(form("title", "Ünïcödé 日本 🎉\nline two", "caption", "é"), 2).story();
     assertThat(story.title()).isEqualTo("Ünïcödé 日本 🎉\nline two");
     InvalidOptionException big = refused(form("caption", List.of("ok", "x".repeat(10_240))), 2);
     assertThat(big.field()).isEqualTo("caption");
     assertThat(big.index()).isEqualTo(1);
-    assertThat(big.getMessage()).contains("10240 characters").contains("at most 160");
-    assertThat(refused(form("title", "x".repeat(81)), 2).field()).isEqualTo("title");
+    assertThat(big.getMessage()).contains("10240 characters").contains("at most 200");
+    assertThat(refused(form("title", "x".repeat(101)), 2).field()).isEqualTo("title");
     assertThat(refused(form("title", "a\u0007b"), 2).getMessage()).contains("control characters");
-    assertThat(refused(form("caption", "1\n2\n3\n4"), 2).getMessage()).contains("more than 3 lines");
-    assertThat("🎉".repeat(160).codePointCount(0, 320)).isEqualTo(160);
-    assertThat(TaskForm.parse(form("caption", "🎉".repeat(160)), 2).story().shots().get(0).caption()).hasSize(320);
+    assertThat(TaskForm.parse(form("caption", "🎉".repeat(200)), 2).story().shots().get(0).caption()).hasSize(400);
   }
 
   @Test
@@ -194,5 +196,39 @@ class TaskFormTest {
     assertThat(Story.fromJson(stored)).isEqualTo(story);
     assertThat(story.toApiJson().getJsonArray("shots").getJsonObject(0).containsKey("image")).isFalse();
     assertThat(story.toApiJson().getJsonObject("audio").getDouble("duration")).isEqualTo(12.5);
+  }
+
+  @Test
+  @DisplayName("the engine gets the same story: shots in order with their motion, transitions, title, the video's format")
+  void toEngine() throws Exception {
+    TaskForm.Parsed parsed = TaskForm.parse(form("caption", List.of("One", "Two", ""), "effect", "zoom-in",
+        "start", "0.1,0.1,0.5,0.5", "transition", "slide", "title", "Hello", "size", "720x1280", "fps", "24",
+        "easing", "linear"), 3);
+    io.stillmotion.render.Story engine = parsed.story().toEngine(parsed.options(),
+        i -> () -> new byte[] {(byte) i}, null);
+    assertThat(engine.width()).isEqualTo(720);
+    assertThat(engine.fps()).isEqualTo(24);
+    assertThat(engine.title()).isEqualTo("Hello");
+    assertThat(engine.durationSeconds()).isEqualTo(12);
+    assertThat(engine.shots()).extracting(io.stillmotion.render.Shot::caption).containsExactly("One", "Two", null);
+    assertThat(engine.shots().get(2).image().read()).containsExactly(2);
+    io.stillmotion.render.Motion motion = engine.shots().get(0).motion();
+    assertThat(motion.effect()).isEqualTo(Effect.ZOOM_IN);
+    assertThat(motion.easing()).isEqualTo(io.stillmotion.render.Easing.LINEAR);
+    assertThat(motion.start()).isEqualTo(new Framing(0.1, 0.1, 0.5, 0.5));
+    assertThat(motion.end()).isEqualTo(Motion.WHOLE);
+    assertThat(engine.transitions()).containsOnly(new Transition(Transition.Kind.SLIDE, 0.8));
+  }
+
+  @Test
+  @DisplayName("a caption too wide for the frame is the engine's to refuse, naming the image")
+  void captionThatDoesNotFit() {
+    String wide = "W".repeat(199);
+    TaskForm.Parsed parsed = TaskForm.parse(form("caption", List.of("fine", wide), "size", "720x720"), 2);
+    assertThatThrownBy(() -> parsed.story().toEngine(parsed.options(), i -> () -> new byte[0], null))
+        .isInstanceOfSatisfying(io.stillmotion.render.InvalidStoryException.class, e -> {
+          assertThat(e.field()).isEqualTo("caption");
+          assertThat(e.shot()).isEqualTo(1);
+        });
   }
 }
