@@ -16,6 +16,9 @@ import io.vertx.ext.web.RoutingContext;
  */
 final class AbortedUpload implements Handler<RoutingContext> {
 
+  /** Put in the context by the handler after the body handler: the body was read whole. */
+  static final String BODY_READ = "stillmotion.bodyRead";
+
   private final long bodyLimit;
   private final int maxFieldBytes;
 
@@ -27,9 +30,9 @@ final class AbortedUpload implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     Throwable failure = ctx.failure();
-    boolean ours = failure instanceof ApiException || failure instanceof InvalidOptionException;
-    // The body handler marks the body available only once it has read it all.
-    if (ours || ctx.body().available() || ctx.response().headWritten()) {
+    boolean ours = failure instanceof ApiException || failure instanceof InvalidOptionException
+        || failure instanceof com.mongodb.MongoException;
+    if (ours || ctx.get(BODY_READ) != null || ctx.response().headWritten()) {
       ctx.next();
       return;
     }

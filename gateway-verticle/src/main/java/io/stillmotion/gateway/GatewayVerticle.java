@@ -165,6 +165,7 @@ public class GatewayVerticle extends VerticleBase {
   }
 
   private void createTask(RoutingContext ctx) {
+    ctx.put(AbortedUpload.BODY_READ, true);
     intake.accept(TaskRequest.read(ctx, config))
         .onSuccess(id -> json(ctx, 200, new JsonObject().put("id", id)))
         .onFailure(ctx::fail);

@@ -13,6 +13,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 
+import io.stillmotion.render.ImageSource;
+import io.stillmotion.render.InvalidStoryException;
+
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +33,6 @@ final class TaskIntake {
 
   private final Vertx vertx;
   private final ImageProbe images;
-  private final AudioProbe audio = new AudioProbe();
   private final MediaStore media;
   private final TaskStore tasks;
   private final TaskPublisher publisher;
@@ -45,8 +49,13 @@ final class TaskIntake {
   }
 
   /** What the probes found: each image in order, and the soundtrack or null. */
-  private record Probed(List<ImageProbe.ImageInfo> images, AudioProbe.AudioInfo audio) {
+  private record Probed(List<ImageProbe.ImageInfo> images, io.stillmotion.render.audio.Soundtrack audio) {
   }
+
+  /** Stands for a picture while the engine checks a story before anything is stored: never read. */
+  private static final ImageSource NOT_READ = () -> {
+    throw new IllegalStateException("a story is only checked here, never rendered");
+  };
 
   /** A stored file of the new task: its local upload and its name in the uploads bucket. */
   private record Upload(Path file, String name) {
@@ -66,15 +75,45 @@ final class TaskIntake {
         throw e.ofImage(i, n);
       }
     }
-    return new Probed(infos, request.audio() == null ? null : probeAudio(request.audio()));
+    Probed probed = new Probed(infos, request.audio() == null ? null : probeAudio(request.audio()));
+    if (request.isStory()) {
+      checkWithEngine(request, probed.audio);
+    }
+    return probed;
   }
 
-  private AudioProbe.AudioInfo probeAudio(Path file) {
+  /** The engine sniffs and measures the soundtrack (MP3, AAC in ADTS or M4A) from its bytes. */
+  private static io.stillmotion.render.audio.Soundtrack probeAudio(Path file) {
     try {
-      return audio.probe(file);
-    } catch (ApiException e) {
-      throw e.with("field", TaskRequest.AUDIO_FIELD);
+      return io.stillmotion.render.audio.Soundtrack.probe(Files.readAllBytes(file));
+    } catch (InvalidStoryException e) {
+      throw refusal(e, false);
+    } catch (IOException e) {
+      throw ApiException.badRequest("upload_unreadable", "The uploaded audio file could not be read.")
+          .with("field", TaskRequest.AUDIO_FIELD);
     }
+  }
+
+  /** What only the engine knows, e.g. whether each caption fits the frame in its font: asked before storing. */
+  private static void checkWithEngine(TaskRequest request, io.stillmotion.render.audio.Soundtrack music) {
+    try {
+      request.form().story().toEngine(request.form().options(), i -> NOT_READ, music);
+    } catch (InvalidStoryException e) {
+      throw refusal(e, request.fromDocument());
+    }
+  }
+
+  /** The engine's refusal as the API's: 415 for a file of a kind it does not read, else 422, naming the part. */
+  private static ApiException refusal(InvalidStoryException e, boolean fromDocument) {
+    ApiException error = new ApiException(e.isUnsupportedMedia() ? 415 : 422, e.code(), e.getMessage())
+        .with("field", e.field());
+    if (e.shot() >= 0) {
+      error.with("index", e.shot());
+    }
+    if (fromDocument) {
+      error.with("path", e.shot() >= 0 ? "$.shots[" + e.shot() + "]." + e.field() : "$." + e.field());
+    }
+    return error;
   }
 
   private Future<String> store(TaskRequest request, Probed probed) {
@@ -88,9 +127,7 @@ final class TaskIntake {
     if (request.isStory()) {
       Story story = request.form().story().withImages(uploads.stream().map(Upload::name).toList());
       if (probed.audio != null) {
-        AudioProbe.AudioInfo a = probed.audio;
-        Soundtrack music = new Soundtrack(Task.audioFileName(id, a.extension()), a.format(), a.container(),
-            a.contentType(), a.durationSeconds());
+        Soundtrack music = Soundtrack.of(Task.audioFileName(id, Soundtrack.extension(probed.audio)), probed.audio);
         uploads.add(new Upload(request.audio(), music.file()));
         story = story.withSoundtrack(music);
       }
@@ -99,7 +136,8 @@ final class TaskIntake {
     Task accepted = task;
     return putAll(uploads, 0)
         .compose(v -> tasks.insert(accepted))
-        .recover(e -> deleteAll(uploads).eventually(() -> Future.failedFuture(e)))
+        // Whatever the clean-up does, the request fails with the original error.
+        .recover(e -> deleteAll(uploads).transform(cleaned -> Future.<Void>failedFuture(e)))
         .compose(v -> publisher.publish(id).otherwiseEmpty())
         .map(id)
         .onSuccess(v -> accepted(accepted, probed, request.bytes()));

@@ -19,8 +19,11 @@ import java.util.Map;
  * optional soundtrack in {@code audio}, each file within {@code UPLOAD_MAX_BYTES} and a story's
  * files together within {@code STORY_MAX_BYTES}; the option fields parsed by {@link TaskForm}.
  * The uploaded files are still the body handler's (it deletes them when the request ends).
+ *
+ * @param fromDocument the story came as a JSON document (so errors can name JSON paths)
  */
-record TaskRequest(List<Path> images, Path audio, TaskForm.Parsed form, String callbackUrl, long bytes) {
+record TaskRequest(List<Path> images, Path audio, TaskForm.Parsed form, String callbackUrl, long bytes,
+    boolean fromDocument) {
 
   static final String IMAGE_FIELD = "file";
   static final String AUDIO_FIELD = "audio";
@@ -28,6 +31,7 @@ record TaskRequest(List<Path> images, Path audio, TaskForm.Parsed form, String c
   boolean isStory() {
     return form.story() != null;
   }
+
 
   static TaskRequest read(RoutingContext ctx, StillmotionConfig config) {
     String type = ctx.request().getHeader("Content-Type");
@@ -51,10 +55,12 @@ record TaskRequest(List<Path> images, Path audio, TaskForm.Parsed form, String c
       throw new ApiException(413, "story_too_large", "The images and soundtrack together are " + bytes
           + " bytes, more than the limit of " + config.storyMaxBytes() + " bytes for one story.");
     }
-    TaskForm.Parsed form = TaskForm.parse(fields(ctx), images.size());
+    Map<String, List<String>> fields = fields(ctx);
+    TaskForm.Parsed form = TaskForm.parse(fields, images.size());
     String callbackUrl = TaskRoutes.callbackUrl(ctx, config.webhooks());
     return new TaskRequest(images.stream().map(u -> Path.of(u.uploadedFileName())).toList(),
-        soundtrack == null ? null : Path.of(soundtrack.uploadedFileName()), form, callbackUrl, bytes);
+        soundtrack == null ? null : Path.of(soundtrack.uploadedFileName()), form, callbackUrl, bytes,
+        fields.containsKey(Story.FIELD));
   }
 
   private static void checkImages(List<FileUpload> images, StillmotionConfig config) {

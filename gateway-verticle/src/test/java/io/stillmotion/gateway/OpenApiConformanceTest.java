@@ -3,14 +3,13 @@ package io.stillmotion.gateway;
 import io.stillmotion.render.Easing;
 import io.stillmotion.render.Effect;
 import io.stillmotion.render.Quality;
+import io.stillmotion.render.Speed;
+import io.stillmotion.render.Transition;
 import io.stillmotion.model.Motion;
 import io.stillmotion.model.RenderOptions;
-import io.stillmotion.model.Speed;
 import io.stillmotion.model.Story;
 import io.stillmotion.model.StoryDocument;
 import io.stillmotion.model.TaskForm;
-import io.stillmotion.model.Transition;
-import io.stillmotion.model.TransitionKind;
 import io.stillmotion.model.TaskStatus;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -85,8 +84,8 @@ class OpenApiConformanceTest {
     assertThat(fields.fieldNames()).containsExactlyInAnyOrderElementsOf(expected);
     assertThat(enumOf(fields, "speed")).containsExactlyInAnyOrder(names(Speed.values(), Speed::apiName));
     assertThat(enumOf(fields, "transition"))
-        .containsExactlyInAnyOrder(names(TransitionKind.values(), TransitionKind::apiName));
-    assertThat(fields.getJsonObject("transitionDuration").getDouble("default")).isEqualTo(Transition.DEFAULT_SECONDS);
+        .containsExactlyInAnyOrder(names(Transition.Kind.values(), Transition.Kind::apiName));
+    assertThat(fields.getJsonObject("transitionDuration").getDouble("default")).isEqualTo(Story.DEFAULT_TRANSITION_SECONDS);
     assertThat(fields.getJsonObject("zoom").getDouble("maximum")).isEqualTo(Motion.MAX_ZOOM);
     assertThat(enumOf(fields, "effect")).containsExactlyInAnyOrder(names(Effect.values(), Effect::apiName));
     assertThat(enumOf(fields, "easing")).containsExactlyInAnyOrder(names(Easing.values(), Easing::apiName));
@@ -120,7 +119,7 @@ class OpenApiConformanceTest {
     assertThat(shot.getJsonObject("duration").getDouble("maximum")).isEqualTo(Story.MAX_SHOT_SECONDS);
     JsonObject transition = schemas.getJsonObject("StoryTransition").getJsonObject("properties");
     assertThat(enumOf(transition, "type"))
-        .containsExactlyInAnyOrder(names(TransitionKind.values(), TransitionKind::apiName));
+        .containsExactlyInAnyOrder(names(Transition.Kind.values(), Transition.Kind::apiName));
     assertThat(transition.getJsonObject("duration").getDouble("minimum")).isEqualTo(Transition.MIN_SECONDS);
     assertThat(transition.getJsonObject("duration").getDouble("maximum")).isEqualTo(Transition.MAX_SECONDS);
     JsonObject doc = schemas.getJsonObject("StoryDocument");

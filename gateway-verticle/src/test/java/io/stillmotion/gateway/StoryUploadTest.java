@@ -129,7 +129,7 @@ class StoryUploadTest {
   void acceptsAStory() throws Exception {
     List<byte[]> images = pictures(3);
     HttpResponse<Buffer> created = send(images, Map.of("caption", List.of("Hall", "", "Garden"), "title", "Our flat",
-        "transition", "slide", "effect", "zoom-in", "size", "720x1280"), AudioProbeTest.fixture("tone-2s.mp3"));
+        "transition", "slide", "effect", "zoom-in", "size", "720x1280"), AudioFixtures.fixture("tone-2s.mp3"));
     assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(200);
     String id = created.bodyAsJsonObject().getString("id");
     JsonObject task = get(gw.http.get("/api/v1/task/" + id).send()).bodyAsJsonObject();
@@ -202,15 +202,15 @@ class StoryUploadTest {
     assertThat(error(notAudio).getString("field")).isEqualTo("audio");
     Path dir = Files.createTempDirectory("audio");
     HttpResponse<Buffer> tooLong = send(pictures(2), Map.of(),
-        Files.readAllBytes(AudioProbeTest.lowBitrateMp3(dir, 11 * 60)));
+        Files.readAllBytes(AudioFixtures.lowBitrateMp3(dir, 11 * 60)));
     assertJsonError(tooLong, 422, "audio_too_long");
-    assertThat(error(tooLong).getString("message")).contains("longer than 10 minutes");
-    byte[] threeHours = Files.readAllBytes(AudioProbeTest.lowBitrateMp3(dir, 3 * 3600));
+    assertThat(error(tooLong).getString("message")).contains("at most 600 s");
+    byte[] threeHours = Files.readAllBytes(AudioFixtures.lowBitrateMp3(dir, 3 * 3600));
     assertThat(sendWithLength(pictures(2), threeHours)).matches("(?s)HTTP/1.1 413.*file_too_large.*");
     HttpResponse<Buffer> chunked = send(pictures(2), Map.of(), threeHours);
     assertThat(chunked.statusCode()).as(chunked.bodyAsString()).isIn(400, 413);
     assertThat(error(chunked).getString("message")).contains("larger than the limit");
-    assertJsonError(send(pictures(1), Map.of(), AudioProbeTest.fixture("tone-2s.mp3")), 422, "invalid_audio");
+    assertJsonError(send(pictures(1), Map.of(), AudioFixtures.fixture("tone-2s.mp3")), 422, "invalid_audio");
     assertNothingStored();
   }
 
@@ -223,6 +223,21 @@ class StoryUploadTest {
     assertThat(error(refused).getString("field")).isEqualTo("caption");
     assertThat(error(refused).getInteger("index")).isEqualTo(2);
     assertThat(error(refused).getString("message")).startsWith("caption of image 3 is 10240 characters long");
+    assertNothingStored();
+  }
+
+  @Test
+  @DisplayName("a caption within the character limit that does not fit the frame is a 422 naming the image")
+  void captionThatDoesNotFit() throws Exception {
+    HttpResponse<Buffer> refused = send(pictures(2), Map.of("caption", List.of("Fine", "W".repeat(190)),
+        "size", "720x720"), null);
+    assertJsonError(refused, 422, "text_does_not_fit");
+    assertThat(error(refused).getString("field")).isEqualTo("caption");
+    assertThat(error(refused).getInteger("index")).isEqualTo(1);
+    HttpResponse<Buffer> inDocument = send(pictures(2), Map.of("story",
+        "{\"shots\": [{}, {\"caption\": \"" + "W".repeat(190) + "\"}]}"), null);
+    assertJsonError(inDocument, 422, "text_does_not_fit");
+    assertThat(error(inDocument).getString("path")).isEqualTo("$.shots[1].caption");
     assertNothingStored();
   }
 
@@ -310,7 +325,7 @@ class StoryUploadTest {
   @Test
   @DisplayName("stored names: the first image as the seed system's filename, the others numbered, the music apart")
   void storedNames() throws Exception {
-    HttpResponse<Buffer> created = send(pictures(2), Map.of(), AudioProbeTest.fixture("tone-2s.m4a"));
+    HttpResponse<Buffer> created = send(pictures(2), Map.of(), AudioFixtures.fixture("tone-2s.m4a"));
     String id = created.bodyAsJsonObject().getString("id");
     List<String> names = get(gw.mongo.find(Names.UPLOADS_BUCKET + ".files",
         new JsonObject().put("filename", new JsonObject().put("$regex", "^" + id)))).stream()
