@@ -67,6 +67,7 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
   private RabbitMQConsumer consumer;
   private WorkerExecutor renderPool;
   private VideoRenderer renderer;
+  private StoryRender stories;
   private StaleTaskSweeper sweeper;
   private Path workDir;
   private volatile boolean stopping;
@@ -95,6 +96,7 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
     webhooks.start();
     renderer = new VideoRenderer(config.renderThreads(),
         VideoEncoder.fromConfigName(config.videoEncoder()).orElseThrow());
+    stories = new StoryRender(vertx, media, renderer);
     renderPool = vertx.createSharedWorkerExecutor("stillmotion-render-" + deploymentID(),
         config.workerConcurrency(), 2, TimeUnit.HOURS);
     rabbit = RabbitMQClient.create(vertx, new RabbitMQOptions(config.amqpClientConfig()));
@@ -177,9 +179,7 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
     active.put(task.id(), job);
     log.info("[{}] rendering attempt {}: {}", task.id(), task.attempts(), task.options().toJson().encode());
     publishEvent(task.id(), TaskStatus.PROCESSING, 0, null);
-    media.readAll(Names.UPLOADS_BUCKET, task.uploadFileName())
-        .compose(image -> renderPool.executeBlocking(
-            TaskMdc.wrap(task.id(), () -> render(image.getBytes(), task, job)), false))
+    rendered(task, job)
         .compose(result -> store(job, result))
         .onComplete(done -> {
           active.remove(task.id());
@@ -191,11 +191,20 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
         });
   }
 
+  /** A single image read into memory; a story's pictures copied to local files, read back one at a time. */
+  private Future<RenderResult> rendered(Task task, RenderListener listener) {
+    if (task.story() == null) {
+      return media.readAll(Names.UPLOADS_BUCKET, task.uploadFileName())
+          .compose(image -> renderPool.executeBlocking(
+              TaskMdc.wrap(task.id(), () -> render(image.getBytes(), task, listener)), false));
+    }
+    return stories.fetch(task, workDir).compose(inputs -> renderPool
+        .executeBlocking(TaskMdc.wrap(task.id(), () -> stories.render(task, inputs, workDir, listener)), false)
+        .eventually(() -> deleteQuietly(inputs.dir())));
+  }
+
   /** Renders on a render thread; tests override it to simulate failures. */
   protected RenderResult render(byte[] image, Task task, RenderListener listener) throws Exception {
-    if (task.story() != null) {
-      throw new RenderException("This worker cannot render stories yet; please update it.", true);
-    }
     return renderer.render(image, task.options().toSpec(), workDir, listener);
   }
 
