@@ -1,4 +1,4 @@
-import { displayName, downloadName, formatBytes, formatSeconds, parseSize } from './format';
+import { displayName, downloadName, effectLabel, formatBytes, formatSeconds, parseSize, taskKind } from './format';
 
 describe('format', () => {
   it('names the download after the image and the motion', () => {
@@ -27,5 +27,12 @@ describe('displayName', () => {
     expect(displayName('beach.jpg', '/uploads/1234.jpg')).toBe('beach.jpg');
     expect(displayName(undefined, '/uploads/1234.jpg')).toBe('1234.jpg');
     expect(displayName(undefined, undefined)).toBe('Your video');
+  });
+
+  it('names a story by its number of pictures, a single image by its motion', () => {
+    const story = { title: null, duration: 8, transitions: [], shots: [1, 2].map(() => ({ duration: 4, effect: 'zoom-in', caption: null })) };
+    expect(taskKind({ story, options: { effect: 'ken-burns' } })).toBe('Story of 2 pictures');
+    expect(taskKind({ options: { effect: 'pan-left' } })).toBe('Pan left');
+    expect(effectLabel('story')).toBe('Story');
   });
 });

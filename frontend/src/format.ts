@@ -1,4 +1,4 @@
-import type { Effect, Size, TaskStatus } from './api';
+import type { Effect, Size, Task, TaskStatus } from './api';
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
@@ -39,7 +39,14 @@ export const STATUS_LABELS: Record<TaskStatus, string> = {
 };
 
 export function effectLabel(effect: unknown): string {
+  if (effect === 'story') return 'Story';
   return typeof effect === 'string' && effect in EFFECT_LABELS ? EFFECT_LABELS[effect as Effect] : '';
+}
+
+/** What a task is: "Story of 3 pictures", or its single picture's motion. */
+export function taskKind(task: Pick<Task, 'options' | 'story'> | undefined): string {
+  if (task?.story) return `Story of ${task.story.shots.length} pictures`;
+  return effectLabel(task?.options?.effect);
 }
 
 export function parseSize(size: Size | string): { width: number; height: number } {

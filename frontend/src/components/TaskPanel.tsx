@@ -1,7 +1,7 @@
 import { forwardRef, useState } from 'react';
 import { cancelTask, isTerminal, type Task } from '../api';
 import { useTask } from '../hooks/useTask';
-import { STATUS_LABELS, displayName, effectLabel, formatSeconds } from '../format';
+import { STATUS_LABELS, displayName, formatSeconds, taskKind } from '../format';
 import { ProgressBar } from './ProgressBar';
 import { VideoResult } from './VideoResult';
 
@@ -18,7 +18,7 @@ interface Props {
 export const TaskPanel = forwardRef<HTMLHeadingElement, Props>(function TaskPanel({ id, name, loop, onRetry, onNew }, headingRef) {
   const { task, error, secondsLeft } = useTask(id);
   const title = displayName(name, task?.filename);
-  const effect = effectLabel(task?.options?.effect);
+  const effect = taskKind(task);
   return (
     <section className="card task" aria-labelledby={`task-${id}`} data-testid="task-panel" data-status={task?.status ?? ''}>
       <h2 id={`task-${id}`} ref={headingRef} tabIndex={-1} className="task__title">

@@ -13,7 +13,7 @@ interface Props {
 /** The finished video: poster first, plays inline, and a download with a sensible name. */
 export function VideoResult({ task, name: imageName, loop, onNew }: Props) {
   const src = task.videoUrl ?? videoUrl(task.id);
-  const name = downloadName(imageName, task.options?.effect);
+  const name = downloadName(imageName, task.story ? 'story' : task.options?.effect);
   const [saving, setSaving] = useState(false);
 
   // Fetching into a blob keeps our file name even if the server names the file itself.
