@@ -71,15 +71,6 @@ public record Task(
     return story == null ? java.util.List.of(uploadFileName()) : story.imageNames();
   }
 
-  /** Every file of the task in the uploads bucket: its pictures and, for a story with music, the soundtrack. */
-  public java.util.List<String> uploadNames() {
-    java.util.List<String> names = new java.util.ArrayList<>(imageNames());
-    if (story != null && story.soundtrack() != null) {
-      names.add(story.soundtrack().file());
-    }
-    return names;
-  }
-
   /** GridFS file name of the upload (the last path segment of {@link #filename}). */
   public String uploadFileName() {
     return filename.substring(filename.lastIndexOf('/') + 1);

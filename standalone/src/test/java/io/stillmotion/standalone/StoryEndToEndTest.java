@@ -64,6 +64,9 @@ class StoryEndToEndTest {
   static void stop() throws Exception {
     vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     app.close();
+    try (var files = Files.walk(dataDir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
   }
 
   /** A plain picture of one colour with a faint pattern, so each shot is told by its colour. */
