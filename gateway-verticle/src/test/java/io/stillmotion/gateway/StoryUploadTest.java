@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 
 import static io.stillmotion.gateway.GatewayFixture.assertJsonError;
-import static io.stillmotion.gateway.GatewayFixture.get;
+import static io.stillmotion.testing.Futures.get;
 import static io.stillmotion.gateway.GatewayFixture.png;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -315,7 +315,7 @@ class StoryUploadTest {
     send(pictures(3), Map.of("transition", "wipe"), null);
     send(pictures(21), Map.of(), null);
     Path incoming = gw.dataDir.resolve("incoming");
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).untilAsserted(() -> {
       try (var files = Files.list(incoming)) {
         assertThat(files.toList()).isEmpty();
       }
