@@ -3,6 +3,7 @@ package io.stillmotion.gateway;
 import io.stillmotion.model.InvalidOptionException;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.PlatformHandler;
 
 /**
  * Failure handler of the upload route for failures of the body itself, which vertx-web 5.0.7's body
@@ -16,8 +17,19 @@ import io.vertx.ext.web.RoutingContext;
  */
 final class AbortedUpload implements Handler<RoutingContext> {
 
+  /** Put in the context just before the body handler: failures from here on may be the body's. */
+  static final String BODY_STARTED = "stillmotion.bodyStarted";
   /** Put in the context by the handler after the body handler: the body was read whole. */
   static final String BODY_READ = "stillmotion.bodyRead";
+
+  /** Mount right before the body handler (a platform handler, as only those may precede it). */
+  static final PlatformHandler MARK_BODY_START = new PlatformHandler() {
+    @Override
+    public void handle(RoutingContext ctx) {
+      ctx.put(BODY_STARTED, true);
+      ctx.next();
+    }
+  };
 
   private final long bodyLimit;
   private final int maxFieldBytes;
@@ -32,7 +44,8 @@ final class AbortedUpload implements Handler<RoutingContext> {
     Throwable failure = ctx.failure();
     boolean ours = failure instanceof ApiException || failure instanceof InvalidOptionException
         || failure instanceof com.mongodb.MongoException;
-    if (ours || ctx.get(BODY_READ) != null || ctx.response().headWritten()) {
+    boolean whileReadingBody = ctx.get(BODY_STARTED) != null && ctx.get(BODY_READ) == null;
+    if (ours || !whileReadingBody || ctx.response().headWritten()) {
       ctx.next();
       return;
     }

@@ -117,7 +117,8 @@ public class GatewayVerticle extends VerticleBase {
     protection.mountGuards(router);
     router.get("/api/v1/ping").handler(ctx -> json(ctx, 200, new JsonObject().put("message", "pong")));
     router.post("/api/v1/task").handler(protection.crossSite()).handler(protection.rateLimit())
-        .handler(protection.backpressure()).handler(uploadBodyHandler()).handler(this::createTask)
+        .handler(protection.backpressure()).handler(AbortedUpload.MARK_BODY_START).handler(uploadBodyHandler())
+        .handler(this::createTask)
         .failureHandler(new AbortedUpload(uploadBodyLimit(), MAX_FORM_FIELD_BYTES));
     taskRoutes.mount(router);
     HealthRoutes.mount(router, vertx, mongo, publisher::isConnected, Telemetry.registry(vertx));
