@@ -73,7 +73,8 @@ public class GatewayVerticle extends VerticleBase {
     tasks = new TaskStore(mongo);
     media = new MediaStore(vertx, mongo);
     taskRoutes = new TaskRoutes(vertx, config, tasks, new MediaHandler(media));
-    probe = new ImageProbe(config.maxPixels());
+    probe = new ImageProbe(vertx, config.maxPixels(), config.decode(), config.protection().imageCheckThreads(),
+        config.protection().imageCheckQueue());
     publisher = new TaskPublisher(vertx, new RabbitMQOptions(config.amqpClientConfig()), tasks);
     metrics = StillmotionMetrics.of(vertx);
     QueueDepthGauge.start(vertx, publisher::queueDepth, metrics);
@@ -93,7 +94,11 @@ public class GatewayVerticle extends VerticleBase {
     Future<Void> closed = server == null ? Future.succeededFuture()
         // Stops accepting at once, lets requests in flight (uploads) finish within the grace period.
         : server.shutdown(config.reliability().shutdownGraceMs(), java.util.concurrent.TimeUnit.MILLISECONDS);
-    return closed.compose(v -> publisher.stop()).eventually(() -> taskRoutes.stop()).eventually(() -> mongo.close());
+    return closed.compose(v -> publisher.stop()).eventually(() -> taskRoutes.stop())
+        .eventually(() -> {
+          probe.close();
+          return mongo.close();
+        });
   }
 
   private void warnIfOpen() {
@@ -112,7 +117,10 @@ public class GatewayVerticle extends VerticleBase {
     return new HttpServerOptions()
         .setMaxHeaderSize(16 * 1024)
         .setMaxInitialLineLength(8 * 1024)
-        .setCompressionSupported(true);
+        .setCompressionSupported(true)
+        // Nothing sent or received for this long (a client that stopped reading a download, a dead
+        // peer): the connection is closed and whatever it held is freed.
+        .setIdleTimeout(protection.idleTimeoutSeconds());
   }
 
   private Router router() {
@@ -121,9 +129,10 @@ public class GatewayVerticle extends VerticleBase {
     router.route().handler(this::securityHeaders);
     protection.mountGuards(router);
     router.get("/api/v1/ping").handler(ctx -> json(ctx, 200, new JsonObject().put("message", "pong")));
-    router.post("/api/v1/task").handler(protection.crossSite()).handler(protection.rateLimit()).handler(protection.backpressure())
+    router.post("/api/v1/task").handler(protection.uploads()).handler(protection.crossSite())
+        .handler(protection.rateLimit()).handler(protection.backpressure()).handler(protection.uploadPace())
         .handler(uploadBodyHandler()).handler(this::createTask);
-    taskRoutes.mount(router);
+    taskRoutes.mount(router, protection);
     HealthRoutes.mount(router, vertx, mongo, publisher::isConnected, Telemetry.registry(vertx));
     router.route("/api/*").failureHandler(new FailureHandler());
     router.route("/health/*").failureHandler(new FailureHandler());
@@ -168,7 +177,7 @@ public class GatewayVerticle extends VerticleBase {
     RenderOptions options = RenderOptions.fromFields(formFields(ctx));
     String callbackUrl = TaskRoutes.callbackUrl(ctx, config.webhooks());
     Path file = Path.of(upload.uploadedFileName());
-    vertx.executeBlocking(() -> probe.probe(file), false)
+    probe.probe(file)
         .compose(image -> accept(file, image, options, callbackUrl))
         .onSuccess(id -> json(ctx, 200, new JsonObject().put("id", id)))
         .onFailure(ctx::fail);
