@@ -10,23 +10,23 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * One Server-Sent Events stream of a task: its current state at once, then each change, read again
- * from MongoDB whenever the relay hints at one (and every few seconds in case a hint was lost), a
- * {@code : ping} comment every 15 s, and the end of the stream after a terminal state. Event ids
+ * from MongoDB whenever the relay hints at one (and handed over by the gateway-wide
+ * {@link StreamResync} in case a hint was lost), a {@code : ping} comment every 15 s, and the end of
+ * the stream after a terminal state. Event ids
  * grow monotonically (the task's updatedAt, bumped when needed), so a reconnect with
  * {@code Last-Event-ID} simply starts again from the current state.
  */
 final class EventStream {
 
   static final long HEARTBEAT_MS = 15_000;
-  static final long RESYNC_MS = 5_000;
 
   private final Vertx vertx;
   private final HttpServerResponse response;
   private final TaskStore tasks;
   private final String taskId;
   private Runnable unsubscribe = () -> { };
+  private Runnable unregister = () -> { };
   private long heartbeatTimer = -1;
-  private long resyncTimer = -1;
   private JsonObject lastSent;
   private long lastId;
   private boolean closed;
@@ -40,7 +40,7 @@ final class EventStream {
     this.taskId = taskId;
   }
 
-  void start(Task current, EventRelay relay, HttpConnection connection) {
+  void start(Task current, EventRelay relay, StreamResync resync, HttpConnection connection) {
     response.setStatusCode(200)
         .setChunked(true)
         .putHeader("Content-Type", "text/event-stream; charset=utf-8")
@@ -60,8 +60,8 @@ final class EventStream {
     if (closed) {
       return;
     }
+    unregister = resync.register(taskId, task -> context.runOnContext(v -> send(task)));
     heartbeatTimer = vertx.setPeriodic(HEARTBEAT_MS, t -> write(": ping\n\n"));
-    resyncTimer = vertx.setPeriodic(RESYNC_MS, t -> reload());
     // The state may have moved between the first read and the subscription.
     reload();
   }
@@ -119,7 +119,7 @@ final class EventStream {
     }
     closed = true;
     unsubscribe.run();
+    unregister.run();
     vertx.cancelTimer(heartbeatTimer);
-    vertx.cancelTimer(resyncTimer);
   }
 }

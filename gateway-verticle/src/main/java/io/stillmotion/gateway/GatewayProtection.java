@@ -11,8 +11,10 @@ import java.util.Set;
 
 /**
  * The gateway's guards, from {@link ProtectionConfig}: CORS allow-list and optional bearer token on
- * the whole API, and on task creation a refusal of other sites' pages, a per-client rate limit
- * then a queue-length check, all before a single byte of the upload is read.
+ * the whole API; on task creation a cap on concurrent uploads, a refusal of other sites' pages, a
+ * per-client rate limit, a queue-length check (all before a single byte of the upload is read)
+ * and a minimum upload pace; caps on concurrent downloads and event streams. Idle connections are
+ * closed by the HTTP server ({@link #idleTimeoutSeconds}).
  */
 final class GatewayProtection {
 
@@ -23,6 +25,10 @@ final class GatewayProtection {
   private final RateLimiter rateLimiter;
   private final Backpressure backpressure;
   private final CrossSiteGuard crossSite;
+  private final ConcurrencyCap uploads;
+  private final ConcurrencyCap downloads;
+  private final ConcurrencyCap eventStreams;
+  private final UploadPace uploadPace;
 
   GatewayProtection(Vertx vertx, ProtectionConfig config, MongoClient mongo) {
     this.vertx = vertx;
@@ -30,6 +36,13 @@ final class GatewayProtection {
     this.rateLimiter = new RateLimiter(config.rateLimitPerMinute(), new ClientAddress(config.trustProxy()));
     this.backpressure = new Backpressure(mongo, config.maxQueuedTasks());
     this.crossSite = new CrossSiteGuard(config.corsOrigins());
+    this.uploads = new ConcurrencyCap(config.maxUploads(), "too_many_uploads",
+        "This server is receiving as many uploads as it can right now; please retry in a few seconds.");
+    this.downloads = new ConcurrencyCap(config.maxDownloads(), "too_many_downloads",
+        "This server is sending as many files as it can right now; please retry in a few seconds.");
+    this.eventStreams = new ConcurrencyCap(config.maxEventStreams(), "too_many_streams",
+        "This server has as many live event streams open as it can; poll GET /api/v1/task/{id} or retry shortly.");
+    this.uploadPace = new UploadPace(vertx, config.uploadMinBytesPerSecond());
   }
 
   /** Mount before any API route. */
@@ -50,6 +63,26 @@ final class GatewayProtection {
 
   CrossSiteGuard crossSite() {
     return crossSite;
+  }
+
+  ConcurrencyCap uploads() {
+    return uploads;
+  }
+
+  UploadPace uploadPace() {
+    return uploadPace;
+  }
+
+  ConcurrencyCap downloads() {
+    return downloads;
+  }
+
+  ConcurrencyCap eventStreams() {
+    return eventStreams;
+  }
+
+  int idleTimeoutSeconds() {
+    return config.idleTimeoutSeconds();
   }
 
   RateLimiter rateLimit() {

@@ -31,7 +31,7 @@ import java.nio.file.Path;
 public class GatewayVerticle extends VerticleBase {
 
   private static final Logger log = TaskMdc.logger(GatewayVerticle.class);
-  /** Room for the multipart envelope and option fields on top of the files themselves. */
+  /** Room for the multipart envelope and option fields on top of the file itself. */
   private static final long MULTIPART_OVERHEAD = 256 * 1024;
   /** Largest form field: a story document of 20 shots with long captions fits well within it. */
   private static final int MAX_FORM_FIELD_BYTES = 64 * 1024;
@@ -45,6 +45,7 @@ public class GatewayVerticle extends VerticleBase {
   private GatewayProtection protection;
   private StillmotionMetrics metrics;
   private TaskRoutes taskRoutes;
+  private ImageProbe probe;
   private TaskIntake intake;
   private HttpServer server;
 
@@ -69,7 +70,9 @@ public class GatewayVerticle extends VerticleBase {
     taskRoutes = new TaskRoutes(vertx, config, tasks, new MediaHandler(media));
     publisher = new TaskPublisher(vertx, new RabbitMQOptions(config.amqpClientConfig()), tasks);
     metrics = StillmotionMetrics.of(vertx);
-    intake = new TaskIntake(vertx, new ImageProbe(config.maxPixels()), media, tasks, publisher, metrics);
+    probe = new ImageProbe(vertx, config.maxPixels(), config.decode(),
+        config.protection().imageCheckThreads(), config.protection().imageCheckQueue());
+    intake = new TaskIntake(vertx, probe, media, tasks, publisher, metrics);
     QueueDepthGauge.start(vertx, publisher::queueDepth, metrics);
     return publisher.start()
         .compose(v -> taskRoutes.start())
@@ -87,7 +90,11 @@ public class GatewayVerticle extends VerticleBase {
     Future<Void> closed = server == null ? Future.succeededFuture()
         // Stops accepting at once, lets requests in flight (uploads) finish within the grace period.
         : server.shutdown(config.reliability().shutdownGraceMs(), java.util.concurrent.TimeUnit.MILLISECONDS);
-    return closed.compose(v -> publisher.stop()).eventually(() -> taskRoutes.stop()).eventually(() -> mongo.close());
+    return closed.compose(v -> publisher.stop()).eventually(() -> taskRoutes.stop())
+        .eventually(() -> {
+          probe.close();
+          return mongo.close();
+        });
   }
 
   private void warnIfOpen() {
@@ -107,7 +114,10 @@ public class GatewayVerticle extends VerticleBase {
         .setMaxHeaderSize(16 * 1024)
         .setMaxInitialLineLength(8 * 1024)
         .setMaxFormAttributeSize(MAX_FORM_FIELD_BYTES)
-        .setCompressionSupported(true);
+        .setCompressionSupported(true)
+        // Nothing sent or received for this long (a client that stopped reading a download, a dead
+        // peer): the connection is closed and whatever it held is freed.
+        .setIdleTimeout(protection.idleTimeoutSeconds());
   }
 
   private Router router() {
@@ -116,11 +126,11 @@ public class GatewayVerticle extends VerticleBase {
     router.route().handler(this::securityHeaders);
     protection.mountGuards(router);
     router.get("/api/v1/ping").handler(ctx -> json(ctx, 200, new JsonObject().put("message", "pong")));
-    router.post("/api/v1/task").handler(protection.crossSite()).handler(protection.rateLimit())
-        .handler(protection.backpressure()).handler(AbortedUpload.MARK_BODY_START).handler(uploadBodyHandler())
-        .handler(this::createTask)
+    router.post("/api/v1/task").handler(protection.uploads()).handler(protection.crossSite())
+        .handler(protection.rateLimit()).handler(protection.backpressure()).handler(protection.uploadPace())
+        .handler(AbortedUpload.MARK_BODY_START).handler(uploadBodyHandler()).handler(this::createTask)
         .failureHandler(new AbortedUpload(uploadBodyLimit(), MAX_FORM_FIELD_BYTES));
-    taskRoutes.mount(router);
+    taskRoutes.mount(router, protection);
     HealthRoutes.mount(router, vertx, mongo, publisher::isConnected, Telemetry.registry(vertx));
     router.route("/api/*").failureHandler(new FailureHandler());
     router.route("/health/*").failureHandler(new FailureHandler());

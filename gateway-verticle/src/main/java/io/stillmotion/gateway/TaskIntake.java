@@ -62,19 +62,27 @@ final class TaskIntake {
   }
 
   Future<String> accept(TaskRequest request) {
-    return vertx.executeBlocking(() -> probe(request), false).compose(probed -> store(request, probed));
+    return probeImages(request, 0, new ArrayList<>())
+        .compose(infos -> vertx.executeBlocking(() -> probeRest(request, infos), false))
+        .compose(probed -> store(request, probed));
   }
 
-  private Probed probe(TaskRequest request) {
-    List<ImageProbe.ImageInfo> infos = new ArrayList<>();
+  /** One image after the other, each in the image check's own bounded pool; an error names the image. */
+  private Future<List<ImageProbe.ImageInfo>> probeImages(TaskRequest request, int i, List<ImageProbe.ImageInfo> infos) {
     int n = request.images().size();
-    for (int i = 0; i < n; i++) {
-      try {
-        infos.add(images.probe(request.images().get(i)));
-      } catch (ApiException e) {
-        throw e.ofImage(i, n);
-      }
+    if (i == n) {
+      return Future.succeededFuture(infos);
     }
+    return images.probe(request.images().get(i))
+        .recover(e -> Future.failedFuture(e instanceof ApiException api ? api.ofImage(i, n) : e))
+        .compose(info -> {
+          infos.add(info);
+          return probeImages(request, i + 1, infos);
+        });
+  }
+
+  /** Blocking: the soundtrack, then what only the engine can say of the whole story. */
+  private Probed probeRest(TaskRequest request, List<ImageProbe.ImageInfo> infos) {
     Probed probed = new Probed(infos, request.audio() == null ? null : probeAudio(request.audio()));
     if (request.isStory()) {
       checkWithEngine(request, probed.audio);

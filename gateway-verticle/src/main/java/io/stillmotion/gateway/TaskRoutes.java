@@ -42,6 +42,7 @@ final class TaskRoutes {
   private final TaskStore tasks;
   private final MediaHandler media;
   private final EventRelay relay;
+  private final StreamResync resync;
   private final WebhookOutbox webhooks;
   private final Buffer openApi;
 
@@ -50,15 +51,18 @@ final class TaskRoutes {
     this.tasks = tasks;
     this.media = media;
     this.relay = new EventRelay(vertx, new RabbitMQOptions(config.amqpClientConfig()));
+    this.resync = new StreamResync(vertx, tasks);
     this.webhooks = new WebhookOutbox(vertx, tasks, config.webhooks(), config.workerId());
     this.openApi = readOpenApi();
   }
 
   Future<Void> start() {
+    resync.start();
     return relay.start().compose(v -> webhooks.start());
   }
 
   Future<Void> stop() {
+    resync.stop();
     return relay.stop().eventually(webhooks::stop);
   }
 
@@ -67,15 +71,17 @@ final class TaskRoutes {
     return relay.listenerCount();
   }
 
-  void mount(Router router) {
+  void mount(Router router, GatewayProtection protection) {
+    ConcurrencyCap downloads = protection.downloads();
     router.get("/api/v1/task/:id").handler(this::getTask);
-    router.get("/api/v1/video/:id").handler(this::getVideo);
+    router.get("/api/v1/video/:id").handler(downloads).handler(this::getVideo);
     router.head("/api/v1/video/:id").handler(this::getVideo);
-    router.get("/api/v1/task/:id/poster").handler(ctx -> getStill(ctx, Names::posterFileName));
-    router.get("/api/v1/task/:id/thumbnail").handler(ctx -> getStill(ctx, Names::thumbnailFileName));
+    router.get("/api/v1/task/:id/poster").handler(downloads).handler(ctx -> getStill(ctx, Names::posterFileName));
+    router.get("/api/v1/task/:id/thumbnail").handler(downloads)
+        .handler(ctx -> getStill(ctx, Names::thumbnailFileName));
     router.delete("/api/v1/task/:id").handler(this::cancel);
-    router.get("/api/v1/task/:id/events").handler(this::events);
-    router.get("/api/v1/task/:id/image").handler(this::image);
+    router.get("/api/v1/task/:id/events").handler(protection.eventStreams()).handler(this::events);
+    router.get("/api/v1/task/:id/image").handler(downloads).handler(this::image);
     router.get("/api/v1/openapi.json").handler(this::openApi);
   }
 
@@ -162,7 +168,7 @@ final class TaskRoutes {
   private void events(RoutingContext ctx) {
     findTask(ctx)
         .onSuccess(task -> new EventStream(vertx, ctx.response(), tasks, task.id())
-            .start(task, relay, ctx.request().connection()))
+            .start(task, relay, resync, ctx.request().connection()))
         .onFailure(ctx::fail);
   }
 

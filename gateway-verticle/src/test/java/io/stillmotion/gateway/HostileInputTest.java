@@ -14,6 +14,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import io.stillmotion.render.HostileImages;
+
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class HostileInputTest {
 
+  private static final int UPLOAD_LIMIT = 2 * 1024 * 1024;
   private static GatewayFixture gw;
   private long tasksBefore;
   private long uploadsBefore;
@@ -189,6 +192,26 @@ class HostileInputTest {
     assertJsonError(upload("bomb.png", "image/png", bomb), 422, "too_many_pixels");
     assertJsonError(upload("bomb.png", "image/png", pngBomb(2_001, 2_000)), 422, "too_many_pixels");
     assertNothingStored();
+  }
+
+  @Test
+  @DisplayName("1 MB PNGs (RGB and palette) whose zTXt unpacks to 1 GiB are 422 and never stored or queued")
+  void textBombs() throws Exception {
+    for (boolean palette : List.of(false, true)) {
+      byte[] bomb = HostileImages.pngWithTextBomb(1024, palette);
+      assertThat(bomb.length).isLessThan(UPLOAD_LIMIT);
+      assertJsonError(upload("bomb.png", "image/png", bomb), 422, "image_metadata_too_large");
+    }
+    assertNothingStored();
+  }
+
+  @Test
+  @DisplayName("a PNG whose colour profile unpacks to 1 GiB is 422; ordinary PNG metadata is accepted")
+  void profileBombAndOrdinaryMetadata() throws Exception {
+    assertJsonError(upload("icc.png", "image/png", HostileImages.pngWithProfileBomb(1024)), 422,
+        "image_metadata_too_large");
+    assertNothingStored();
+    assertThat(upload("meta.png", "image/png", HostileImages.pngWithOrdinaryMetadata()).statusCode()).isEqualTo(200);
   }
 
   @Test

@@ -205,7 +205,7 @@ class TaskApiTest {
   void cleanUpOnDisconnect() throws Exception {
     TaskRoutes routes = new TaskRoutes(system.vertx, system.config, system.tasks, new MediaHandler(system.media));
     Router router = Router.router(system.vertx);
-    routes.mount(router);
+    routes.mount(router, new GatewayProtection(system.vertx, system.config.protection(), system.mongo));
     HttpServer server = get(routes.start()
         .compose(v -> system.vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")));
     try {

@@ -4,10 +4,6 @@ import java.awt.color.ColorSpace;
 import java.awt.color.ICC_ColorSpace;
 import java.awt.color.ICC_Profile;
 import java.awt.image.ComponentColorModel;
-import java.util.zip.InflaterInputStream;
-import javax.imageio.metadata.IIOMetadata;
-import javax.imageio.metadata.IIOMetadataNode;
-import org.w3c.dom.Node;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorConvertOp;
 import java.awt.image.ColorModel;
@@ -16,21 +12,16 @@ import java.awt.image.IndexColorModel;
 import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.util.Iterator;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReadParam;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
 
 /**
  * Turns uploaded bytes into an upright, opaque sRGB image: whatever ImageIO can read (with the
  * TwelveMonkeys plugins: progressive and CMYK/YCCK JPEG, WebP, BMP variants; the JDK: PNG, GIF),
  * colours converted from an embedded profile (JPEG and PNG iCCP), transparency composited on a neutral grey, EXIF
- * orientation applied. Images above {@link #MAX_DECODED_PIXELS} are decoded with every n-th row
- * and column only, to bound memory; the area averaging that follows cannot undo the aliasing that
- * may add on fine textures, a trade-off accepted for inputs of that size.
+ * orientation applied. What may be decoded, and how much memory and time it may take, is decided
+ * by {@link ImageGuard}. Images above {@link #MAX_DECODED_PIXELS} (or too costly for the memory
+ * budget at full size) are decoded with every n-th row and column only; the area averaging that
+ * follows cannot undo the aliasing that may add on fine textures, a trade-off accepted for inputs
+ * of that size.
  */
 final class ImageDecoder {
 
@@ -38,59 +29,41 @@ final class ImageDecoder {
   static final int BACKGROUND = 0x808080;
   /** Above this many pixels the decoder skips rows/columns; the result still gets area-filtered. */
   static final long MAX_DECODED_PIXELS = 24_000_000L;
-
-  static {
-    ImageIO.setUseCache(false);
-  }
+  /**
+   * What {@link #toOpaqueSrgb} and the orientation add per decoded pixel: a colour-converted ARGB
+   * copy, the opaque int pixels, and their rotated copy.
+   */
+  static final int CONVERSION_BYTES_PER_PIXEL = 12;
+  /** For callers without their own limits (tests, benches): any size, 40% of the heap, 60 s. */
+  static final ImageGuard DEFAULT_GUARD = new ImageGuard(new ImageGuard.Limits(1, 1_000_000_000L,
+      ImageGuard.Limits.heapShare(0.4), 60_000));
 
   private ImageDecoder() {
   }
 
   static RgbImage decode(byte[] bytes) throws RenderException {
-    if (bytes == null || bytes.length == 0) {
-      throw unreadable(null);
-    }
-    BufferedImage image = read(bytes);
-    RgbImage rgb = toOpaqueSrgb(image);
-    return ExifOrientation.apply(rgb, ExifOrientation.of(bytes));
+    return decode(bytes, DEFAULT_GUARD);
   }
 
-  private static BufferedImage read(byte[] bytes) throws RenderException {
-    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-      Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
-      if (readers == null || !readers.hasNext()) {
-        throw unreadable(null);
-      }
-      ImageReader reader = readers.next();
-      try {
-        reader.setInput(in, true, false);
-        ImageReadParam param = reader.getDefaultReadParam();
-        long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
-        if (pixels > MAX_DECODED_PIXELS) {
-          int step = (int) Math.ceil(Math.sqrt((double) pixels / MAX_DECODED_PIXELS));
-          param.setSourceSubsampling(step, step, 0, 0);
-        }
-        BufferedImage image = reader.read(0, param);
-        if (image == null || image.getWidth() < 1 || image.getHeight() < 1) {
-          throw unreadable(null);
-        }
-        return "png".equalsIgnoreCase(reader.getFormatName()) ? withPngProfile(image, reader) : image;
-      } finally {
-        reader.dispose();
-      }
-    } catch (IOException | RuntimeException e) {
-      throw unreadable(e);
-    } catch (OutOfMemoryError e) {
-      throw new RenderException("Not enough memory to decode the image right now", false, e);
+  /** Decodes within the guard's limits: it checks the bytes itself, whoever checked them before. */
+  static RgbImage decode(byte[] bytes, ImageGuard guard) throws RenderException {
+    if (bytes == null || bytes.length == 0) {
+      throw ImageRejectedException.unreadable(null);
     }
+    ImageGuard.Inspection inspected = guard.inspect(bytes);
+    BufferedImage image = guard.decode(inspected, MAX_DECODED_PIXELS, CONVERSION_BYTES_PER_PIXEL);
+    if (inspected.iccProfile() != null) {
+      image = withProfile(image, iccProfile(inspected.iccProfile()));
+    }
+    RgbImage rgb = toOpaqueSrgb(image);
+    return ExifOrientation.apply(rgb, ExifOrientation.of(bytes));
   }
 
   /**
    * The JDK's PNG reader ignores an embedded iCCP profile (Display P3 screenshots, Adobe RGB
    * exports) and labels the samples sRGB; relabel them with their profile so they get converted.
    */
-  private static BufferedImage withPngProfile(BufferedImage image, ImageReader reader) throws IOException {
-    ICC_Profile profile = pngProfile(reader.getImageMetadata(0));
+  private static BufferedImage withProfile(BufferedImage image, ICC_Profile profile) {
     if (profile == null || profile.getColorSpaceType() != ColorSpace.TYPE_RGB
         || !(image.getColorModel() instanceof ComponentColorModel cm)
         || cm.getNumColorComponents() != 3) {
@@ -101,41 +74,13 @@ final class ImageDecoder {
     return new BufferedImage(tagged, image.getRaster(), cm.isAlphaPremultiplied(), null);
   }
 
-  private static ICC_Profile pngProfile(IIOMetadata metadata) {
-    if (metadata == null) {
-      return null;
-    }
-    try {
-      Node root = metadata.getAsTree("javax_imageio_png_1.0");
-      for (Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
-        if ("iCCP".equals(n.getNodeName()) && n instanceof IIOMetadataNode node
-            && node.getUserObject() instanceof byte[] bytes) {
-          return iccProfile(bytes);
-        }
-      }
-    } catch (IllegalArgumentException e) {
-      // no PNG metadata tree: nothing to apply
-    }
-    return null;
-  }
-
-  /** The profile bytes, whether the reader handed them over deflated (as stored) or not. */
+  /** A broken profile is ignored, like browsers do: the samples are taken as sRGB. */
   private static ICC_Profile iccProfile(byte[] bytes) {
     try {
       return ICC_Profile.getInstance(bytes);
-    } catch (IllegalArgumentException notPlain) {
-      try (InflaterInputStream in = new InflaterInputStream(new ByteArrayInputStream(bytes))) {
-        return ICC_Profile.getInstance(in.readAllBytes());
-      } catch (IOException | IllegalArgumentException broken) {
-        // a broken profile is ignored, like browsers do: the samples are taken as sRGB
-        return null;
-      }
+    } catch (IllegalArgumentException broken) {
+      return null;
     }
-  }
-
-  private static RenderException unreadable(Throwable cause) {
-    return new RenderException(
-        "The file could not be read as an image (supported: JPEG, PNG, GIF, BMP, WebP)", true, cause);
   }
 
   private static RgbImage toOpaqueSrgb(BufferedImage image) {

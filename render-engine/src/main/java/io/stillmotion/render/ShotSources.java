@@ -27,6 +27,7 @@ final class ShotSources {
   private final Object prepareLock = new Object();
   private final Slot[] slots;
   private final BooleanSupplier cancelled;
+  private final ImageGuard guard;
   private int prepared;
   private int peakPrepared;
 
@@ -38,6 +39,13 @@ final class ShotSources {
   /** {@code users}: every set of shots that will be acquired together, once each (GOPs, the poster). */
   ShotSources(Story story, Timeline timeline, List<List<Integer>> users, long maxWorkingPixels,
       BooleanSupplier cancelled) {
+    this(story, timeline, users, maxWorkingPixels, cancelled, ImageDecoder.DEFAULT_GUARD);
+  }
+
+  /** {@code guard}: the limits each shot's image is decoded within. */
+  ShotSources(Story story, Timeline timeline, List<List<Integer>> users, long maxWorkingPixels,
+      BooleanSupplier cancelled, ImageGuard guard) {
+    this.guard = guard;
     this.story = story;
     this.timeline = timeline;
     this.maxWorkingPixels = maxWorkingPixels;
@@ -113,7 +121,7 @@ final class ShotSources {
         throw new RenderCancelledException();
       }
       Shot s = story.shots().get(shot);
-      RgbImage decoded = ImageDecoder.decode(read(s, shot));
+      RgbImage decoded = ImageDecoder.decode(read(s, shot), guard);
       if (cancelled.getAsBoolean()) {
         throw new RenderCancelledException();
       }

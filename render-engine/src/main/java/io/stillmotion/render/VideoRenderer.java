@@ -44,6 +44,7 @@ public final class VideoRenderer implements AutoCloseable {
 
   private final int threads;
   private final VideoEncoder encoder;
+  private final ImageGuard guard;
   private final ExecutorService pool;
   private volatile int lastPeakShots;
 
@@ -53,8 +54,14 @@ public final class VideoRenderer implements AutoCloseable {
   }
 
   public VideoRenderer(int threads, VideoEncoder encoder) {
+    this(threads, encoder, ImageDecoder.DEFAULT_GUARD);
+  }
+
+  /** @param guard the limits every source image is decoded within (shared by this process's renders) */
+  public VideoRenderer(int threads, VideoEncoder encoder, ImageGuard guard) {
     this.threads = Math.max(1, threads);
     this.encoder = encoder;
+    this.guard = guard;
     AtomicInteger n = new AtomicInteger();
     ThreadPoolExecutor executor = new ThreadPoolExecutor(this.threads, this.threads, 30, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(), r -> {
@@ -86,7 +93,7 @@ public final class VideoRenderer implements AutoCloseable {
     try {
       return renderChecked(story, workDir, listener == null ? RenderListener.NONE : listener);
     } catch (OutOfMemoryError e) {
-      throw new RenderException("Not enough memory to render this video right now", false, e);
+      throw outOfMemory(e);
     }
   }
 
@@ -108,7 +115,7 @@ public final class VideoRenderer implements AutoCloseable {
     AtomicBoolean stop = new AtomicBoolean();
     BooleanSupplier cancelled = () -> stop.get() || (heard.isCancelled() && stopNow(stop));
     long budget = story.shots().size() == 1 ? MAX_WORKING_PIXELS : MAX_STORY_WORKING_PIXELS;
-    ShotSources sources = new ShotSources(story, timeline, users, budget, cancelled);
+    ShotSources sources = new ShotSources(story, timeline, users, budget, cancelled, guard);
     StoryFrames frames = new StoryFrames(timeline, sources, story.width(), story.height());
     VideoFormat format = new VideoFormat(story.width(), story.height(), story.fps(), story.quality());
     AudioTrack audio = story.soundtrack() == null ? null : story.soundtrack().fitTo(timeline.frames() / (double) story.fps());
@@ -276,11 +283,20 @@ public final class VideoRenderer implements AutoCloseable {
       if (cause instanceof RenderException re) {
         throw re;
       }
-      if (cause instanceof OutOfMemoryError) {
-        throw new RenderException("Not enough memory to render the video right now", false, cause);
+      if (cause instanceof OutOfMemoryError oom) {
+        throw outOfMemory(oom);
       }
       throw new RenderException("Encoding the video failed", false, cause);
     }
+  }
+
+  /**
+   * Only reached in a JVM without {@code -XX:+ExitOnOutOfMemoryError} (the images have it, so there
+   * the process ends instead): the render that hit the wall fails for good, with what to do about it.
+   */
+  public static RenderException outOfMemory(OutOfMemoryError e) {
+    return new RenderException("The image needs more memory than this worker has; try a smaller image or a "
+        + "smaller video size.", true, e);
   }
 
   private static void stopIfCancelled(RenderListener listener) throws RenderCancelledException {

@@ -34,7 +34,8 @@ public record StillmotionConfig(
     ProtectionConfig protection,
     WebhookConfig webhooks,
     ReliabilityConfig reliability,
-    String videoEncoder) {
+    String videoEncoder,
+    DecodeConfig decode) {
 
   public static final int DEFAULT_HTTP_PORT = 8080;
   /** Only this machine can reach a service that was not told otherwise. */
@@ -68,9 +69,14 @@ public record StillmotionConfig(
         ProtectionConfig.from(r),
         WebhookConfig.from(r),
         ReliabilityConfig.from(r),
-        r.oneOf("VIDEO_ENCODER", "motion", "motion", "jcodec"));
+        r.oneOf("VIDEO_ENCODER", "motion", "motion", "jcodec"),
+        DecodeConfig.from(r));
     if (!config.httpHost().matches("[A-Za-z0-9.:-]{1,253}")) {
       r.problem("HTTP_HOST=" + config.httpHost() + " is not an address to listen on (e.g. 127.0.0.1 or 0.0.0.0)");
+    }
+    if (config.protection().idleTimeoutSeconds() * 1000L <= 2 * config.decode().checkTimeLimitMs()) {
+      // An upload's connection is quiet while its image waits for and goes through the check.
+      r.problem("HTTP_IDLE_TIMEOUT_S must be more than twice IMAGE_CHECK_TIME_LIMIT_MS");
     }
     if (!config.mongoDb().matches("[A-Za-z0-9_-]{1,63}")) {
       r.problem("MONGO_DB must be 1-63 letters, digits, '_' or '-'");
@@ -83,13 +89,13 @@ public record StillmotionConfig(
   public StillmotionConfig withConnections(String mongo, String amqp) {
     return new StillmotionConfig(httpPort, httpHost, mongo, mongoDb, amqp, dataDir, uploadMaxBytes, maxPixels,
         storyMaxBytes, workerConcurrency, renderThreads, workerId, webRoot, healthPort, protection, webhooks, reliability,
-        videoEncoder);
+        videoEncoder, decode);
   }
 
   public StillmotionConfig withHttpPort(int port) {
     return new StillmotionConfig(port, httpHost, mongoUri, mongoDb, amqpUri, dataDir, uploadMaxBytes, maxPixels,
         storyMaxBytes, workerConcurrency, renderThreads, workerId, webRoot, healthPort, protection, webhooks, reliability,
-        videoEncoder);
+        videoEncoder, decode);
   }
 
   /** True when other machines may reach the HTTP servers (HTTP_HOST is not a loopback address). */

@@ -46,6 +46,16 @@ public final class TaskStore {
     return mongo.findOne(C, byId(id), null).map(doc -> doc == null ? null : Task.fromDocument(doc));
   }
 
+  /** The tasks with these ids that exist, in one query (the SSE resync of all open streams). */
+  public Future<List<Task>> findAll(java.util.Collection<String> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    JsonObject query = new JsonObject().put("_id", new JsonObject().put("$in", new io.vertx.core.json.JsonArray(
+        List.copyOf(ids))));
+    return mongo.find(C, query).map(docs -> docs.stream().map(Task::fromDocument).toList());
+  }
+
   /** Records that the broker confirmed the task's message (the outbox is done with it). */
   public Future<Void> markPublished(String id) {
     return mongo.updateCollection(C, byId(id), set(new JsonObject().put("published", true))).mapEmpty();

@@ -7,6 +7,7 @@ import io.stillmotion.model.Task;
 import io.stillmotion.model.TaskEvent;
 import io.stillmotion.model.TaskMessage;
 import io.stillmotion.model.TaskStatus;
+import io.stillmotion.render.ImageGuard;
 import io.stillmotion.render.RenderCancelledException;
 import io.stillmotion.render.RenderException;
 import io.stillmotion.render.RenderListener;
@@ -95,7 +96,7 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
     webhooks = new WebhookOutbox(vertx, tasks, config.webhooks(), config.workerId());
     webhooks.start();
     renderer = new VideoRenderer(config.renderThreads(),
-        VideoEncoder.fromConfigName(config.videoEncoder()).orElseThrow());
+        VideoEncoder.fromConfigName(config.videoEncoder()).orElseThrow(), imageGuard(config));
     stories = new StoryRender(vertx, media, renderer);
     renderPool = vertx.createSharedWorkerExecutor("stillmotion-render-" + deploymentID(),
         config.workerConcurrency(), 2, TimeUnit.HOURS);
@@ -203,6 +204,12 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
         .eventually(() -> deleteQuietly(inputs.dir())));
   }
 
+  /** The limits every source image is decoded within here, whatever the gateway checked. */
+  static ImageGuard imageGuard(StillmotionConfig config) {
+    return new ImageGuard(new ImageGuard.Limits(ImageGuard.MIN_SIDE, config.maxPixels(),
+        config.decode().memoryBytes(), config.decode().decodeTimeLimitMs()));
+  }
+
   /** Renders on a render thread; tests override it to simulate failures. */
   protected RenderResult render(byte[] image, Task task, RenderListener listener) throws Exception {
     return renderer.render(image, task.options().toSpec(), workDir, listener);
@@ -254,8 +261,10 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
         .mapEmpty();
   }
 
-  private void handleFailure(ActiveTask job, Throwable cause) {
+  private void handleFailure(ActiveTask job, Throwable failure) {
     Task task = job.task;
+    // Pinned to the task that ran out (a JVM with ExitOnOutOfMemoryError has ended instead; see README).
+    Throwable cause = failure instanceof OutOfMemoryError oom ? VideoRenderer.outOfMemory(oom) : failure;
     long now = System.currentTimeMillis();
     if (cause instanceof RenderCancelledException) {
       if (job.isReleased()) {

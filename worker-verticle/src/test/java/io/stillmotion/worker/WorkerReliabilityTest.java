@@ -226,4 +226,21 @@ class WorkerReliabilityTest {
     assertThat(done.status()).isEqualTo(TaskStatus.FINISHED);
     assertThat(done.attempts()).isEqualTo(2);
   }
+
+  @Test
+  @DisplayName("a render that runs out of memory fails that task at once, with what to do about it")
+  void outOfMemoryIsPinnedToTheTask() throws Exception {
+    deploy(new WorkerVerticle(config(Map.of())) {
+      @Override
+      protected RenderResult render(byte[] image, Task task, RenderListener listener) {
+        throw new OutOfMemoryError("simulated: Java heap space");
+      }
+    });
+    String id = submit();
+
+    Task failed = awaitStatus(id, TaskStatus.FAILED);
+
+    assertThat(failed.attempts()).isEqualTo(1);
+    assertThat(failed.message()).contains("needs more memory than this worker has");
+  }
 }

@@ -172,6 +172,18 @@ class WorkerVerticleTest {
   }
 
   @Test
+  @DisplayName("a PNG whose zTXt unpacks to 1 GiB, handed to the worker directly, fails at once naming the metadata")
+  void hostilePngFailsPermanently() throws Exception {
+    String id = submit(io.stillmotion.render.HostileImages.pngWithTextBomb(1024, true), shortVideo());
+
+    Task failed = awaitTerminal(id);
+
+    assertThat(failed.status()).isEqualTo(TaskStatus.FAILED);
+    assertThat(failed.attempts()).isEqualTo(1);
+    assertThat(failed.message()).contains("text chunk that unpacks to more than 1 MiB");
+  }
+
+  @Test
   @DisplayName("poison messages are dropped and the worker goes on with the next task")
   void poisonMessages() throws Exception {
     publish(Buffer.buffer("not json at all"));

@@ -109,22 +109,46 @@ final class ChaosRig implements AutoCloseable {
 
   /** Starts a worker JVM and waits until it consumes. */
   Process startWorker(String workerId, Map<String, String> extra) throws Exception {
+    return startWorker(workerId, extra, List.of("-Xmx512m"));
+  }
+
+  /** Starts a worker JVM with these JVM options and waits until it consumes. */
+  Process startWorker(String workerId, Map<String, String> extra, List<String> jvmOptions) throws Exception {
+    Map<String, String> all = new HashMap<>(extra);
+    all.put("WORKER_ID", workerId);
+    return startJvm(workerId, WorkerProcess.class, all, jvmOptions);
+  }
+
+  /** Starts a gateway JVM with these JVM options; returns it once it listens. Its port is in its log. */
+  Process startGateway(String name, Map<String, String> extra, List<String> jvmOptions) throws Exception {
+    return startJvm(name, GatewayProcess.class, extra, jvmOptions);
+  }
+
+  /** The port a gateway started by {@link #startGateway} listens on. */
+  int gatewayPort(String name) throws Exception {
+    return workerLog(name).lines().filter(l -> l.startsWith("READY ")).findFirst()
+        .map(l -> Integer.parseInt(l.substring(6).trim())).orElseThrow();
+  }
+
+  private Process startJvm(String name, Class<?> main, Map<String, String> extra, List<String> jvmOptions)
+      throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-        WorkerProcess.class.getName());
+    List<String> command = new ArrayList<>(List.of(java));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+    ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().putAll(env);
-    builder.environment().put("WORKER_ID", workerId);
     builder.environment().putAll(extra);
-    File log = dir.resolve(workerId + ".log").toFile();
+    File log = dir.resolve(name + ".log").toFile();
     builder.redirectErrorStream(true).redirectOutput(log);
     Process process = builder.start();
     workers.add(process);
     try {
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-          .failFast("the worker process exited", () -> !process.isAlive())
+          .failFast("the process exited", () -> !process.isAlive())
           .until(() -> Files.readString(log.toPath()).contains("READY"));
     } catch (ConditionTimeoutException | TerminalFailureException e) {
-      throw new IllegalStateException("worker " + workerId + " did not start:\n" + Files.readString(log.toPath()), e);
+      throw new IllegalStateException(name + " did not start:\n" + Files.readString(log.toPath()), e);
     }
     return process;
   }
