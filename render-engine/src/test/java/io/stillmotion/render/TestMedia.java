@@ -39,6 +39,25 @@ public final class TestMedia {
   private TestMedia() {
   }
 
+  /**
+   * A photo of the shared test set ({@code shared/testdata/photos}, beside the repository): from
+   * the {@code shared.dir} property when it names a folder holding it, else from the first
+   * {@code shared} folder found beside the working directory or one of its parents; empty when
+   * there is none (a test then skips what needs it).
+   */
+  public static java.util.Optional<Path> sharedPhoto(String name) {
+    List<Path> candidates = new ArrayList<>();
+    String configured = System.getProperty("shared.dir");
+    if (configured != null && !configured.isBlank()) {
+      candidates.add(Path.of(configured));
+    }
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      candidates.add(dir.resolve("shared"));
+    }
+    return candidates.stream().map(d -> d.resolve("testdata/photos").resolve(name)).filter(Files::isReadable)
+        .findFirst();
+  }
+
   public static boolean ffmpegAvailable() {
     return Files.isExecutable(FFMPEG);
   }
