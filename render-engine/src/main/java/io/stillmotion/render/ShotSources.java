@@ -125,9 +125,11 @@ final class ShotSources {
       if (cancelled.getAsBoolean()) {
         throw new RenderCancelledException();
       }
-      Motion motion = s.motion().focus().auto() ? s.motion().withFocus(FocusFinder.find(decoded)) : s.motion();
       int w = story.width();
       int h = story.height();
+      Motion motion = s.motion().focus().auto()
+          ? s.motion().withFocus(FocusFinder.find(decoded, s.motion(), (double) w / h))
+          : s.motion();
       RgbImage working = VideoRenderer.fitSource(decoded, motion, w, h, maxWorkingPixels);
       decoded = null;
       CameraPath path = new CameraPath(motion, timeline.visibleFrames(shot), (double) w / h, working.width(),
