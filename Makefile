@@ -43,6 +43,8 @@ bench: ## Benchmarks: render/encode speed and quality, then HTTP load (prints ta
 	  -Dexec.mainClass=io.stillmotion.render.bench.RenderBench -Dshared.dir=$(CURDIR)/../shared
 	$(MVN) -pl render-engine exec:java -Dexec.classpathScope=test \
 	  -Dexec.mainClass=io.stillmotion.render.bench.StoryBench -Dshared.dir=$(CURDIR)/../shared
+	$(MVN) -pl render-engine exec:java -Dexec.classpathScope=test \
+	  -Dexec.mainClass=io.stillmotion.render.FocusBench -Dshared.dir=$(CURDIR)/../shared
 	for photo in path-2560x1600.jpg colorful-cups-2560x1600.jpg; do \
 	  $(MVN) -pl render-engine exec:java -Dexec.classpathScope=test \
 	    -Dexec.mainClass=io.stillmotion.render.h264.EncoderBench \
