@@ -10,7 +10,8 @@
  * <pre>
  * Story -> Timeline (frames of each shot, transitions centred on slot boundaries, GOP layout)
  * per GOP, in parallel: GopFrames -> ShotSources (lazily, one decode at a time:
- *         bytes -> ImageDecoder -> FocusFinder (focus=auto) -> fitSource -> crop to the path
+ *         bytes -> ImageDecoder -> FocusFinder (focus=auto: faces.FaceDetector, else saliency)
+ *         -> fitSource -> crop to the path
  *         -> YuvPyramid, text -> Overlay)
  *       -> StoryFrames (CameraPath view -> FrameRenderer -> overlays; Blend for transitions)
  *       -> GopEncoder (motion-aware H.264 along the dominant shot's camera, or jcodec's)

@@ -124,7 +124,7 @@ class FaceFocusTest {
    * The path to a face is as smooth as any: a point at the face's centre, filmed along the path
    * focus=auto set, stays within 0.1 px of its planned screen position in every frame. (What is
    * left is the renderer's sub-pixel sampling: about ±0.04 px here, where the point crosses the
-   * frame at up to 1.7 px a frame, which shows as up to 0.13 px/frame² in its second difference.)
+   * frame at up to 1.7 px a frame, which shows as up to 0.15 px/frame² in its second difference.)
    */
   @Test
   @DisplayName("the path to a face stays jitter-free: a tracked point follows its planned course")
