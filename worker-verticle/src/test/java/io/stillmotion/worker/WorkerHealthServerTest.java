@@ -14,7 +14,9 @@ import io.stillmotion.store.TaskStore;
 import io.stillmotion.telemetry.Telemetry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
@@ -88,7 +90,9 @@ class WorkerHealthServerTest {
     WorkerHealthServer server = new WorkerHealthServer(config.httpHost(), config.healthPort(), worker, Telemetry.registry(vertx));
     get(vertx.deployVerticle(server));
     port = server.actualPort();
-    http = vertx.createHttpClient();
+    // A fresh connection per request: no request of this suite can land on a pooled connection that
+    // the client or server is closing at that moment (a CI run once waited 60 s on /health/live).
+    http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false).setConnectTimeout(10_000));
   }
 
   @AfterAll
@@ -97,7 +101,8 @@ class WorkerHealthServerTest {
   }
 
   private static Reply fetch(String path) throws Exception {
-    return get(http.request(HttpMethod.GET, port, "127.0.0.1", path)
+    return get(http.request(new RequestOptions().setMethod(HttpMethod.GET).setPort(port).setHost("127.0.0.1")
+            .setURI(path).setIdleTimeout(20_000))
         .compose(req -> req.send())
         .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), resp.getHeader("Content-Type"),
             b.toString()))));
