@@ -4,10 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 data=$(mktemp -d)
 log="$data/stillmotion.log"
-HTTP_PORT=$port DATA_DIR="$data" WEB_ROOT="$PWD/frontend/dist" java -jar standalone/target/stillmotion-standalone.jar >"$log" 2>&1 &
+# Port 0: the system binds a free port itself and names it in its ready banner (no pick-then-bind race).
+HTTP_PORT=0 DATA_DIR="$data" WEB_ROOT="$PWD/frontend/dist" java -jar standalone/target/stillmotion-standalone.jar >"$log" 2>&1 &
 pid=$!
 cleanup() {
   kill "$pid" 2>/dev/null || true
@@ -16,11 +16,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for _ in $(seq 1 120); do
-  if curl -fs "http://127.0.0.1:$port/api/v1/ping" >/dev/null 2>&1; then break; fi
+port=
+for _ in $(seq 1 240); do
+  port=$(sed -n 's|.*Stillmotion is running: http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$log" | head -n 1)
+  if [ -n "$port" ] && curl -fs "http://127.0.0.1:$port/api/v1/ping" >/dev/null 2>&1; then break; fi
   if ! kill -0 "$pid" 2>/dev/null; then cat "$log"; echo "the system did not start"; exit 1; fi
   sleep 0.5
 done
+if [ -z "$port" ]; then cat "$log"; echo "the system did not report its port"; exit 1; fi
 
 status=0
 (cd frontend && BASE_URL="http://127.0.0.1:$port" npm run --silent e2e) || status=$?
