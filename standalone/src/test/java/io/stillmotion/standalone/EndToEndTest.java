@@ -1,12 +1,9 @@
 package io.stillmotion.standalone;
 
-import io.stillmotion.model.StillmotionConfig;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.multipart.MultipartForm;
 import org.jcodec.common.DemuxerTrack;
 import org.jcodec.common.DemuxerTrackMeta;
@@ -28,7 +25,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 import static io.stillmotion.testing.Futures.get;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,27 +33,20 @@ import static org.awaitility.Awaitility.await;
 /** The whole system in one JVM, on the embedded default, driven over HTTP like a user would. */
 class EndToEndTest {
 
-  private static StandaloneApp app;
-  private static Vertx vertx;
+  private static RunningSystem system;
   private static WebClient http;
   private static Path dataDir;
 
   @BeforeAll
   static void start() throws Exception {
-    dataDir = Files.createTempDirectory("stillmotion-e2e");
-    app = StandaloneApp.start(StillmotionConfig.fromEnv(Map.of(
-        "HTTP_PORT", "0",
-        "DATA_DIR", dataDir.toString(),
-        "WEB_ROOT", dataDir.resolve("no-ui").toString())));
-    vertx = Vertx.vertx();
-    http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
-        .setDefaultPort(app.httpPort()));
+    system = RunningSystem.start("stillmotion-e2e");
+    http = system.http;
+    dataDir = system.dataDir;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    get(vertx.close());
-    app.close();
+    system.close();
   }
 
   static byte[] photoLikePng(int width, int height) throws Exception {

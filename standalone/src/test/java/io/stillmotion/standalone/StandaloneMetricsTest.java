@@ -1,11 +1,8 @@
 package io.stillmotion.standalone;
 
-import io.stillmotion.model.StillmotionConfig;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.multipart.MultipartForm;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,10 +11,8 @@ import org.junit.jupiter.api.Test;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 
 import static io.stillmotion.testing.Futures.get;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,26 +21,20 @@ import static org.awaitility.Awaitility.await;
 /** The one-JVM run has one metrics registry: the gateway's /metrics shows the worker's meters too. */
 class StandaloneMetricsTest {
 
-  private static StandaloneApp app;
-  private static Vertx vertx;
+  private static RunningSystem system;
   private static WebClient http;
   private static Path dataDir;
 
   @BeforeAll
   static void start() throws Exception {
-    dataDir = Files.createTempDirectory("stillmotion-metrics");
-    app = StandaloneApp.start(StillmotionConfig.fromEnv(Map.of(
-        "HTTP_PORT", "0",
-        "DATA_DIR", dataDir.toString(),
-        "WEB_ROOT", dataDir.resolve("no-ui").toString())));
-    vertx = Vertx.vertx();
-    http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(app.httpPort()));
+    system = RunningSystem.start("stillmotion-metrics");
+    http = system.http;
+    dataDir = system.dataDir;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    get(vertx.close());
-    app.close();
+    system.close();
   }
 
   @Test

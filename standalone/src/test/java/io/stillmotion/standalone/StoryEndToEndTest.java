@@ -1,13 +1,10 @@
 package io.stillmotion.standalone;
 
-import io.stillmotion.model.StillmotionConfig;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.multipart.MultipartForm;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,7 +24,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static io.stillmotion.testing.Futures.get;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,30 +39,20 @@ import static org.awaitility.Awaitility.await;
 class StoryEndToEndTest {
 
   private static final int FPS = 24;
-  private static StandaloneApp app;
-  private static Vertx vertx;
+  private static RunningSystem system;
   private static WebClient http;
   private static Path dataDir;
 
   @BeforeAll
   static void start() throws Exception {
-    dataDir = Files.createTempDirectory("stillmotion-stories");
-    app = StandaloneApp.start(StillmotionConfig.fromEnv(Map.of(
-        "HTTP_PORT", "0",
-        "DATA_DIR", dataDir.toString(),
-        "WEB_ROOT", dataDir.resolve("no-ui").toString())));
-    vertx = Vertx.vertx();
-    http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
-        .setDefaultPort(app.httpPort()));
+    system = RunningSystem.start("stillmotion-stories");
+    http = system.http;
+    dataDir = system.dataDir;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    app.close();
-    try (var files = Files.walk(dataDir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-    }
+    system.close();
   }
 
   /** A plain picture of one colour with a faint pattern, so each shot is told by its colour. */
