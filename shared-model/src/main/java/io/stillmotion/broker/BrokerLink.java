@@ -505,7 +505,7 @@ public final class BrokerLink {
       park(generation, tag, body, props, "delivered " + deliveries + " times");
       return;
     }
-    taskHandler.handle(new TaskDelivery(this, generation, tag, message.taskId(), deliveries));
+    taskHandler.handle(new TaskDelivery(this, generation, tag, message.taskId(), deliveries, props.getMessageId()));
   }
 
   /** This delivery's number among all deliveries of this message and of the earlier ones it replaced. */
@@ -517,11 +517,18 @@ public final class BrokerLink {
     }
     int own = 1;
     if (redelivered) {
+      // A redelivery this process has not seen before (another consumer died holding it) counts once.
       String id = props.getMessageId();
-      int seen = id == null ? 0 : redeliveries.merge(id, 1, Integer::sum);
-      own = 1 + Math.max(1, seen);
+      own += id == null ? 1 : redeliveries.merge(id, 1, Integer::sum);
     }
     return earlier + own;
+  }
+
+  /** The next redelivery of this message does not count (see {@link TaskDelivery#retryLater()}). */
+  void forgive(String messageId) {
+    if (messageId != null) {
+      context.runOnContext(v -> redeliveries.computeIfPresent(messageId, (id, n) -> n <= 1 ? null : n - 1));
+    }
   }
 
   private static String abbreviate(byte[] body) {

@@ -10,7 +10,8 @@ import io.vertx.core.Future;
  * @param generation the connection's number (see {@link BrokerLink#generation()})
  * @param deliveries how many times this message, and the earlier ones it replaced, were delivered
  */
-public record TaskDelivery(BrokerLink link, long generation, long deliveryTag, String taskId, int deliveries) {
+public record TaskDelivery(BrokerLink link, long generation, long deliveryTag, String taskId, int deliveries,
+                           String messageId) {
 
   /** Done with the message. Completes with false when the ack was dropped. */
   public Future<Boolean> ack() {
@@ -20,6 +21,15 @@ public record TaskDelivery(BrokerLink link, long generation, long deliveryTag, S
   /** Hands the message back ({@code requeue}) or drops it. Completes with false when the nack was dropped. */
   public Future<Boolean> nack(boolean requeue) {
     return link.settle(generation, deliveryTag, false, requeue, "nack");
+  }
+
+  /**
+   * Hands the message back for a fault that is not the message's (MongoDB unreachable, this worker
+   * stopping): its redelivery does not count towards the delivery limit that parks looping messages.
+   */
+  public Future<Boolean> retryLater() {
+    link.forgive(messageId);
+    return nack(true);
   }
 
   @Override

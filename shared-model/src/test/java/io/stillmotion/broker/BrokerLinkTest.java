@@ -204,6 +204,26 @@ class BrokerLinkTest {
   }
 
   @Test
+  @DisplayName("a message handed back for a passing fault of ours (retryLater) is not counted towards parking")
+  void retryLaterIsNotCounted() throws Exception {
+    List<TaskDelivery> seen = new CopyOnWriteArrayList<>();
+    BrokerLink link = link(options("retry-later").consumingTasks(1, 3), l -> l.onTask(d -> {
+      seen.add(d);
+      if (seen.size() < 6) {
+        d.retryLater();
+      } else {
+        d.ack();
+      }
+    }));
+    await().atMost(Duration.ofSeconds(30)).until(link::consuming);
+    get(link.publishTask(TaskMessage.newTaskId()));
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> seen.size() == 6 && messages(Names.TASK_QUEUE) == 0);
+    assertThat(messages(Names.PARKING_QUEUE)).isZero();
+    assertThat(seen).extracting(TaskDelivery::deliveries).allMatch(n -> n <= 2);
+  }
+
+  @Test
   @DisplayName("a re-published message carries its delivery count, so a retried task cannot loop for ever either")
   void republishCountsDeliveries() throws Exception {
     List<TaskDelivery> seen = new CopyOnWriteArrayList<>();

@@ -128,7 +128,7 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
 
   private void onMessage(TaskDelivery delivery) {
     if (stopping) {
-      delivery.nack(true);
+      delivery.retryLater();
       return;
     }
     String id = delivery.taskId();
@@ -143,7 +143,7 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
         })
         .onFailure(e -> {
           log.warn("[{}] could not claim ({}); handing the message back in {} ms", id, e.getMessage(), RETRY_DELAY_MS);
-          vertx.setTimer(RETRY_DELAY_MS, t -> delivery.nack(true));
+          vertx.setTimer(RETRY_DELAY_MS, t -> delivery.retryLater());
         });
   }
 
@@ -227,7 +227,7 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
       if (job.isReleased()) {
         log.info("[{}] released on shutdown; back to the queue", task.id());
         tasks.release(task.id(), config.workerId(), null, now)
-            .onComplete(r -> job.delivery.nack(true));
+            .onComplete(r -> job.delivery.retryLater());
       } else {
         log.info("[{}] stopped: no longer ours (cancelled or reclaimed)", task.id());
         job.delivery.ack();
