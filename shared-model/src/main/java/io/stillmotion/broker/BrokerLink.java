@@ -325,8 +325,7 @@ public final class BrokerLink {
     if (stopping) {
       return;
     }
-    long generation = generations.incrementAndGet();
-    blocking(() -> open(generation)).onComplete(r -> {
+    blocking(this::open).onComplete(r -> {
       if (r.succeeded()) {
         connected(r.result());
       } else {
@@ -336,7 +335,7 @@ public final class BrokerLink {
   }
 
   /** Opens a connection and builds everything on it (worker thread). */
-  private Session open(long generation) throws Exception {
+  private Session open() throws Exception {
     ConnectionFactory factory = new ConnectionFactory();
     factory.setUri(options.uri());
     factory.setAutomaticRecoveryEnabled(false);
@@ -345,6 +344,8 @@ public final class BrokerLink {
     factory.setRequestedHeartbeat(30);
     factory.setExceptionHandler(new QuietExceptionHandler());
     Connection connection = factory.newConnection("stillmotion " + options.name());
+    // Numbered only once it exists: one loop opens connections, one at a time.
+    long generation = generations.incrementAndGet();
     Session session = null;
     try {
       Channel channel = connection.createChannel();
