@@ -34,9 +34,16 @@ public final class TestInfra {
   public static synchronized EmbeddedBroker embeddedBroker() {
     if (broker == null) {
       broker = EmbeddedBroker.start();
-      Runtime.getRuntime().addShutdownHook(new Thread(broker::close));
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> TestInfra.broker.close()));
     }
     return broker;
+  }
+
+  /** Stops the embedded broker and starts it again on the same port (its in-memory queues are lost). */
+  public static synchronized void restartEmbeddedBroker() {
+    int port = embeddedBroker().port();
+    broker.close();
+    broker = EmbeddedBroker.start(port);
   }
 
   public static boolean usesRealBroker() {

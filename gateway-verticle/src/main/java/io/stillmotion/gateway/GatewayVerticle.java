@@ -1,5 +1,6 @@
 package io.stillmotion.gateway;
 
+import io.stillmotion.broker.BrokerLink;
 import io.stillmotion.model.StillmotionConfig;
 import io.stillmotion.store.MediaStore;
 import io.stillmotion.store.TaskStore;
@@ -17,7 +18,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.FileSystemAccess;
 import io.vertx.ext.web.handler.StaticHandler;
-import io.vertx.rabbitmq.RabbitMQOptions;
 import org.slf4j.Logger;
 
 import java.nio.file.Files;
@@ -41,6 +41,7 @@ public class GatewayVerticle extends VerticleBase {
   private MongoClient mongo;
   private TaskStore tasks;
   private MediaStore media;
+  private BrokerLink broker;
   private TaskPublisher publisher;
   private GatewayProtection protection;
   private StillmotionMetrics metrics;
@@ -67,14 +68,16 @@ public class GatewayVerticle extends VerticleBase {
     protection = new GatewayProtection(vertx, config.protection(), mongo);
     tasks = new TaskStore(mongo);
     media = new MediaStore(vertx, mongo);
-    taskRoutes = new TaskRoutes(vertx, config, tasks, new MediaHandler(media));
-    publisher = new TaskPublisher(vertx, new RabbitMQOptions(config.amqpClientConfig()), tasks);
+    broker = new BrokerLink(vertx, BrokerLink.Options.of(config.requireAmqpUri(), "gateway").withEvents());
+    taskRoutes = new TaskRoutes(vertx, config, tasks, new MediaHandler(media), broker);
+    publisher = new TaskPublisher(vertx, broker, tasks);
     metrics = StillmotionMetrics.of(vertx);
     probe = new ImageProbe(vertx, config.maxPixels(), config.decode(),
         config.protection().imageCheckThreads(), config.protection().imageCheckQueue());
     intake = new TaskIntake(vertx, probe, media, tasks, publisher, metrics);
     QueueDepthGauge.start(vertx, publisher::queueDepth, metrics);
-    return publisher.start()
+    return broker.start()
+        .compose(v -> publisher.start())
         .compose(v -> taskRoutes.start())
         .compose(v -> vertx.createHttpServer(serverOptions()).invalidRequestHandler(new InvalidRequestHandler())
             .requestHandler(router()).listen(config.httpPort(), config.httpHost()))
@@ -91,10 +94,16 @@ public class GatewayVerticle extends VerticleBase {
         // Stops accepting at once, lets requests in flight (uploads) finish within the grace period.
         : server.shutdown(config.reliability().shutdownGraceMs(), java.util.concurrent.TimeUnit.MILLISECONDS);
     return closed.compose(v -> publisher.stop()).eventually(() -> taskRoutes.stop())
+        .eventually(() -> broker.stop())
         .eventually(() -> {
           probe.close();
           return mongo.close();
         });
+  }
+
+  /** Ready for the broker's part: connected, and the event subscription live on this connection. */
+  private boolean brokerReady() {
+    return broker.isConnected() && broker.subscribed();
   }
 
   private void warnIfOpen() {
@@ -131,7 +140,7 @@ public class GatewayVerticle extends VerticleBase {
         .handler(AbortedUpload.MARK_BODY_START).handler(uploadBodyHandler()).handler(this::createTask)
         .failureHandler(new AbortedUpload(uploadBodyLimit(), MAX_FORM_FIELD_BYTES));
     taskRoutes.mount(router, protection);
-    HealthRoutes.mount(router, vertx, mongo, publisher::isConnected, Telemetry.registry(vertx));
+    HealthRoutes.mount(router, vertx, mongo, this::brokerReady, Telemetry.registry(vertx));
     router.route("/api/*").failureHandler(new FailureHandler());
     router.route("/health/*").failureHandler(new FailureHandler());
     mountWebUi(router);

@@ -1,5 +1,6 @@
 package io.stillmotion.gateway;
 
+import io.stillmotion.broker.BrokerLink;
 import io.stillmotion.model.Names;
 import io.stillmotion.model.StillmotionConfig;
 import io.stillmotion.model.Task;
@@ -16,7 +17,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.rabbitmq.RabbitMQOptions;
 import org.slf4j.Logger;
 
 import java.io.IOException;
@@ -46,11 +46,11 @@ final class TaskRoutes {
   private final WebhookOutbox webhooks;
   private final Buffer openApi;
 
-  TaskRoutes(Vertx vertx, StillmotionConfig config, TaskStore tasks, MediaHandler media) {
+  TaskRoutes(Vertx vertx, StillmotionConfig config, TaskStore tasks, MediaHandler media, BrokerLink broker) {
     this.vertx = vertx;
     this.tasks = tasks;
     this.media = media;
-    this.relay = new EventRelay(vertx, new RabbitMQOptions(config.amqpClientConfig()));
+    this.relay = new EventRelay(broker);
     this.resync = new StreamResync(vertx, tasks);
     this.webhooks = new WebhookOutbox(vertx, tasks, config.webhooks(), config.workerId());
     this.openApi = readOpenApi();

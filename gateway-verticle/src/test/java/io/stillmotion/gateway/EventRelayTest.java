@@ -1,5 +1,6 @@
 package io.stillmotion.gateway;
 
+import io.stillmotion.broker.BrokerLink;
 import io.stillmotion.infra.EmbeddedBroker;
 import io.stillmotion.model.Names;
 import io.stillmotion.model.TaskEvent;
@@ -22,7 +23,7 @@ import static io.stillmotion.testing.Futures.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The relay against its own embedded broker, which the test stops and starts again. */
+/** The relay on a broker link against its own embedded broker, which the test stops and starts again. */
 class EventRelayTest {
 
   private Vertx vertx;
@@ -64,7 +65,10 @@ class EventRelayTest {
     String id = TaskMessage.newTaskId();
     String other = TaskMessage.newTaskId();
     List<TaskEvent> heard = new CopyOnWriteArrayList<>();
-    EventRelay relay = new EventRelay(vertx, options());
+    BrokerLink link = new BrokerLink(vertx, BrokerLink.Options.of("amqp://guest:guest@127.0.0.1:" + port, "relay")
+        .withEvents().withBackoff(100, 1_000));
+    EventRelay relay = new EventRelay(link);
+    get(link.start());
     get(relay.start());
     Runnable unsubscribe = relay.listen(id, heard::add);
     await().atMost(Duration.ofSeconds(30)).until(relay::isConnected);
@@ -89,5 +93,6 @@ class EventRelayTest {
 
     unsubscribe.run();
     assertThat(relay.listenerCount()).isZero();
+    get(link.stop());
   }
 }

@@ -1,5 +1,6 @@
 package io.stillmotion.gateway;
 
+import io.stillmotion.broker.BrokerLink;
 import io.stillmotion.model.Names;
 import io.stillmotion.model.TaskStatus;
 import io.vertx.core.buffer.Buffer;
@@ -203,7 +204,11 @@ class TaskApiTest {
   @Test
   @DisplayName("a stream whose client goes away stops listening for events")
   void cleanUpOnDisconnect() throws Exception {
-    TaskRoutes routes = new TaskRoutes(system.vertx, system.config, system.tasks, new MediaHandler(system.media));
+    BrokerLink broker = new BrokerLink(system.vertx,
+        BrokerLink.Options.of(system.config.requireAmqpUri(), "test gateway").withEvents());
+    TaskRoutes routes = new TaskRoutes(system.vertx, system.config, system.tasks, new MediaHandler(system.media),
+        broker);
+    get(broker.start());
     Router router = Router.router(system.vertx);
     routes.mount(router, new GatewayProtection(system.vertx, system.config.protection(), system.mongo));
     HttpServer server = get(routes.start()
@@ -220,6 +225,7 @@ class TaskApiTest {
     } finally {
       get(server.close());
       get(routes.stop());
+      get(broker.stop());
     }
   }
 

@@ -5,6 +5,11 @@ public final class Names {
 
   /** Durable work queue; a message only says "look at task X". */
   public static final String TASK_QUEUE = "stillmotion.tasks";
+  /**
+   * Durable queue where messages that can never be processed are parked (not a task message, or
+   * redelivered too often), for an operator to look at, replay or purge (see README).
+   */
+  public static final String PARKING_QUEUE = "stillmotion.tasks.dead";
   /** Topic exchange for progress and status events, routing key {@code task.<id>}. */
   public static final String EVENTS_EXCHANGE = "stillmotion.events";
   public static final String TASKS_COLLECTION = "tasks";

@@ -113,8 +113,10 @@ public record StillmotionConfig(
   }
 
   /**
-   * Client options for vertx-rabbitmq-client ({@code new RabbitMQOptions(json)}): reconnects for
-   * ever, since a broker restart must never need a service restart.
+   * Client options for vertx-rabbitmq-client ({@code new RabbitMQOptions(json)}), for tools and tests
+   * that publish or inspect directly. The services do not use it: their connection, recovery and
+   * consumers belong to {@code io.stillmotion.broker.BrokerLink}, because this client's own
+   * reconnection also restarts consumers behind the caller's back.
    */
   public JsonObject amqpClientConfig() {
     return new JsonObject()

@@ -1,5 +1,6 @@
 package io.stillmotion.worker;
 
+import io.stillmotion.broker.TaskDelivery;
 import io.stillmotion.model.Task;
 import io.stillmotion.render.RenderListener;
 import io.vertx.core.json.JsonObject;
@@ -12,7 +13,8 @@ import io.vertx.core.json.JsonObject;
 final class ActiveTask implements RenderListener {
 
   final Task task;
-  final long deliveryTag;
+  /** The message that brought it, acked (or handed back) on the connection it came on only. */
+  final TaskDelivery delivery;
   /** When this worker started on it (epoch ms), for the health server. */
   final long since = System.currentTimeMillis();
   private volatile int progress;
@@ -23,9 +25,9 @@ final class ActiveTask implements RenderListener {
   /** Set once the terminal event is out: no progress event may follow it (event-loop only). */
   boolean terminalPublished;
 
-  ActiveTask(Task task, long deliveryTag) {
+  ActiveTask(Task task, TaskDelivery delivery) {
     this.task = task;
-    this.deliveryTag = deliveryTag;
+    this.delivery = delivery;
   }
 
   @Override

@@ -1,11 +1,11 @@
 package io.stillmotion.worker;
 
-import com.rabbitmq.client.AMQP;
+import io.stillmotion.broker.BrokerLink;
+import io.stillmotion.broker.TaskDelivery;
 import io.stillmotion.model.Names;
 import io.stillmotion.model.StillmotionConfig;
 import io.stillmotion.model.Task;
 import io.stillmotion.model.TaskEvent;
-import io.stillmotion.model.TaskMessage;
 import io.stillmotion.model.TaskStatus;
 import io.stillmotion.render.ImageGuard;
 import io.stillmotion.render.RenderCancelledException;
@@ -21,18 +21,11 @@ import io.stillmotion.telemetry.StillmotionMetrics;
 import io.stillmotion.telemetry.TaskMdc;
 import io.stillmotion.webhook.WebhookOutbox;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
-import io.vertx.rabbitmq.QueueOptions;
-import io.vertx.rabbitmq.RabbitMQClient;
-import io.vertx.rabbitmq.RabbitMQConsumer;
-import io.vertx.rabbitmq.RabbitMQMessage;
-import io.vertx.rabbitmq.RabbitMQOptions;
 import org.slf4j.Logger;
 
 import java.io.IOException;
@@ -54,8 +47,6 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
   /** Heartbeat and progress write interval; also how fast a cancel is noticed. */
   private static final long HEARTBEAT_MS = 500;
   private static final long RETRY_DELAY_MS = 2_000;
-  private static final AMQP.BasicProperties PERSISTENT = new AMQP.BasicProperties.Builder()
-      .contentType("application/json").deliveryMode(2).build();
 
   private final StillmotionConfig presetConfig;
   private StillmotionConfig config;
@@ -64,8 +55,7 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
   private MediaStore media;
   private StillmotionMetrics metrics;
   private WebhookOutbox webhooks;
-  private RabbitMQClient rabbit;
-  private RabbitMQConsumer consumer;
+  private BrokerLink broker;
   private WorkerExecutor renderPool;
   private VideoRenderer renderer;
   private StoryRender stories;
@@ -100,42 +90,33 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
     stories = new StoryRender(vertx, media, renderer);
     renderPool = vertx.createSharedWorkerExecutor("stillmotion-render-" + deploymentID(),
         config.workerConcurrency(), 2, TimeUnit.HOURS);
-    rabbit = RabbitMQClient.create(vertx, new RabbitMQOptions(config.amqpClientConfig()));
-    rabbit.addConnectionEstablishedCallback(this::onConnected);
+    broker = new BrokerLink(vertx, brokerOptions(config)).onTask(this::onMessage);
     vertx.setPeriodic(HEARTBEAT_MS, id -> heartbeat());
-    sweeper = new StaleTaskSweeper(vertx, mongo, config.reliability(), config.workerId(), this::publishTask,
-        this::queueDepth);
+    sweeper = new StaleTaskSweeper(vertx, mongo, config.reliability(), config.workerId(), broker::publishTask,
+        broker::queueDepth);
     sweeper.start();
-    rabbit.start().onFailure(e -> log.warn("AMQP broker not reachable yet ({}); will keep trying", e.getMessage()));
+    broker.start();
     log.info("worker {} started: concurrency {}, {} render threads", config.workerId(),
         config.workerConcurrency(), config.renderThreads());
     return Future.succeededFuture();
   }
 
-  /** Runs on every (re)connection: the channel's prefetch and consumer do not survive it. */
-  private void onConnected(Promise<Void> promise) {
-    rabbit.queueDeclare(Names.TASK_QUEUE, true, false, false)
-        .compose(ok -> rabbit.exchangeDeclare(Names.EVENTS_EXCHANGE, "topic", true, false))
-        .compose(v -> rabbit.basicQos(config.workerConcurrency()))
-        .compose(v -> rabbit.basicConsumer(Names.TASK_QUEUE, new QueueOptions().setAutoAck(false)))
-        .onSuccess(c -> {
-          // Deliveries start before this future completes: the handler must be set right here.
-          consumer = c;
-          c.handler(this::onMessage);
-          log.info("consuming {}", Names.TASK_QUEUE);
-        })
-        .<Void>mapEmpty()
-        .onComplete(promise);
+  /**
+   * Prefetch = concurrency. A message is parked only when delivered far more often than a task may be
+   * attempted: the attempt limit in MongoDB decides a task's fate, parking only stops a loop.
+   */
+  static BrokerLink.Options brokerOptions(StillmotionConfig config) {
+    return BrokerLink.Options.of(config.requireAmqpUri(), "worker " + config.workerId())
+        .consumingTasks(config.workerConcurrency(), Math.max(20, 2 * config.reliability().maxAttempts() + 5));
   }
 
   @Override
   public Future<?> stop() {
     stopping = true;
-    Future<Void> cancelled = consumer == null ? Future.succeededFuture() : consumer.cancel().otherwiseEmpty();
-    return cancelled
+    return broker.stopConsuming()
         .compose(v -> sweeper.stop())
         .compose(v -> GracefulStop.finishOrRelease(vertx, active, config.reliability().shutdownGraceMs()))
-        .eventually(() -> rabbit.stop().otherwiseEmpty())
+        .eventually(() -> broker.stop())
         .eventually(() -> webhooks.stop())
         .eventually(() -> {
           renderPool.close();
@@ -145,33 +126,24 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
         });
   }
 
-  private void onMessage(RabbitMQMessage msg) {
-    long tag = msg.envelope().getDeliveryTag();
+  private void onMessage(TaskDelivery delivery) {
     if (stopping) {
-      rabbit.basicNack(tag, false, true);
+      delivery.retryLater();
       return;
     }
-    TaskMessage message;
-    try {
-      message = TaskMessage.fromBuffer(msg.body());
-    } catch (IllegalArgumentException e) {
-      log.warn("dropping a message that is not a task ({}): {}", e.getMessage(), abbreviate(msg.body()));
-      ack(tag);
-      return;
-    }
-    String id = message.taskId();
+    String id = delivery.taskId();
     tasks.claim(id, config.workerId(), System.currentTimeMillis())
         .onSuccess(task -> {
           if (task == null) {
             log.info("[{}] not pending (already taken, finished, cancelled or unknown): acking", id);
-            ack(tag);
+            delivery.ack();
           } else {
-            process(new ActiveTask(task, tag));
+            process(new ActiveTask(task, delivery));
           }
         })
         .onFailure(e -> {
           log.warn("[{}] could not claim ({}); handing the message back in {} ms", id, e.getMessage(), RETRY_DELAY_MS);
-          vertx.setTimer(RETRY_DELAY_MS, t -> rabbit.basicNack(tag, false, true));
+          vertx.setTimer(RETRY_DELAY_MS, t -> delivery.retryLater());
         });
   }
 
@@ -185,7 +157,7 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
         .onComplete(done -> {
           active.remove(task.id());
           if (done.succeeded()) {
-            ack(job.deliveryTag);
+            job.delivery.ack();
           } else {
             handleFailure(job, done.cause());
           }
@@ -213,21 +185,6 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
   /** Renders on a render thread; tests override it to simulate failures. */
   protected RenderResult render(byte[] image, Task task, RenderListener listener) throws Exception {
     return renderer.render(image, task.options().toSpec(), workDir, listener);
-  }
-
-  private Future<Void> publishTask(Buffer message) {
-    if (!rabbit.isConnected()) {
-      return Future.failedFuture("broker not connected");
-    }
-    return rabbit.basicPublish("", Names.TASK_QUEUE, PERSISTENT, message);
-  }
-
-  /** Messages waiting in the work queue (declaring it is idempotent and never closes the channel). */
-  private Future<Long> queueDepth() {
-    if (!rabbit.isConnected()) {
-      return Future.failedFuture("broker not connected");
-    }
-    return rabbit.queueDeclare(Names.TASK_QUEUE, true, false, false).map(ok -> (long) ok.getMessageCount());
   }
 
   private Future<Void> store(ActiveTask job, RenderResult result) {
@@ -270,10 +227,10 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
       if (job.isReleased()) {
         log.info("[{}] released on shutdown; back to the queue", task.id());
         tasks.release(task.id(), config.workerId(), null, now)
-            .onComplete(r -> rabbit.basicNack(job.deliveryTag, false, true));
+            .onComplete(r -> job.delivery.retryLater());
       } else {
         log.info("[{}] stopped: no longer ours (cancelled or reclaimed)", task.id());
-        ack(job.deliveryTag);
+        job.delivery.ack();
       }
       return;
     }
@@ -284,7 +241,7 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
       log.warn("[{}] attempt {} failed ({}); retrying in {} ms", task.id(), task.attempts(), cause.toString(), backoff);
       metrics.taskRetried();
       tasks.release(task.id(), config.workerId(), null, now)
-          .onComplete(r -> vertx.setTimer(backoff, t -> republish(task.id(), job.deliveryTag)));
+          .onComplete(r -> vertx.setTimer(backoff, t -> broker.republish(job.delivery)));
       return;
     }
     String message = userMessage(cause);
@@ -298,19 +255,7 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
           if (r.succeeded() && r.result()) {
             webhooks.nudge();
           }
-          ack(job.deliveryTag);
-        });
-  }
-
-  /** Puts a fresh message for the task on the queue, then acks the old one (never the reverse). */
-  private void republish(String taskId, long deliveryTag) {
-    rabbit.basicPublish("", Names.TASK_QUEUE, PERSISTENT, new TaskMessage(taskId).toBuffer())
-        .onComplete(r -> {
-          if (r.succeeded()) {
-            ack(deliveryTag);
-          } else {
-            rabbit.basicNack(deliveryTag, false, true);
-          }
+          job.delivery.ack();
         });
   }
 
@@ -344,17 +289,9 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
   }
 
   private void publishEvent(String taskId, TaskStatus status, int progress, String message) {
-    if (!rabbit.isConnected()) {
-      return;
-    }
     TaskEvent event = new TaskEvent(taskId, status, progress, message, System.currentTimeMillis());
-    rabbit.basicPublish(Names.EVENTS_EXCHANGE, Names.eventRoutingKey(taskId), event.toBuffer())
+    broker.publishEvent(event)
         .onFailure(e -> log.debug("[{}] event not published: {}", taskId, e.getMessage()));
-  }
-
-  private void ack(long tag) {
-    rabbit.basicAck(tag, false).onFailure(e -> log.warn("ack failed ({}); the message will be redelivered",
-        e.getMessage()));
   }
 
   @Override
@@ -369,18 +306,12 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
 
   @Override
   public boolean consuming() {
-    RabbitMQConsumer current = consumer;
-    return !stopping && rabbit.isConnected() && current != null && !current.isCancelled();
+    return !stopping && broker.consuming();
   }
 
   @Override
   public JsonArray currentTasks() {
     return new JsonArray(active.values().stream().map(ActiveTask::statusJson).toList());
-  }
-
-  private static String abbreviate(Buffer body) {
-    String s = body.toString();
-    return s.length() > 200 ? s.substring(0, 200) + "..." : s;
   }
 
   private Future<Void> deleteQuietly(Path... paths) {

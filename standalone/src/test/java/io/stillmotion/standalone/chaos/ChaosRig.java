@@ -181,12 +181,34 @@ final class ChaosRig implements AutoCloseable {
     return local && controllable ? uri.trim() : null;
   }
 
-  private static void rabbitmqctl(String command) throws Exception {
-    Process p = new ProcessBuilder("/usr/sbin/rabbitmqctl", command).redirectErrorStream(true).start();
+  static String rabbitmqctl(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("/usr/sbin/rabbitmqctl"));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes());
     if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IllegalStateException("rabbitmqctl " + command + " failed: " + output);
+      throw new IllegalStateException("rabbitmqctl " + String.join(" ", args) + " failed: " + output);
     }
+    return output;
+  }
+
+  /** Consumers per queue of the real broker's virtual host, as {@code rabbitmqctl list_queues} shows them. */
+  Map<String, Integer> consumersPerQueue() throws Exception {
+    String path = java.net.URI.create(realBrokerUri).getPath();
+    String vhost = path == null || path.length() <= 1 ? "/" : path.substring(1);
+    Map<String, Integer> consumers = new java.util.TreeMap<>();
+    for (String line : rabbitmqctl("-q", "list_queues", "-p", vhost, "name", "consumers").lines().toList()) {
+      String[] cols = line.trim().split("\\s+");
+      if (cols.length == 2 && cols[1].matches("\\d+")) {
+        consumers.put(cols[0], Integer.parseInt(cols[1]));
+      }
+    }
+    return consumers;
+  }
+
+  /** Lines a process logged at ERROR. */
+  long errorLines(String name) throws Exception {
+    return workerLog(name).lines().filter(l -> l.matches("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} ERROR.*")).count();
   }
 
   /** Leftovers of earlier runs on a real broker would be consumed as unknown tasks; start clean. */
