@@ -58,6 +58,8 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
   private static final long HEARTBEAT_MS = 500;
   /** How long to wait before handing back a message whose task could not be claimed (database trouble). */
   private static final long CLAIM_RETRY_DELAY_MS = 2_000;
+  /** How far workers' clocks may disagree before a retry's message arrives "too early" somewhere. */
+  private static final long CLOCK_MARGIN_MS = 500;
   private static final AMQP.BasicProperties PERSISTENT = new AMQP.BasicProperties.Builder()
       .contentType("application/json").deliveryMode(2).build();
 
@@ -349,7 +351,8 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
           ack(job.deliveryTag);
           if (released.succeeded() && released.result()) {
             metrics.taskRetried();
-            vertx.setTimer(Math.max(1, delay), t -> republish(task.id()));
+            // A little after notBefore: the worker that takes the message judges "due" by its own clock.
+            vertx.setTimer(delay + CLOCK_MARGIN_MS, t -> republish(task.id()));
           } else if (released.failed()) {
             log.warn("[{}] could not release for a retry ({}); the sweeper takes it back after the heartbeat timeout",
                 task.id(), released.cause().getMessage());
