@@ -393,14 +393,15 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
     long now = System.currentTimeMillis();
     for (ActiveTask job : active.values()) {
       int progress = job.progress();
-      if (job.heartbeatInFlight) {
+      if (job.heartbeatInFlight || job.terminalPublished) {
         continue;
       }
       job.heartbeatInFlight = true;
       tasks.heartbeat(job.task.id(), job.token(), progress, now)
           .onComplete(r -> job.heartbeatInFlight = false)
           .onSuccess(held -> {
-            if (!held && !job.isCancelled()) {
+            // A write that raced this attempt's own finish or fail is no news.
+            if (!held && !job.isCancelled() && !job.terminalPublished) {
               log.info("[{}] attempt {} no longer holds the task: stopping", job.task.id(), job.task.attempts());
               job.cancel();
             }

@@ -315,6 +315,23 @@ class WorkerReliabilityTest {
     }
   }
 
+  /** The real RabbitMQ of this machine, whose per-queue unacked count rabbitmqctl reads. */
+  private static boolean unackedCountReadable() {
+    return TestInfra.usesRealBroker() && TestInfra.amqpUri().contains("@127.0.0.1:")
+        && Files.isExecutable(Path.of("/usr/sbin/rabbitmqctl"));
+  }
+
+  private static long unacked(String queue) throws Exception {
+    String path = java.net.URI.create(TestInfra.amqpUri()).getPath();
+    String vhost = path == null || path.length() <= 1 ? "/" : path.substring(1);
+    Process p = new ProcessBuilder("/usr/sbin/rabbitmqctl", "-q", "list_queues", "-p", vhost, "name",
+        "messages_unacknowledged").redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return out.lines().map(l -> l.trim().split("\\s+")).filter(f -> f.length == 2 && f[0].equals(queue))
+        .mapToLong(f -> Long.parseLong(f[1])).findFirst().orElse(-1L);
+  }
+
   @Test
   @DisplayName("a retry waiting out its backoff holds neither the message nor the prefetch slot, and the backoff is capped")
   void retryDoesNotHoldTheLine() throws Exception {
@@ -329,6 +346,9 @@ class WorkerReliabilityTest {
       return t.attempts() == 20 && t.status() == TaskStatus.PENDING;
     });
 
+    if (unackedCountReadable()) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> unacked(Names.TASK_QUEUE) == 0);
+    }
     String next = submit();
 
     // One render slot (WORKER_CONCURRENCY=1): the next task runs only if the retry let its message go.
