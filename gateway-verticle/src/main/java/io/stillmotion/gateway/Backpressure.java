@@ -1,10 +1,7 @@
 package io.stillmotion.gateway;
 
-import io.stillmotion.model.Names;
-import io.stillmotion.model.TaskStatus;
+import io.stillmotion.store.TaskStore;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
-import io.vertx.ext.mongo.MongoClient;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.PlatformHandler;
 
@@ -20,13 +17,13 @@ final class Backpressure implements PlatformHandler {
 
   private static final long CACHE_MS = 1_000;
 
-  private final MongoClient mongo;
+  private final TaskStore tasks;
   private final int maxQueued;
   private Future<Long> pending;
   private long countedAt;
 
-  Backpressure(MongoClient mongo, int maxQueued) {
-    this.mongo = mongo;
+  Backpressure(TaskStore tasks, int maxQueued) {
+    this.tasks = tasks;
     this.maxQueued = maxQueued;
   }
 
@@ -51,8 +48,7 @@ final class Backpressure implements PlatformHandler {
     long now = System.currentTimeMillis();
     if (pending == null || now - countedAt > CACHE_MS || pending.failed()) {
       countedAt = now;
-      pending = mongo.count(Names.TASKS_COLLECTION,
-          new JsonObject().put("status", TaskStatus.PENDING.name()));
+      pending = tasks.pendingCount();
     }
     return pending;
   }

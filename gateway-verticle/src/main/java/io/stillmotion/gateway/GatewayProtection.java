@@ -3,6 +3,7 @@ package io.stillmotion.gateway;
 import io.stillmotion.model.ProtectionConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
+import io.stillmotion.store.TaskStore;
 import io.vertx.ext.mongo.MongoClient;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.CorsHandler;
@@ -34,7 +35,7 @@ final class GatewayProtection {
     this.vertx = vertx;
     this.config = config;
     this.rateLimiter = new RateLimiter(config.rateLimitPerMinute(), new ClientAddress(config.trustProxy()));
-    this.backpressure = new Backpressure(mongo, config.maxQueuedTasks());
+    this.backpressure = new Backpressure(new TaskStore(mongo), config.maxQueuedTasks());
     this.crossSite = new CrossSiteGuard(config.corsOrigins());
     this.uploads = new ConcurrencyCap(config.maxUploads(), "too_many_uploads",
         "This server is receiving as many uploads as it can right now; please retry in a few seconds.");

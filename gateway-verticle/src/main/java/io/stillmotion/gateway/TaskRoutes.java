@@ -6,6 +6,7 @@ import io.stillmotion.model.StillmotionConfig;
 import io.stillmotion.model.Task;
 import io.stillmotion.model.TaskEvent;
 import io.stillmotion.model.TaskIds;
+import io.stillmotion.model.TaskMedia;
 import io.stillmotion.model.TaskStatus;
 import io.stillmotion.model.WebhookConfig;
 import io.stillmotion.store.TaskStore;
@@ -76,9 +77,8 @@ final class TaskRoutes {
     router.get("/api/v1/task/:id").handler(this::getTask);
     router.get("/api/v1/video/:id").handler(downloads).handler(this::getVideo);
     router.head("/api/v1/video/:id").handler(this::getVideo);
-    router.get("/api/v1/task/:id/poster").handler(downloads).handler(ctx -> getStill(ctx, Names::posterFileName));
-    router.get("/api/v1/task/:id/thumbnail").handler(downloads)
-        .handler(ctx -> getStill(ctx, Names::thumbnailFileName));
+    router.get("/api/v1/task/:id/poster").handler(downloads).handler(ctx -> getStill(ctx, TaskMedia::poster));
+    router.get("/api/v1/task/:id/thumbnail").handler(downloads).handler(ctx -> getStill(ctx, TaskMedia::thumbnail));
     router.delete("/api/v1/task/:id").handler(this::cancel);
     router.get("/api/v1/task/:id/events").handler(protection.eventStreams()).handler(this::events);
     router.get("/api/v1/task/:id/image").handler(downloads).handler(this::image);
@@ -115,16 +115,17 @@ final class TaskRoutes {
             return Future.failedFuture(ApiException.notFound("video_not_ready",
                 "The video is not available: the task is " + task.status() + "."));
           }
-          return media.serve(ctx, Names.VIDEOS_BUCKET, Names.videoFileName(task.id()), "video/mp4",
+          // What the task document names: the winning attempt's file (or, for older tasks, the legacy name).
+          return media.serve(ctx, Names.VIDEOS_BUCKET, task.media().video(), "video/mp4",
               "stillmotion-" + task.id() + ".mp4");
         })
         .onFailure(ctx::fail);
   }
 
-  private void getStill(RoutingContext ctx, java.util.function.Function<String, String> fileName) {
+  private void getStill(RoutingContext ctx, java.util.function.Function<TaskMedia, String> fileName) {
     findTask(ctx)
         .compose(task -> task.status() == TaskStatus.FINISHED
-            ? media.serve(ctx, Names.VIDEOS_BUCKET, fileName.apply(task.id()), "image/jpeg", null)
+            ? media.serve(ctx, Names.VIDEOS_BUCKET, fileName.apply(task.media()), "image/jpeg", null)
             : Future.failedFuture(ApiException.notFound("image_not_ready",
                 "The picture is not available: the task is " + task.status() + ".")))
         .onFailure(ctx::fail);

@@ -195,8 +195,9 @@ class LiveTaskTest {
     Task after = get(system.tasks.find(id));
     assertThat(after.status()).isEqualTo(TaskStatus.CANCELLED);
     assertThat(after.progress()).isLessThan(100).isGreaterThanOrEqualTo(progressAtCancel);
-    assertThat(get(system.media.stat(Names.VIDEOS_BUCKET, Names.videoFileName(id)))).isNull();
-    assertThat(get(system.media.stat(Names.VIDEOS_BUCKET, Names.posterFileName(id)))).isNull();
+    assertThat(get(system.mongo.count(Names.VIDEOS_BUCKET + ".files", new io.vertx.core.json.JsonObject()
+        .put("filename", new io.vertx.core.json.JsonObject().put("$regex", "^" + id + "\\.")))))
+        .as("no file of the cancelled task is left").isZero();
 
     await().atMost(Duration.ofSeconds(30)).until(() -> !deliveriesFor(id).isEmpty());
     Received hook = deliveriesFor(id).get(0);

@@ -14,6 +14,10 @@ import java.time.Instant;
  * @param callbackUrl where to POST the task when it reaches a terminal state (webhook), or null
  * @param story    the shots, transitions, title and soundtrack of a story (2-20 images); null for a
  *                 single image. Its first shot's picture is {@code filename}.
+ * @param attemptToken the lease of the attempt holding a PROCESSING task (field {@code attempt.token}),
+ *                 unique to that claim: every write of that attempt is conditioned on it; null otherwise
+ * @param result   the files the winning attempt stored, recorded by its finish; null before, and for
+ *                 tasks finished before results had names per attempt (see {@link #media()})
  */
 public record Task(
     String id,
@@ -28,7 +32,17 @@ public record Task(
     String workerId,
     Long heartbeatAt,
     String callbackUrl,
-    Story story) {
+    Story story,
+    String attemptToken,
+    TaskMedia result) {
+
+  /** A task not held by any attempt and without a recorded result. */
+  public Task(String id, TaskStatus status, int progress, String filename, String message, RenderOptions options,
+      int attempts, long createdAt, long updatedAt, String workerId, Long heartbeatAt, String callbackUrl,
+      Story story) {
+    this(id, status, progress, filename, message, options, attempts, createdAt, updatedAt, workerId, heartbeatAt,
+        callbackUrl, story, null, null);
+  }
 
   /** A single-image task (no story). */
   public Task(String id, TaskStatus status, int progress, String filename, String message, RenderOptions options,
@@ -45,12 +59,12 @@ public record Task(
 
   public Task withCallbackUrl(String url) {
     return new Task(id, status, progress, filename, message, options, attempts, createdAt, updatedAt, workerId,
-        heartbeatAt, url, story);
+        heartbeatAt, url, story, attemptToken, result);
   }
 
   public Task withStory(Story newStory) {
     return new Task(id, status, progress, filename, message, options, attempts, createdAt, updatedAt, workerId,
-        heartbeatAt, callbackUrl, newStory);
+        heartbeatAt, callbackUrl, newStory, attemptToken, result);
   }
 
   /**
@@ -64,6 +78,11 @@ public record Task(
   /** GridFS file name of a story's soundtrack. */
   public static String audioFileName(String id, String extension) {
     return id + ".audio." + extension;
+  }
+
+  /** The video, poster and thumbnail that are this task's: as recorded by the winning attempt, else the legacy names. */
+  public TaskMedia media() {
+    return result != null ? result : TaskMedia.legacy(id);
   }
 
   /** GridFS file names of the task's pictures, in order (one for a single-image task). */
@@ -91,7 +110,10 @@ public record Task(
         .put("workerId", workerId)
         .put("heartbeatAt", heartbeatAt)
         .put("callbackUrl", callbackUrl)
-        .put("story", story == null ? null : story.toJson());
+        .put("story", story == null ? null : story.toJson())
+        .put("attempt", attemptToken == null ? null : new JsonObject().put("token", attemptToken)
+            .put("workerId", workerId).put("since", heartbeatAt))
+        .put("result", result == null ? null : result.toDocument());
   }
 
   public static Task fromDocument(JsonObject doc) {
@@ -109,7 +131,9 @@ public record Task(
         doc.getString("workerId"),
         heartbeat == null ? null : heartbeat.longValue(),
         doc.getString("callbackUrl"),
-        Story.fromJson(doc.getJsonObject("story")));
+        Story.fromJson(doc.getJsonObject("story")),
+        doc.getJsonObject("attempt") == null ? null : doc.getJsonObject("attempt").getString("token"),
+        TaskMedia.fromDocument(doc.getJsonObject("result")));
   }
 
   /** What {@code GET /api/v1/task/{id}} answers. */

@@ -17,9 +17,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Media in GridFS buckets, addressed by file name. Writes are idempotent: storing a name again
- * replaces what was there, so a repeated attempt never leaves two copies. Reads can start at any
- * byte, which the Vert.x GridFS client cannot do, by reading the chunk documents directly.
+ * Media in GridFS buckets, the one owner of the media files. Files are read by name (the newest of
+ * that name) and written without ever deleting anything first: a write only adds a file and answers
+ * its id, so a writer that lost its right to a name (an attempt whose task was taken over) cannot
+ * remove anyone else's file, and removes its own by id. Names that must not collide are made unique
+ * by the caller (a render attempt's result has names of its own). Reads can start at any byte, which
+ * the Vert.x GridFS client cannot do, by reading the chunk documents directly.
  */
 public final class MediaStore {
 
@@ -39,17 +42,20 @@ public final class MediaStore {
     this.mongo = mongo;
   }
 
-  /** Stores a local file under {@code name}, replacing any file of that name. */
-  public Future<Void> putFile(String bucket, String name, Path file) {
-    return delete(bucket, name)
-        .compose(v -> vertx.fileSystem().open(file.toString(), new OpenOptions().setRead(true).setWrite(false)))
+  /**
+   * Stores a local file under {@code name}; deletes nothing (a name stored again is read as its newest
+   * file).
+   *
+   * @return the new file's GridFS id, for {@link #deleteById}
+   */
+  public Future<String> putFile(String bucket, String name, Path file) {
+    return vertx.fileSystem().open(file.toString(), new OpenOptions().setRead(true).setWrite(false))
         .compose(in -> gridFs(bucket).compose(fs -> fs.uploadByFileName(in, name))
-            .onComplete(r -> in.close()))
-        .mapEmpty();
+            .onComplete(r -> in.close()));
   }
 
-  /** Stores bytes under {@code name}, replacing any file of that name. */
-  public Future<Void> putBytes(String bucket, String name, byte[] bytes, Path scratchDir) {
+  /** Stores bytes under {@code name}, as {@link #putFile}; the new file's GridFS id. */
+  public Future<String> putBytes(String bucket, String name, byte[] bytes, Path scratchDir) {
     Path tmp = scratchDir.resolve(name + ".tmp");
     return vertx.fileSystem().mkdirs(scratchDir.toString())
         .compose(v -> vertx.fileSystem().writeFile(tmp.toString(), Buffer.buffer(bytes)))
@@ -84,7 +90,48 @@ public final class MediaStore {
     });
   }
 
-  /** Deletes every file called {@code name}; succeeds when there is none. */
+  /** Deletes the one file with this GridFS id (as {@link #putFile} answered it); succeeds when it is gone. */
+  public Future<Void> deleteById(String bucket, String id) {
+    return gridFs(bucket).compose(fs -> fs.delete(id)).otherwise(e -> {
+      if (isMissing(e)) {
+        return null;
+      }
+      throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
+    });
+  }
+
+  private static boolean isMissing(Throwable e) {
+    String message = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+    return message.contains("no file found") || message.contains("not found");
+  }
+
+  /**
+   * Deletes the files whose names start with {@code prefix}, except those with the given ids: what
+   * earlier attempts of a task stored and could not remove themselves (their process was killed).
+   *
+   * @return how many files were deleted
+   */
+  public Future<Integer> deleteOthers(String bucket, String prefix, java.util.Collection<String> keepIds) {
+    JsonObject byPrefix = new JsonObject().put("filename",
+        new JsonObject().put("$regex", "^" + java.util.regex.Pattern.quote(prefix)));
+    return gridFs(bucket)
+        .compose(fs -> mongo.findWithOptions(bucket + ".files", byPrefix,
+                new FindOptions().setFields(new JsonObject().put("_id", 1)))
+            .compose(docs -> {
+              List<String> others = docs.stream().map(doc -> hexId(doc.getValue("_id")))
+                  .filter(id -> id != null && !keepIds.contains(id)).toList();
+              return Future.all(others.stream().map(id -> deleteById(bucket, id)).toList()).map(others.size());
+            }));
+  }
+
+  private static String hexId(Object id) {
+    if (id instanceof JsonObject json) {
+      return json.getString("$oid");
+    }
+    return id instanceof String s ? s : null;
+  }
+
+  /** Deletes every file called {@code name} (a whole upload, say); succeeds when there is none. */
   public Future<Void> delete(String bucket, String name) {
     return gridFs(bucket)
         .compose(fs -> fs.findIds(new JsonObject().put("filename", name))
@@ -94,7 +141,7 @@ public final class MediaStore {
 
   /** The newest file called {@code name}, or null. */
   public Future<StoredFile> stat(String bucket, String name) {
-    FindOptions newest = new FindOptions().setSort(new JsonObject().put("uploadDate", -1)).setLimit(1);
+    FindOptions newest = new FindOptions().setSort(new JsonObject().put("uploadDate", -1).put("_id", -1)).setLimit(1);
     return gridFs(bucket)
         .compose(fs -> mongo.findWithOptions(bucket + ".files", new JsonObject().put("filename", name), newest))
         .map(MediaStore::toStoredFile);

@@ -2,6 +2,7 @@ package io.stillmotion.store;
 
 import io.stillmotion.model.Names;
 import io.stillmotion.model.Task;
+import io.stillmotion.model.TaskMedia;
 import io.stillmotion.model.TaskStatus;
 import io.stillmotion.model.WebhookDelivery;
 import io.vertx.core.Future;
@@ -13,12 +14,20 @@ import io.vertx.ext.mongo.MongoClient;
 import io.vertx.ext.mongo.UpdateOptions;
 
 import java.util.List;
+import java.util.UUID;
 
 /**
- * The {@code tasks} collection. Every change of state is a compare-and-set on the current status
- * (and, while processing, on the worker holding the task), so concurrent or repeated deliveries can
- * never move a task backwards or let two workers finish it. A task with a callback URL also carries
- * the webhook owed for it, claimed and settled here, by compare-and-set too, for the webhook outbox.
+ * The {@code tasks} collection, and the only class that reads or writes it. Every change of state is
+ * a compare-and-set on the current status, so concurrent or repeated deliveries can never move a task
+ * backwards or let two attempts finish it.
+ *
+ * <p>Attempts are leases: a claim writes a token unique to that attempt ({@code attempt.token}), and
+ * every later write of the attempt (heartbeat, finish, fail, release) is conditioned on that token,
+ * never on the worker id, which two attempts can share (a restarted container keeps its hostname).
+ * An attempt that lost its task (paused, partitioned, reclaimed by the sweeper) therefore finds out
+ * on its next write and changes nothing. A task with a callback URL also carries the webhook owed for
+ * it, claimed and settled here, by compare-and-set too, for the webhook outbox. The indexes these
+ * queries need are declared in {@link #ensureIndexes()}.
  */
 public final class TaskStore {
 
@@ -26,6 +35,14 @@ public final class TaskStore {
   /** The task's owed webhook ({@link WebhookDelivery}), driven by the webhook outbox. */
   private static final String WEBHOOK = "webhook";
   private static final String WEBHOOK_STATE = WEBHOOK + ".state";
+  /** The lease of the attempt holding a PROCESSING task: {@code {token, workerId, since}}. */
+  private static final String ATTEMPT = "attempt";
+  /** A PENDING task may not be claimed before this time (epoch ms): a retry's backoff. */
+  private static final String NOT_BEFORE = "notBefore";
+  /** When the task's latest message went onto the work queue (or is due to). */
+  private static final String QUEUED_AT = "queuedAt";
+  /** The files of the winning attempt ({@link TaskMedia}). */
+  private static final String RESULT = "result";
   private final MongoClient mongo;
 
   public TaskStore(MongoClient mongo) {
@@ -56,9 +73,23 @@ public final class TaskStore {
     return mongo.find(C, query).map(docs -> docs.stream().map(Task::fromDocument).toList());
   }
 
-  /** Records that the broker confirmed the task's message (the outbox is done with it). */
+  /** Records that the broker confirmed the task's message (the outbox is done with it), and when. */
   public Future<Void> markPublished(String id) {
-    return mongo.updateCollection(C, byId(id), set(new JsonObject().put("published", true))).mapEmpty();
+    return markQueued(id, System.currentTimeMillis());
+  }
+
+  /**
+   * Records that a message for this PENDING task went onto the work queue at {@code now}: the
+   * sweeper takes its message as lost only once it has been queued for long ({@link #lostMessages}).
+   */
+  public Future<Void> markQueued(String id, long now) {
+    return mongo.updateCollection(C, byId(id), set(new JsonObject().put("published", true).put(QUEUED_AT, now)))
+        .mapEmpty();
+  }
+
+  /** How many tasks wait to be rendered (PENDING), for the gateway's back-pressure. */
+  public Future<Long> pendingCount() {
+    return mongo.count(C, new JsonObject().put("status", TaskStatus.PENDING.name()));
   }
 
   /** PENDING tasks created before {@code createdBefore} whose message the broker never confirmed. */
@@ -72,17 +103,24 @@ public final class TaskStore {
   }
 
   /**
-   * Takes a PENDING task for a worker: PROCESSING, attempts + 1, progress back to 0.
+   * Starts an attempt: a PENDING task whose {@code notBefore} has passed becomes PROCESSING under a
+   * new attempt token, attempts + 1, progress back to 0.
    *
-   * @return the claimed task, or null when it was not PENDING (already taken, finished or gone)
+   * @return the claimed task (its {@link Task#attemptToken()} is this attempt's lease), or null when
+   *     it was not PENDING (already taken, finished, gone) or its retry is not due yet
    */
   public Future<Task> claim(String id, String workerId, long now) {
-    JsonObject query = byId(id).put("status", TaskStatus.PENDING.name());
+    JsonObject query = byId(id).put("status", TaskStatus.PENDING.name())
+        .put("$or", new JsonArray()
+            .add(new JsonObject().put(NOT_BEFORE, null))
+            .add(new JsonObject().put(NOT_BEFORE, new JsonObject().put("$lte", now))));
+    String token = UUID.randomUUID().toString();
     JsonObject update = new JsonObject()
         .put("$set", new JsonObject()
             .put("status", TaskStatus.PROCESSING.name())
             .put("progress", 0)
             .put("workerId", workerId)
+            .put(ATTEMPT, new JsonObject().put("token", token).put("workerId", workerId).put("since", now))
             .put("heartbeatAt", now)
             .put("updatedAt", now))
         .put("$inc", new JsonObject().put("attempts", 1));
@@ -91,27 +129,91 @@ public final class TaskStore {
         .map(doc -> doc == null ? null : Task.fromDocument(doc));
   }
 
-  /** Progress and heartbeat of a task this worker holds; false when it no longer holds it. */
-  public Future<Boolean> progress(String id, String workerId, int progress, long now) {
-    JsonObject query = heldBy(id, workerId).put("progress", new JsonObject().put("$lte", progress));
-    return mongo.updateCollection(C, query,
-            set(new JsonObject().put("progress", progress).put("heartbeatAt", now).put("updatedAt", now)))
-        .map(r -> r.getDocMatched() > 0);
+  /**
+   * Heartbeat and progress of the attempt holding {@code token}. Progress only rises ({@code $max}):
+   * a heartbeat that lands after a later one with more progress changes nothing but the heartbeat
+   * time, and still finds the task held.
+   *
+   * @return false only when the attempt no longer holds the task (cancelled, reclaimed, finished)
+   */
+  public Future<Boolean> heartbeat(String id, String token, int progress, long now) {
+    JsonObject update = set(new JsonObject().put("heartbeatAt", now).put("updatedAt", now))
+        .put("$max", new JsonObject().put("progress", progress));
+    return mongo.updateCollection(C, heldBy(id, token), update).map(r -> r.getDocMatched() > 0);
   }
 
-  /** PROCESSING → FINISHED; false when the worker no longer holds the task. */
-  public Future<Boolean> finish(String id, String workerId, long now) {
-    return transition(heldBy(id, workerId), TaskStatus.FINISHED, 100, null, now);
+  /**
+   * PROCESSING → FINISHED for the attempt holding {@code token}, recording the files it stored: only
+   * through this write do they become the task's. False when the attempt no longer holds the task (its
+   * files are then nobody's, and the attempt deletes them).
+   */
+  public Future<Boolean> finish(String id, String token, TaskMedia result, long now) {
+    return transition(heldBy(id, token), TaskStatus.FINISHED, 100, null, now,
+        new JsonObject().put(RESULT, result.toDocument()));
   }
 
-  /** PROCESSING → FAILED with a message for the user; false when the worker no longer holds the task. */
-  public Future<Boolean> fail(String id, String workerId, String message, long now) {
-    return transition(heldBy(id, workerId), TaskStatus.FAILED, null, message, now);
+  /** PROCESSING → FAILED with a message for the user; false when the attempt no longer holds the task. */
+  public Future<Boolean> fail(String id, String token, String message, long now) {
+    return transition(heldBy(id, token), TaskStatus.FAILED, null, message, now, new JsonObject());
   }
 
-  /** PROCESSING → PENDING so another attempt can take it; false when the worker no longer holds it. */
-  public Future<Boolean> release(String id, String workerId, String message, long now) {
-    return transition(heldBy(id, workerId), TaskStatus.PENDING, 0, message, now);
+  /** PROCESSING → PENDING so another attempt can take it now; false when the attempt no longer holds it. */
+  public Future<Boolean> release(String id, String token, String message, long now) {
+    return release(id, token, message, now, now);
+  }
+
+  /**
+   * PROCESSING → PENDING, to be claimed again no sooner than {@code notBefore} (a retry's backoff);
+   * false when the attempt no longer holds the task. Counted as queued from {@code notBefore}, when
+   * its next message is due, so the sweeper does not take a retry waiting out its backoff for a lost
+   * message.
+   */
+  public Future<Boolean> release(String id, String token, String message, long notBefore, long now) {
+    // Its next message is this worker's to publish (a timer), or the sweeper's if the worker dies first.
+    return transition(heldBy(id, token), TaskStatus.PENDING, 0, message, now,
+        new JsonObject().put(NOT_BEFORE, notBefore).put(QUEUED_AT, notBefore).put("published", true));
+  }
+
+  /** PROCESSING tasks whose heartbeat is older than {@code heartbeatBefore}: their attempts stopped. */
+  public Future<List<Task>> stale(long heartbeatBefore, int limit) {
+    JsonObject query = new JsonObject()
+        .put("status", TaskStatus.PROCESSING.name())
+        .put("heartbeatAt", new JsonObject().put("$lt", heartbeatBefore));
+    return mongo.findWithOptions(C, query, new FindOptions().setLimit(limit))
+        .map(docs -> docs.stream().map(Task::fromDocument).toList());
+  }
+
+  /**
+   * A stale task back to PENDING for another attempt, a compare-and-set on exactly what was read
+   * (attempt and heartbeat), so an attempt that comes back to life and the sweeper never both win.
+   */
+  public Future<Boolean> reclaimStale(Task asRead, long now) {
+    return transition(exactlyAsRead(asRead), TaskStatus.PENDING, 0, null, now,
+        new JsonObject().put("published", false).put(NOT_BEFORE, null));
+  }
+
+  /** A stale task that used all its attempts: FAILED with the message, compare-and-set as {@link #reclaimStale}. */
+  public Future<Boolean> failStale(Task asRead, String message, long now) {
+    return transition(exactlyAsRead(asRead), TaskStatus.FAILED, null, message, now, new JsonObject());
+  }
+
+  /**
+   * PENDING tasks whose message looks lost: published, due ({@code notBefore} passed), and queued
+   * before {@code queuedBefore} (tasks written before {@code queuedAt} existed: last updated before it).
+   */
+  public Future<List<Task>> lostMessages(long now, long queuedBefore, int limit) {
+    JsonObject queuedLongAgo = new JsonObject().put("$or", new JsonArray()
+        .add(new JsonObject().put(QUEUED_AT, new JsonObject().put("$lt", queuedBefore)))
+        .add(new JsonObject().put(QUEUED_AT, null).put("updatedAt", new JsonObject().put("$lt", queuedBefore))));
+    JsonObject due = new JsonObject().put("$or", new JsonArray()
+        .add(new JsonObject().put(NOT_BEFORE, null))
+        .add(new JsonObject().put(NOT_BEFORE, new JsonObject().put("$lte", now))));
+    JsonObject query = new JsonObject()
+        .put("status", TaskStatus.PENDING.name())
+        .put("published", true)
+        .put("$and", new JsonArray().add(queuedLongAgo).add(due));
+    FindOptions oldestFirst = new FindOptions().setLimit(limit).setSort(new JsonObject().put(QUEUED_AT, 1));
+    return mongo.findWithOptions(C, query, oldestFirst).map(docs -> docs.stream().map(Task::fromDocument).toList());
   }
 
   /**
@@ -122,8 +224,8 @@ public final class TaskStore {
   public Future<Void> resetAfterCrash(long now) {
     JsonObject processing = new JsonObject().put("status", TaskStatus.PROCESSING.name());
     JsonObject toPending = new JsonObject().put("$set", new JsonObject()
-        .put("status", TaskStatus.PENDING.name()).put("progress", 0).put("workerId", null)
-        .put("updatedAt", now));
+        .put("status", TaskStatus.PENDING.name()).put("progress", 0).put("workerId", null).put(ATTEMPT, null)
+        .put(NOT_BEFORE, null).put("updatedAt", now));
     JsonObject pending = new JsonObject().put("status", TaskStatus.PENDING.name());
     UpdateOptions many = new UpdateOptions().setMulti(true);
     return mongo.updateCollectionWithOptions(C, processing, toPending, many)
@@ -139,6 +241,7 @@ public final class TaskStore {
     JsonObject update = set(new JsonObject()
         .put("status", TaskStatus.CANCELLED.name())
         .put("message", "Cancelled on request.")
+        .put(ATTEMPT, null)
         .put("updatedAt", now));
     return mongo.findOneAndUpdateWithOptions(C, query, update, new FindOptions(),
             new UpdateOptions().setReturningNewDocument(true))
@@ -206,12 +309,27 @@ public final class TaskStore {
         .put(WEBHOOK + ".lastError", error));
   }
 
-  /** The index {@link #dueWebhooks} needs; it holds only the deliveries still owed. Idempotent. */
-  public Future<Void> ensureWebhookIndex() {
-    JsonObject keys = new JsonObject().put(WEBHOOK_STATE, 1).put("status", 1).put(WEBHOOK + ".nextAt", 1);
-    IndexOptions options = new IndexOptions().name("webhook_due")
+  /**
+   * The indexes the queries here need; idempotent, run by every instance at start. (The embedded
+   * mongo-java-server accepts non-unique indexes without building them; real MongoDB builds them.)
+   */
+  public Future<Void> ensureIndexes() {
+    IndexOptions webhookDue = new IndexOptions().name("webhook_due")
         .partialFilterExpression(new JsonObject().put(WEBHOOK_STATE, WebhookDelivery.State.PENDING.name()));
-    return mongo.createIndexWithOptions(C, keys, options);
+    return Future.all(List.of(
+            // dueWebhooks: only the deliveries still owed.
+            mongo.createIndexWithOptions(C, new JsonObject().put(WEBHOOK_STATE, 1).put("status", 1)
+                .put(WEBHOOK + ".nextAt", 1), webhookDue),
+            // stale: PROCESSING by heartbeat age.
+            mongo.createIndexWithOptions(C, new JsonObject().put("status", 1).put("heartbeatAt", 1),
+                new IndexOptions().name("status_heartbeat")),
+            // lostMessages and pendingCount (its prefix): PENDING by time queued.
+            mongo.createIndexWithOptions(C, new JsonObject().put("status", 1).put(QUEUED_AT, 1),
+                new IndexOptions().name("status_queued")),
+            // unpublished: the gateway outbox's sweep.
+            mongo.createIndexWithOptions(C, new JsonObject().put("status", 1).put("published", 1).put("createdAt", 1),
+                new IndexOptions().name("status_published_created"))))
+        .mapEmpty();
   }
 
   private Future<Boolean> settleWebhook(String id, String claim, JsonObject fields) {
@@ -219,20 +337,33 @@ public final class TaskStore {
     return mongo.updateCollection(C, query, set(fields.put(WEBHOOK + ".claim", null))).map(r -> r.getDocMatched() > 0);
   }
 
-  private Future<Boolean> transition(JsonObject query, TaskStatus to, Integer progress, String message, long now) {
-    JsonObject fields = new JsonObject()
+  private Future<Boolean> transition(JsonObject query, TaskStatus to, Integer progress, String message, long now,
+      JsonObject more) {
+    JsonObject fields = more.copy()
         .put("status", to.name())
         .put("message", message)
         .put("updatedAt", now)
-        .put("workerId", null);
+        .put("workerId", null)
+        .put(ATTEMPT, null);
     if (progress != null) {
       fields.put("progress", progress);
     }
     return mongo.updateCollection(C, query, set(fields)).map(r -> r.getDocMatched() > 0);
   }
 
-  private static JsonObject heldBy(String id, String workerId) {
-    return byId(id).put("status", TaskStatus.PROCESSING.name()).put("workerId", workerId);
+  /** The task as long as the attempt with this token holds it. */
+  private static JsonObject heldBy(String id, String token) {
+    return byId(id).put("status", TaskStatus.PROCESSING.name()).put(ATTEMPT + ".token", token);
+  }
+
+  /** The PROCESSING task exactly as read: same attempt, same heartbeat. */
+  private static JsonObject exactlyAsRead(Task task) {
+    JsonObject query = byId(task.id()).put("status", TaskStatus.PROCESSING.name())
+        .put("heartbeatAt", task.heartbeatAt());
+    // Tasks claimed before attempts had tokens are matched on their worker id.
+    return task.attemptToken() != null
+        ? query.put(ATTEMPT + ".token", task.attemptToken())
+        : query.put("workerId", task.workerId());
   }
 
   private static JsonObject byId(String id) {

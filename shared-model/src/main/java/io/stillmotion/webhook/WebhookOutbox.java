@@ -81,8 +81,8 @@ public final class WebhookOutbox {
     return onContext(() -> {
       timer = vertx.setPeriodic(pollMs, pollMs, id -> poll());
       poll();
-      return tasks.ensureWebhookIndex()
-          .onFailure(e -> log.warn("webhook index not created ({}); due deliveries are found without it",
+      return tasks.ensureIndexes()
+          .onFailure(e -> log.warn("task indexes not created ({}); due deliveries are found without them",
               e.getMessage()))
           .otherwiseEmpty();
     });

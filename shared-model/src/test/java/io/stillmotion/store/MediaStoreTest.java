@@ -75,13 +75,43 @@ class MediaStoreTest {
   }
 
   @Test
-  @DisplayName("storing a name again replaces the old file instead of keeping two")
-  void replace() throws Exception {
+  @DisplayName("storing a name again is read as the newest file, and deleting the name removes every file of it")
+  void sameNameAgain() throws Exception {
     await(store.putBytes("b3", "x.bin", randomBytes(100), tmp));
     await(store.putBytes("b3", "x.bin", new byte[] {1, 2, 3}, tmp));
     assertThat(await(store.readAll("b3", "x.bin")).getBytes()).containsExactly(1, 2, 3);
     await(store.delete("b3", "x.bin"));
     assertThat(await(store.stat("b3", "x.bin"))).isNull();
+  }
+
+  @Test
+  @DisplayName("a write never deletes another file of its name, and deleting by id removes only that file")
+  void writeNeverDeletes() throws Exception {
+    String first = await(store.putBytes("b4", "y.bin", new byte[] {7, 7}, tmp));
+    String second = await(store.putBytes("b4", "y.bin", new byte[] {1, 2, 3}, tmp));
+    assertThat(second).isNotEqualTo(first);
+
+    await(store.deleteById("b4", second));
+
+    assertThat(await(store.readAll("b4", "y.bin")).getBytes()).containsExactly(7, 7);
+    await(store.deleteById("b4", second));
+    assertThat(await(store.stat("b4", "y.bin"))).isNotNull();
+  }
+
+  @Test
+  @DisplayName("the files of a name prefix other than those kept are deleted, and nothing outside the prefix")
+  void deleteOthers() throws Exception {
+    String kept = await(store.putBytes("b5", "t1.aaa.mp4", new byte[] {1}, tmp));
+    await(store.putBytes("b5", "t1.bbb.mp4", new byte[] {2}, tmp));
+    await(store.putBytes("b5", "t1.mp4", new byte[] {3}, tmp));
+    await(store.putBytes("b5", "t10.ccc.mp4", new byte[] {4}, tmp));
+
+    assertThat(await(store.deleteOthers("b5", "t1.", java.util.List.of(kept)))).isEqualTo(2);
+
+    assertThat(await(store.stat("b5", "t1.aaa.mp4"))).isNotNull();
+    assertThat(await(store.stat("b5", "t1.bbb.mp4"))).isNull();
+    assertThat(await(store.stat("b5", "t1.mp4"))).isNull();
+    assertThat(await(store.stat("b5", "t10.ccc.mp4"))).isNotNull();
   }
 
   /** A write stream that keeps what it is given. */

@@ -24,6 +24,8 @@ final class ActiveTask implements RenderListener {
   int lastPublished = -1;
   /** Set once the terminal event is out: no progress event may follow it (event-loop only). */
   boolean terminalPublished;
+  /** A heartbeat write has not answered yet: the next tick skips this task (event-loop only). */
+  boolean heartbeatInFlight;
 
   ActiveTask(Task task, TaskDelivery delivery) {
     this.task = task;
@@ -42,6 +44,11 @@ final class ActiveTask implements RenderListener {
   @Override
   public boolean isCancelled() {
     return cancelled;
+  }
+
+  /** This attempt's lease: every write it makes about the task is conditioned on it. */
+  String token() {
+    return task.attemptToken();
   }
 
   int progress() {

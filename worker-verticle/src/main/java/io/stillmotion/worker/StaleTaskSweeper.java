@@ -1,17 +1,14 @@
 package io.stillmotion.worker;
 
-import io.stillmotion.model.Names;
 import io.stillmotion.model.ReliabilityConfig;
+import io.stillmotion.model.Task;
 import io.stillmotion.model.TaskMessage;
-import io.stillmotion.model.TaskStatus;
+import io.stillmotion.store.TaskStore;
 import io.stillmotion.telemetry.StillmotionMetrics;
 import io.stillmotion.telemetry.TaskMdc;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.MongoClient;
 import org.slf4j.Logger;
 
@@ -21,49 +18,68 @@ import java.util.function.Supplier;
 
 /**
  * Finds tasks that nobody is working on any more and puts them back in line. Runs in every worker,
- * but a {@link MongoLease} lets only one of them sweep at a time.
+ * but a {@link MongoLease} lets only one of them sweep at a time. All reads and writes of tasks go
+ * through {@link TaskStore}.
  *
  * <ul>
  *   <li>PROCESSING with a heartbeat older than {@code HEARTBEAT_TIMEOUT_MS}: its worker died (kill -9,
- *       lost host, partition). Back to PENDING and published again; FAILED instead when it has used
- *       all its attempts, since a task that kills its worker every time must not loop.</li>
- *   <li>PENDING, published, untouched for twice the heartbeat timeout while the work queue is empty:
- *       its message was lost (a broker without persistence restarted, a queue was purged). Published
- *       again, at most once per such period. Redundant messages are harmless, the claim is a
- *       compare-and-set.</li>
+ *       lost host, partition, a paused JVM). Back to PENDING and published again; FAILED instead when
+ *       it has used all its attempts, since a task that kills its worker every time must not loop.
+ *       A FAILED task is announced like any other: an event, and its webhook (the outbox delivers it
+ *       from the task document; the sweeper only nudges it).</li>
+ *   <li>PENDING, published, due, and queued long ago: its message was lost (a broker without
+ *       persistence restarted, a queue was purged, a worker died between a retry's release and its
+ *       re-publish). Published again, at most once per period: after twice the heartbeat timeout
+ *       when the work queue is empty, after {@code REQUEUE_AFTER_MS} when it is not (a message may
+ *       legitimately wait that long behind a backlog). A message sent twice is harmless: the claim is
+ *       a compare-and-set on PENDING, so the second delivery finds the task taken and is acked.</li>
  * </ul>
  *
- * Every change is a compare-and-set on the exact state that was read, so a worker that comes back
- * to life and a sweep never both win.
+ * Every change is a compare-and-set on the exact state that was read (attempt token and heartbeat),
+ * so a worker that comes back to life and a sweep never both win.
  */
 final class StaleTaskSweeper {
+
+  /** Told about a task the sweeper failed, so it is announced (event, webhook) like any other. */
+  interface FailureAnnouncer {
+    void failed(Task task, String message);
+  }
 
   private static final Logger log = TaskMdc.logger(StaleTaskSweeper.class);
   static final String LEASE_NAME = "stale-task-sweeper";
   private static final int BATCH = 100;
 
   private final Vertx vertx;
-  private final MongoClient mongo;
+  private final TaskStore tasks;
   private final ReliabilityConfig reliability;
   private final Function<Buffer, Future<Void>> publish;
   private final Supplier<Future<Long>> queueDepth;
+  private final FailureAnnouncer announcer;
   private final MongoLease lease;
   private final long intervalMs;
   private final long orphanAgeMs;
   private long timer = -1;
   private boolean running;
 
+  /** A sweeper whose failures are not announced (tests of the sweep alone). */
+  StaleTaskSweeper(Vertx vertx, MongoClient mongo, ReliabilityConfig reliability, String workerId,
+      Function<Buffer, Future<Void>> publish, Supplier<Future<Long>> queueDepth) {
+    this(vertx, mongo, reliability, workerId, publish, queueDepth, (task, message) -> { });
+  }
+
   /**
    * @param publish    puts a task message on the work queue
    * @param queueDepth messages waiting in the work queue (fails when the broker is unreachable)
+   * @param announcer  publishes the FAILED event and nudges the webhook outbox
    */
   StaleTaskSweeper(Vertx vertx, MongoClient mongo, ReliabilityConfig reliability, String workerId,
-      Function<Buffer, Future<Void>> publish, Supplier<Future<Long>> queueDepth) {
+      Function<Buffer, Future<Void>> publish, Supplier<Future<Long>> queueDepth, FailureAnnouncer announcer) {
     this.vertx = vertx;
-    this.mongo = mongo;
+    this.tasks = new TaskStore(mongo);
     this.reliability = reliability;
     this.publish = publish;
     this.queueDepth = queueDepth;
+    this.announcer = announcer;
     this.intervalMs = intervalFor(reliability.heartbeatTimeoutMs());
     this.orphanAgeMs = 2 * reliability.heartbeatTimeoutMs();
     this.lease = new MongoLease(mongo, LEASE_NAME, workerId, 3 * intervalMs);
@@ -101,88 +117,60 @@ final class StaleTaskSweeper {
   }
 
   private Future<Void> reclaimDead(long now) {
-    JsonObject query = new JsonObject()
-        .put("status", TaskStatus.PROCESSING.name())
-        .put("heartbeatAt", new JsonObject().put("$lt", now - reliability.heartbeatTimeoutMs()));
-    return mongo.findWithOptions(Names.TASKS_COLLECTION, query, new FindOptions().setLimit(BATCH))
-        .compose(docs -> sequentially(docs, doc -> reclaim(doc, now)));
+    return tasks.stale(now - reliability.heartbeatTimeoutMs(), BATCH)
+        .compose(stale -> sequentially(stale, task -> reclaim(task, now)));
   }
 
-  private Future<Void> reclaim(JsonObject doc, long now) {
-    String id = doc.getString("_id");
-    int attempts = doc.getInteger("attempts", 0);
-    JsonObject exactlyAsRead = new JsonObject()
-        .put("_id", id)
-        .put("status", TaskStatus.PROCESSING.name())
-        .put("workerId", doc.getString("workerId"))
-        .put("heartbeatAt", doc.getValue("heartbeatAt"));
-    if (attempts >= reliability.maxAttempts()) {
-      String message = "Rendering stopped unexpectedly " + attempts + " times; this image cannot be processed.";
-      return update(exactlyAsRead, new JsonObject()
-          .put("status", TaskStatus.FAILED.name()).put("message", message).put("workerId", null)
-          .put("updatedAt", now))
+  private Future<Void> reclaim(Task task, long now) {
+    String id = task.id();
+    if (task.attempts() >= reliability.maxAttempts()) {
+      String message = "Rendering stopped unexpectedly " + task.attempts()
+          + " times; this image cannot be processed. Try a smaller image or shorter video.";
+      return tasks.failStale(task, message, now)
           .onSuccess(won -> {
             if (won) {
-              log.warn("[{}] worker {} stopped sending heartbeats; attempts used up: FAILED", id,
-                  doc.getString("workerId"));
+              log.warn("[{}] worker {} stopped sending heartbeats; attempts used up: FAILED", id, task.workerId());
               StillmotionMetrics.of(vertx).taskFailed();
+              announcer.failed(task, message);
             }
           })
           .mapEmpty();
     }
-    return update(exactlyAsRead, new JsonObject()
-        .put("status", TaskStatus.PENDING.name()).put("progress", 0).put("workerId", null)
-        .put("published", false).put("updatedAt", now))
+    return tasks.reclaimStale(task, now)
         .compose(won -> {
           if (!won) {
             return Future.succeededFuture();
           }
-          log.warn("[{}] worker {} stopped sending heartbeats after attempt {}: queued again", id,
-              doc.getString("workerId"), attempts);
+          log.warn("[{}] worker {} stopped sending heartbeats after attempt {}: queued again", id, task.workerId(),
+              task.attempts());
           StillmotionMetrics.of(vertx).taskRetried();
           return republish(id, now);
         });
   }
 
   private Future<Void> rescueOrphans(long now) {
-    long cutoff = now - orphanAgeMs;
-    JsonObject query = new JsonObject()
-        .put("status", TaskStatus.PENDING.name())
-        .put("published", true)
-        .put("updatedAt", new JsonObject().put("$lt", cutoff))
-        .put("$or", new JsonArray()
-            .add(new JsonObject().put("republishedAt", null))
-            .add(new JsonObject().put("republishedAt", new JsonObject().put("$lt", cutoff))));
     return queueDepth.get()
-        .compose(depth -> depth > 0
-            ? Future.succeededFuture()
-            : mongo.findWithOptions(Names.TASKS_COLLECTION, query, new FindOptions().setLimit(BATCH))
-                .compose(docs -> sequentially(docs, doc -> {
-                  log.warn("[{}] PENDING for long with an empty queue: its message was lost; publishing again",
-                      doc.getString("_id"));
-                  return republish(doc.getString("_id"), now);
-                })));
+        .otherwise(-1L)
+        .compose(depth -> tasks.lostMessages(now, now - (depth == 0 ? orphanAgeMs : reliability.requeueAfterMs()),
+            BATCH))
+        .compose(lost -> sequentially(lost, task -> {
+          log.warn("[{}] PENDING and queued long ago: its message was lost; publishing again", task.id());
+          return republish(task.id(), now);
+        }));
   }
 
-  /** Publishes the task's message; marks it published (the gateway's outbox covers a failure here). */
+  /** Publishes the task's message and records when (the gateway's outbox covers a failure here). */
   private Future<Void> republish(String id, long now) {
-    JsonObject pending = new JsonObject().put("_id", id).put("status", TaskStatus.PENDING.name());
     return publish.apply(new TaskMessage(id).toBuffer())
-        .compose(v -> update(pending, new JsonObject().put("published", true).put("republishedAt", now)))
-        .<Void>mapEmpty()
+        .compose(v -> tasks.markQueued(id, now))
         .onFailure(e -> log.warn("[{}] could not publish ({}); the outbox will", id, e.getMessage()))
         .otherwiseEmpty();
   }
 
-  private Future<Boolean> update(JsonObject query, JsonObject fields) {
-    return mongo.updateCollection(Names.TASKS_COLLECTION, query, new JsonObject().put("$set", fields))
-        .map(r -> r.getDocMatched() > 0);
-  }
-
-  private static Future<Void> sequentially(List<JsonObject> docs, Function<JsonObject, Future<Void>> step) {
+  private static <T> Future<Void> sequentially(List<T> items, Function<T, Future<Void>> step) {
     Future<Void> chain = Future.succeededFuture();
-    for (JsonObject doc : docs) {
-      chain = chain.compose(v -> step.apply(doc));
+    for (T item : items) {
+      chain = chain.compose(v -> step.apply(item));
     }
     return chain;
   }

@@ -6,6 +6,7 @@ import io.stillmotion.model.Names;
 import io.stillmotion.model.StillmotionConfig;
 import io.stillmotion.model.Task;
 import io.stillmotion.model.TaskEvent;
+import io.stillmotion.model.TaskMedia;
 import io.stillmotion.model.TaskStatus;
 import io.stillmotion.render.ImageGuard;
 import io.stillmotion.render.RenderCancelledException;
@@ -31,6 +32,8 @@ import org.slf4j.Logger;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -46,7 +49,10 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
   private static final Logger log = TaskMdc.logger(WorkerVerticle.class);
   /** Heartbeat and progress write interval; also how fast a cancel is noticed. */
   private static final long HEARTBEAT_MS = 500;
-  private static final long RETRY_DELAY_MS = 2_000;
+  /** How long to wait before handing back a message whose task could not be claimed (database trouble). */
+  private static final long CLAIM_RETRY_DELAY_MS = 2_000;
+  /** How far workers' clocks may disagree before a retry's message arrives "too early" somewhere. */
+  private static final long CLOCK_MARGIN_MS = 500;
 
   private final StillmotionConfig presetConfig;
   private StillmotionConfig config;
@@ -93,8 +99,10 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
     broker = new BrokerLink(vertx, brokerOptions(config)).onTask(this::onMessage);
     vertx.setPeriodic(HEARTBEAT_MS, id -> heartbeat());
     sweeper = new StaleTaskSweeper(vertx, mongo, config.reliability(), config.workerId(), broker::publishTask,
-        broker::queueDepth);
+        broker::queueDepth, this::announceSweptFailure);
     sweeper.start();
+    tasks.ensureIndexes().onFailure(e -> log.warn("task indexes not created ({}); queries run without them",
+        e.getMessage()));
     broker.start();
     log.info("worker {} started: concurrency {}, {} render threads", config.workerId(),
         config.workerConcurrency(), config.renderThreads());
@@ -142,8 +150,9 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
           }
         })
         .onFailure(e -> {
-          log.warn("[{}] could not claim ({}); handing the message back in {} ms", id, e.getMessage(), RETRY_DELAY_MS);
-          vertx.setTimer(RETRY_DELAY_MS, t -> delivery.retryLater());
+          log.warn("[{}] could not claim ({}); handing the message back in {} ms", id, e.getMessage(),
+              CLAIM_RETRY_DELAY_MS);
+          vertx.setTimer(CLAIM_RETRY_DELAY_MS, t -> delivery.retryLater());
         });
   }
 
@@ -187,13 +196,23 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
     return renderer.render(image, task.options().toSpec(), workDir, listener);
   }
 
+  /**
+   * Stores the result under names unique to this attempt, then finishes the task with them: only that
+   * finish, conditioned on the attempt's token, makes them the task's. An attempt that lost the task
+   * meanwhile (paused, reclaimed, cancelled) deletes what it stored, by id, and touches nothing else.
+   */
   private Future<Void> store(ActiveTask job, RenderResult result) {
     String id = job.task.id();
-    Path scratch = workDir.resolve(id);
-    return media.putFile(Names.VIDEOS_BUCKET, Names.videoFileName(id), result.video())
-        .compose(v -> media.putBytes(Names.VIDEOS_BUCKET, Names.posterFileName(id), result.posterJpeg(), scratch))
-        .compose(v -> media.putBytes(Names.VIDEOS_BUCKET, Names.thumbnailFileName(id), result.thumbnailJpeg(), scratch))
-        .compose(v -> tasks.finish(id, config.workerId(), System.currentTimeMillis()))
+    Path scratch = workDir.resolve(id + "." + job.token());
+    TaskMedia names = TaskMedia.forAttempt(id, job.token());
+    List<String> stored = new ArrayList<>();
+    return media.putFile(Names.VIDEOS_BUCKET, names.video(), result.video()).map(stored::add)
+        .compose(v -> media.putBytes(Names.VIDEOS_BUCKET, names.poster(), result.posterJpeg(), scratch))
+        .map(stored::add)
+        .compose(v -> media.putBytes(Names.VIDEOS_BUCKET, names.thumbnail(), result.thumbnailJpeg(), scratch))
+        .map(stored::add)
+        .compose(v -> tasks.finish(id, job.token(), names, System.currentTimeMillis()))
+        .recover(e -> deleteResult(id, stored).transform(r -> Future.<Boolean>failedFuture(e)))
         .compose(finished -> {
           if (finished) {
             log.info("[{}] finished: {} frames, {} bytes in {} ms", id, result.frames(), result.videoBytes(),
@@ -202,20 +221,39 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
             job.terminalPublished = true;
             publishEvent(id, TaskStatus.FINISHED, 100, null);
             webhooks.nudge();
-            return Future.succeededFuture();
+            return deleteEarlierAttempts(id, stored);
           }
-          log.info("[{}] was cancelled or taken over while storing; discarding the result", id);
-          return deleteResult(id);
+          log.info("[{}] attempt {} no longer holds the task (cancelled or taken over); deleting its own result",
+              id, job.task.attempts());
+          return deleteResult(id, stored);
         })
         .eventually(() -> deleteQuietly(result.video(), scratch));
   }
 
-  private Future<Void> deleteResult(String id) {
-    return Future.all(
-            media.delete(Names.VIDEOS_BUCKET, Names.videoFileName(id)),
-            media.delete(Names.VIDEOS_BUCKET, Names.posterFileName(id)),
-            media.delete(Names.VIDEOS_BUCKET, Names.thumbnailFileName(id)))
-        .mapEmpty();
+  /**
+   * After the winning finish: files of earlier attempts that died before removing their own. None of
+   * them is the task's (only the winner's are recorded on it), so this is tidying, never a loss.
+   */
+  private Future<Void> deleteEarlierAttempts(String id, List<String> kept) {
+    return media.deleteOthers(Names.VIDEOS_BUCKET, id + ".", kept)
+        .onSuccess(n -> {
+          if (n > 0) {
+            log.info("[{}] deleted {} file(s) left by earlier attempts", id, n);
+          }
+        })
+        .<Void>mapEmpty()
+        .otherwise(e -> {
+          log.warn("[{}] files of earlier attempts not deleted ({})", id, e.getMessage());
+          return null;
+        });
+  }
+
+  /** Deletes files this attempt stored, by their ids: never a file of another attempt. */
+  private Future<Void> deleteResult(String id, List<String> fileIds) {
+    return Future.join(fileIds.stream().map(fileId -> media.deleteById(Names.VIDEOS_BUCKET, fileId)).toList())
+        .onFailure(e -> log.warn("[{}] could not delete this attempt's files {} ({})", id, fileIds, e.getMessage()))
+        .<Void>mapEmpty()
+        .otherwiseEmpty();
   }
 
   private void handleFailure(ActiveTask job, Throwable failure) {
@@ -226,7 +264,7 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
     if (cause instanceof RenderCancelledException) {
       if (job.isReleased()) {
         log.info("[{}] released on shutdown; back to the queue", task.id());
-        tasks.release(task.id(), config.workerId(), null, now)
+        tasks.release(task.id(), job.token(), null, now)
             .onComplete(r -> job.delivery.retryLater());
       } else {
         log.info("[{}] stopped: no longer ours (cancelled or reclaimed)", task.id());
@@ -237,47 +275,91 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
     boolean permanent = cause instanceof RenderException re && re.isPermanent()
         || cause instanceof MediaNotFoundException;
     if (!permanent && task.attempts() < config.reliability().maxAttempts()) {
-      long backoff = RETRY_DELAY_MS * (1L << Math.max(0, task.attempts() - 1));
-      log.warn("[{}] attempt {} failed ({}); retrying in {} ms", task.id(), task.attempts(), cause.toString(), backoff);
-      metrics.taskRetried();
-      tasks.release(task.id(), config.workerId(), null, now)
-          .onComplete(r -> vertx.setTimer(backoff, t -> broker.republish(job.delivery)));
+      retryLater(job, cause, now);
       return;
     }
-    String message = userMessage(cause);
+    String message = userMessage(cause, task.attempts());
     log.warn("[{}] failed for good after {} attempt(s): {}", task.id(), task.attempts(), cause.toString(),
         permanent ? null : cause);
     metrics.taskFailed();
-    tasks.fail(task.id(), config.workerId(), message, now)
+    tasks.fail(task.id(), job.token(), message, now)
         .onComplete(r -> {
-          job.terminalPublished = true;
-          publishEvent(task.id(), TaskStatus.FAILED, job.progress(), message);
           if (r.succeeded() && r.result()) {
+            job.terminalPublished = true;
+            publishEvent(task.id(), TaskStatus.FAILED, job.progress(), message);
             webhooks.nudge();
           }
           job.delivery.ack();
         });
   }
 
-  private static String userMessage(Throwable cause) {
+  /**
+   * A transient failure with attempts left: the task goes back to PENDING with a not-before time
+   * (capped exponential backoff), the message is acked at once, so neither it nor the prefetch slot is
+   * held during the wait, and a fresh message is published when the wait is over. If this worker dies
+   * meanwhile, the sweeper publishes the task once it is due and its message is missing.
+   */
+  private void retryLater(ActiveTask job, Throwable cause, long now) {
+    Task task = job.task;
+    long delay = config.reliability().retryDelayMs(task.attempts());
+    log.warn("[{}] attempt {} failed ({}); retrying in {} ms", task.id(), task.attempts(), cause.toString(), delay);
+    tasks.release(task.id(), job.token(), null, now + delay, now)
+        .onComplete(released -> {
+          job.delivery.ack();
+          if (released.succeeded() && released.result()) {
+            metrics.taskRetried();
+            // A little after notBefore: the worker that takes the message judges "due" by its own clock.
+            vertx.setTimer(delay + CLOCK_MARGIN_MS, t -> republish(task.id()));
+          } else if (released.failed()) {
+            log.warn("[{}] could not release for a retry ({}); the sweeper takes it back after the heartbeat timeout",
+                task.id(), released.cause().getMessage());
+          }
+        });
+  }
+
+  /** Puts a fresh message for a task whose retry is due on the queue, and records when. */
+  private void republish(String taskId) {
+    broker.publishTask(taskId)
+        .compose(v -> tasks.markQueued(taskId, System.currentTimeMillis()))
+        .onFailure(e -> log.warn("[{}] retry not published ({}); the sweeper will publish it", taskId,
+            e.getMessage()));
+  }
+
+  /** A task the sweeper FAILED (its attempts stopped, the last one too) is announced like any other. */
+  private void announceSweptFailure(Task task, String message) {
+    publishEvent(task.id(), TaskStatus.FAILED, task.progress(), message);
+    webhooks.nudge();
+  }
+
+  private static String userMessage(Throwable cause, int attempts) {
     if (cause instanceof RenderException re) {
       return re.getMessage();
     }
     if (cause instanceof MediaNotFoundException) {
       return "The uploaded image is no longer stored; please upload it again.";
     }
-    return "Rendering failed on our side after several attempts. Please try again later.";
+    return "Rendering failed on our side " + attempts + (attempts == 1 ? " time" : " times")
+        + ". Please try again later; if it keeps failing, tell us the task id.";
   }
 
-  /** Writes progress and the heartbeat of every active task; notices tasks taken away from us. */
+  /**
+   * Writes progress and the heartbeat of every active task; notices tasks taken away from us. At most
+   * one heartbeat per task is in flight: a tick skips a task whose previous write has not answered.
+   */
   private void heartbeat() {
     long now = System.currentTimeMillis();
     for (ActiveTask job : active.values()) {
       int progress = job.progress();
-      tasks.progress(job.task.id(), config.workerId(), progress, now)
+      if (job.heartbeatInFlight || job.terminalPublished) {
+        continue;
+      }
+      job.heartbeatInFlight = true;
+      tasks.heartbeat(job.task.id(), job.token(), progress, now)
+          .onComplete(r -> job.heartbeatInFlight = false)
           .onSuccess(held -> {
-            if (!held && !job.isCancelled()) {
-              log.info("[{}] no longer held by this worker: stopping", job.task.id());
+            // A write that raced this attempt's own finish or fail is no news.
+            if (!held && !job.isCancelled() && !job.terminalPublished) {
+              log.info("[{}] attempt {} no longer holds the task: stopping", job.task.id(), job.task.attempts());
               job.cancel();
             }
           });

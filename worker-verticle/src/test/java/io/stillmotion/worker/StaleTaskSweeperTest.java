@@ -143,6 +143,22 @@ class StaleTaskSweeperTest {
   }
 
   @Test
+  @DisplayName("a PENDING task whose message was lost is published again even while other messages keep the queue busy")
+  void rescuesLostMessagesUnderBacklog() throws Exception {
+    long now = System.currentTimeMillis();
+    String lost = pendingPublished(now - 20 * 60_000);
+    String waiting = pendingPublished(now - 1_000);
+    queueDepth = 500;
+
+    get(sweeper("w1").sweep(now));
+    assertThat(published).containsExactly(lost);
+
+    get(sweeper("w1").sweep(now + 1_000));
+    assertThat(published).as("published again at most once per period").containsExactly(lost);
+    assertThat(waiting).isNotNull();
+  }
+
+  @Test
   @DisplayName("the lease lets one sweeper at a time in, and passes on when its holder stops renewing")
   void leaseIsExclusive() throws Exception {
     long now = System.currentTimeMillis();

@@ -15,6 +15,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
+import io.stillmotion.model.TaskEvent;
+import io.vertx.rabbitmq.QueueOptions;
 import io.vertx.rabbitmq.RabbitMQClient;
 import io.vertx.rabbitmq.RabbitMQOptions;
 import org.junit.jupiter.api.AfterAll;
@@ -36,6 +38,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -223,6 +227,42 @@ class WebhookDeliveryTest {
     assertThat(hook.body().toJsonObject().getString("status")).isEqualTo("FAILED");
     assertThat(hook.body().toJsonObject().getString("message")).contains("3 times");
     assertSignedNow(hook);
+    await().atMost(Duration.ofSeconds(30)).until(() -> "DELIVERED".equals(webhookRecord(id).getString("state")));
+  }
+
+  /** Every event published for the task, as the gateway's relay would receive it. */
+  private static List<TaskEvent> listenToEvents(String id) throws Exception {
+    List<TaskEvent> events = new CopyOnWriteArrayList<>();
+    get(rabbit.exchangeDeclare(Names.EVENTS_EXCHANGE, "topic", true, false));
+    String queue = get(rabbit.queueDeclare("", false, true, true)).getQueue();
+    get(rabbit.queueBind(queue, Names.EVENTS_EXCHANGE, Names.eventRoutingKey(id)));
+    CountDownLatch consuming = new CountDownLatch(1);
+    rabbit.basicConsumer(queue, new QueueOptions().setAutoAck(true)).onSuccess(consumer -> {
+      consumer.handler(message -> events.add(TaskEvent.fromJson(message.body().toJsonObject())));
+      consuming.countDown();
+    });
+    assertThat(consuming.await(30, TimeUnit.SECONDS)).isTrue();
+    return events;
+  }
+
+  @Test
+  @DisplayName("a task the stale-task sweeper marks FAILED is announced as a FAILED event with its message")
+  void sweeperFailureIsAnnounced() throws Exception {
+    String id = storeTask().id();
+    List<TaskEvent> events = listenToEvents(id);
+    long stale = System.currentTimeMillis() - 5_000;
+    get(mongo.updateCollection(Names.TASKS_COLLECTION, new JsonObject().put("_id", id), new JsonObject()
+        .put("$set", new JsonObject().put("status", "PROCESSING").put("workerId", "killed-worker")
+            .put("heartbeatAt", stale).put("attempts", 3).put("published", true))));
+
+    workerProcess();
+
+    awaitStatus(id, TaskStatus.FAILED);
+    await().atMost(Duration.ofSeconds(30)).until(() -> events.stream().anyMatch(e -> e.status() == TaskStatus.FAILED));
+    TaskEvent failed = events.stream().filter(e -> e.status() == TaskStatus.FAILED).findFirst().orElseThrow();
+    assertThat(failed.message()).contains("3 times");
+    // Settled before the next test: a delivery left claimed would be made again into its receiver.
+    await().atMost(Duration.ofSeconds(30)).until(() -> "DELIVERED".equals(webhookRecord(id).getString("state")));
   }
 
   @Test

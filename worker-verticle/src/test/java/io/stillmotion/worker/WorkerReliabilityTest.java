@@ -161,7 +161,7 @@ class WorkerReliabilityTest {
     assertThat(done.status()).isEqualTo(TaskStatus.FINISHED);
     assertThat(done.attempts()).isEqualTo(2);
     assertThat(get(mongo.count(Names.VIDEOS_BUCKET + ".files",
-        new JsonObject().put("filename", Names.videoFileName(id))))).isEqualTo(1);
+        new JsonObject().put("filename", videoNameOf(id))))).isEqualTo(1);
   }
 
   @Test
@@ -242,5 +242,121 @@ class WorkerReliabilityTest {
 
     assertThat(failed.attempts()).isEqualTo(1);
     assertThat(failed.message()).contains("needs more memory than this worker has");
+  }
+
+  /** What the task document says its video is: the file the winning attempt recorded, else the legacy name. */
+  private static String videoNameOf(String id) throws Exception {
+    JsonObject doc = get(mongo.findOne(Names.TASKS_COLLECTION, new JsonObject().put("_id", id), null));
+    JsonObject result = doc.getJsonObject("result");
+    return result != null && result.getString("video") != null ? result.getString("video") : Names.videoFileName(id);
+  }
+
+  /**
+   * An attempt that renders, then stands still before storing (a JVM paused under SIGSTOP, a long GC)
+   * until the test lets it go, and never looks at cancellation meanwhile (a paused process cannot).
+   */
+  static final class PausedBeforeStoring extends WorkerVerticle {
+    final CountDownLatch rendered = new CountDownLatch(1);
+    final CountDownLatch resume = new CountDownLatch(1);
+
+    PausedBeforeStoring(StillmotionConfig config) {
+      super(config);
+    }
+
+    @Override
+    protected RenderResult render(byte[] image, Task task, RenderListener listener) throws Exception {
+      RenderResult result = super.render(image, task, new RenderListener() {
+        @Override
+        public void onProgress(int framesDone, int totalFrames) {
+          listener.onProgress(framesDone, totalFrames);
+        }
+
+        @Override
+        public boolean isCancelled() {
+          return false;
+        }
+      });
+      rendered.countDown();
+      resume.await(60, TimeUnit.SECONDS);
+      return result;
+    }
+  }
+
+  @Test
+  @DisplayName("a late attempt under the same worker id cannot delete the video of the attempt that finished")
+  void lateAttemptKeepsWinnersVideo() throws Exception {
+    PausedBeforeStoring late = new PausedBeforeStoring(config(Map.of()));
+    String lateDeployment = get(vertx.deployVerticle(late));
+    try {
+      String id = submit();
+      assertThat(late.rendered.await(60, TimeUnit.SECONDS)).isTrue();
+      // What the sweeper does once the paused attempt's heartbeat is stale: the task is up for grabs again.
+      get(mongo.updateCollection(Names.TASKS_COLLECTION, new JsonObject().put("_id", id), new JsonObject()
+          .put("$set", new JsonObject().put("status", "PENDING").put("workerId", null).put("attempt", null)
+              .put("progress", 0))));
+      deploy(new WorkerVerticle(config(Map.of())));
+      get(rabbit.basicPublish("", Names.TASK_QUEUE, new TaskMessage(id).toBuffer()));
+      Task won = awaitStatus(id, TaskStatus.FINISHED, TaskStatus.FAILED);
+      assertThat(won.status()).isEqualTo(TaskStatus.FINISHED);
+      assertThat(won.attempts()).isEqualTo(2);
+      String winnersVideo = videoNameOf(id);
+      assertThat(get(media.stat(Names.VIDEOS_BUCKET, winnersVideo))).isNotNull();
+
+      late.resume.countDown();
+      await().atMost(Duration.ofSeconds(60)).until(() -> late.currentTasks().isEmpty());
+
+      Task after = get(tasks.find(id));
+      assertThat(after.status()).isEqualTo(TaskStatus.FINISHED);
+      assertThat(videoNameOf(id)).isEqualTo(winnersVideo);
+      assertThat(get(media.stat(Names.VIDEOS_BUCKET, winnersVideo))).as("the winner's video").isNotNull();
+    } finally {
+      late.resume.countDown();
+      get(vertx.undeploy(lateDeployment));
+    }
+  }
+
+  /** The real RabbitMQ of this machine, whose per-queue unacked count rabbitmqctl reads. */
+  private static boolean unackedCountReadable() {
+    return TestInfra.usesRealBroker() && TestInfra.amqpUri().contains("@127.0.0.1:")
+        && Files.isExecutable(Path.of("/usr/sbin/rabbitmqctl"));
+  }
+
+  private static long unacked(String queue) throws Exception {
+    String path = java.net.URI.create(TestInfra.amqpUri()).getPath();
+    String vhost = path == null || path.length() <= 1 ? "/" : path.substring(1);
+    Process p = new ProcessBuilder("/usr/sbin/rabbitmqctl", "-q", "list_queues", "-p", vhost, "name",
+        "messages_unacknowledged").redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return out.lines().map(l -> l.trim().split("\\s+")).filter(f -> f.length == 2 && f[0].equals(queue))
+        .mapToLong(f -> Long.parseLong(f[1])).findFirst().orElse(-1L);
+  }
+
+  @Test
+  @DisplayName("a retry waiting out its backoff holds neither the message nor the prefetch slot, and the backoff is capped")
+  void retryDoesNotHoldTheLine() throws Exception {
+    deploy(new FlakyWorker(config(Map.of("TASK_MAX_ATTEMPTS", "100", "RETRY_MAX_DELAY_MS", "600000")), 1));
+    String failing = storeTask();
+    // Many attempts already: an uncapped exponential backoff would now be far longer than any consumer timeout.
+    get(mongo.updateCollection(Names.TASKS_COLLECTION, new JsonObject().put("_id", failing), new JsonObject()
+        .put("$set", new JsonObject().put("attempts", 19))));
+    get(rabbit.basicPublish("", Names.TASK_QUEUE, new TaskMessage(failing).toBuffer()));
+    await().atMost(Duration.ofSeconds(60)).until(() -> {
+      Task t = get(tasks.find(failing));
+      return t.attempts() == 20 && t.status() == TaskStatus.PENDING;
+    });
+
+    if (unackedCountReadable()) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> unacked(Names.TASK_QUEUE) == 0);
+    }
+    String next = submit();
+
+    // One render slot (WORKER_CONCURRENCY=1): the next task runs only if the retry let its message go.
+    Task done = awaitStatus(next, TaskStatus.FINISHED, TaskStatus.FAILED);
+    assertThat(done.status()).isEqualTo(TaskStatus.FINISHED);
+    JsonObject waiting = get(mongo.findOne(Names.TASKS_COLLECTION, new JsonObject().put("_id", failing), null));
+    assertThat(waiting.getString("status")).isEqualTo("PENDING");
+    assertThat(waiting.getLong("notBefore", 0L) - System.currentTimeMillis())
+        .as("backoff capped at RETRY_MAX_DELAY_MS").isBetween(1L, 600_000L);
   }
 }

@@ -114,9 +114,18 @@ final class ChaosRig implements AutoCloseable {
 
   /** Starts a worker JVM with these JVM options and waits until it consumes. */
   Process startWorker(String workerId, Map<String, String> extra, List<String> jvmOptions) throws Exception {
+    return startWorkerNamed(workerId, workerId, extra, jvmOptions);
+  }
+
+  /**
+   * Starts a worker JVM logging to {@code <name>.log} under this {@code WORKER_ID} (two processes may
+   * share one, as a container restarted with its hostname does) and waits until it consumes.
+   */
+  Process startWorkerNamed(String name, String workerId, Map<String, String> extra, List<String> jvmOptions)
+      throws Exception {
     Map<String, String> all = new HashMap<>(extra);
     all.put("WORKER_ID", workerId);
-    return startJvm(workerId, WorkerProcess.class, all, jvmOptions);
+    return startJvm(name, WorkerProcess.class, all, jvmOptions);
   }
 
   /** Starts a gateway JVM with these JVM options; returns it once it listens. Its port is in its log. */
@@ -254,8 +263,10 @@ final class ChaosRig implements AutoCloseable {
     return get(mongo.count(Names.TASKS_COLLECTION, new JsonObject().put("status", status.name())));
   }
 
+  /** Videos stored for the task, by any of its attempts (the winner's, and any left by a killed attempt). */
   long videos(String id) throws Exception {
-    return get(mongo.count(Names.VIDEOS_BUCKET + ".files", new JsonObject().put("filename", Names.videoFileName(id))));
+    return get(mongo.count(Names.VIDEOS_BUCKET + ".files", new JsonObject().put("filename",
+        new JsonObject().put("$regex", "^" + id + "\\..*mp4$"))));
   }
 
   String workerLog(String workerId) throws Exception {
