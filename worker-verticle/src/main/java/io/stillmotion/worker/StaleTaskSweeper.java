@@ -60,6 +60,8 @@ final class StaleTaskSweeper {
   private final long orphanAgeMs;
   private long timer = -1;
   private boolean running;
+  /** The last sweep failed (event-loop only): a failure is logged at WARN once per outage. */
+  private boolean failing;
 
   /** A sweeper whose failures are not announced (tests of the sweep alone). */
   StaleTaskSweeper(Vertx vertx, MongoClient mongo, ReliabilityConfig reliability, String workerId,
@@ -107,8 +109,19 @@ final class StaleTaskSweeper {
     long now = System.currentTimeMillis();
     lease.acquire(now)
         .compose(held -> held ? sweep(now) : Future.succeededFuture())
-        .onFailure(e -> log.warn("stale task sweep failed: {}", e.getMessage()))
-        .onComplete(r -> running = false);
+        .onComplete(r -> {
+          running = false;
+          // One WARN when sweeps start failing (MongoDB or the broker down), one INFO when they work again.
+          if (r.failed() && !failing) {
+            log.warn("stale task sweep failed: {} (retried every {} ms; logged again once it works)",
+                r.cause().getMessage(), intervalMs);
+          } else if (r.failed()) {
+            log.debug("stale task sweep failed again: {}", r.cause().getMessage());
+          } else if (failing) {
+            log.info("stale task sweeps work again");
+          }
+          failing = r.failed();
+        });
   }
 
   /** One sweep; public to the package for tests. */
