@@ -41,7 +41,8 @@ final class SliceCoder {
   private final Residual residual;
   private final Intra4x4Coder intra4x4;
   private final LoopFilter loopFilter;
-  private final QuarterPelPlanes referencePlanes;
+  /** The reference's interpolated planes, during a P picture. */
+  private QuarterPelPlanes referencePlanes;
   /** Interpolates the luma blocks that reach beyond the planes' margin. */
   private final BlockInterpolator interpolator = new BlockInterpolator();
   private final Picture lumaPrediction = Picture.create(16, 16, ColorSpace.YUV420J);
@@ -64,7 +65,6 @@ final class SliceCoder {
   private int lambda;
   private int skipRun;
   private int bestCost;
-  private boolean referencePlanesStale = true;
 
   SliceCoder(SeqParameterSet sps, PictureParameterSet pps) {
     this.mbW = sps.picWidthInMbsMinus1 + 1;
@@ -73,7 +73,6 @@ final class SliceCoder {
     this.residual = new Residual(sps, pps);
     this.intra4x4 = new Intra4x4Coder(mbW, mbH);
     this.loopFilter = new LoopFilter(sps);
-    this.referencePlanes = new QuarterPelPlanes(mbW * 16, mbH * 16);
   }
 
   /** Codes every macroblock as intra and leaves the (deblocked) reconstruction in {@code reconstruction}. */
@@ -88,19 +87,14 @@ final class SliceCoder {
     loopFilter.filter(recon);
   }
 
-  /** The next P picture predicts from a new reference picture (the interpolated planes must be redone). */
-  void referenceChanged() {
-    referencePlanesStale = true;
-  }
-
-  /** Codes a P picture predicted from {@code reference} along the camera motion. */
-  void codeInter(SliceHeader sh, Picture source, Picture reference, Picture reconstruction, CameraMotion motion,
-      BitWriter writer) {
+  /**
+   * Codes a P picture predicted from {@code reference} (with {@code planes} loaded from it, only
+   * read here) along the camera motion.
+   */
+  void codeInter(SliceHeader sh, Picture source, Picture reference, QuarterPelPlanes planes, Picture reconstruction,
+      CameraMotion motion, BitWriter writer) {
     start(sh, source, reconstruction, reference, writer);
-    if (referencePlanesStale) {
-      referencePlanes.load(reference);
-      referencePlanesStale = false;
-    }
+    referencePlanes = planes;
     for (int mbY = 0; mbY < mbH; mbY++) {
       for (int mbX = 0; mbX < mbW; mbX++) {
         loadSource(mbX, mbY);
