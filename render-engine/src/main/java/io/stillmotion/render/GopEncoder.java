@@ -53,6 +53,18 @@ final class GopEncoder {
     this.helperThreads = helperThreads;
   }
 
+  /**
+   * The QP each quality asks of our encoder (that of its reference P frames; the IDR and disposable
+   * frames are offset from it); the level still caps the bit rate.
+   */
+  static int motionQp(Quality quality) {
+    return switch (quality) {
+      case LOW -> 32;
+      case MEDIUM -> 27;
+      case HIGH -> 23;
+    };
+  }
+
   List<Packet> encode(int first, int end, BooleanSupplier cancelled, IntConsumer frameDone)
       throws RenderCancelledException {
     return kind == VideoEncoder.MOTION
@@ -65,7 +77,7 @@ final class GopEncoder {
       throws RenderCancelledException {
     StreamFormat format = new StreamFormat(options.width(), options.height(), level.idc(),
         SignalledH264Encoder.vui(options.fps()));
-    GopCoder coder = new GopCoder(format, options.quality(), level.maxBitsPerSecond(), options.fps());
+    GopCoder coder = new GopCoder(format, motionQp(options.quality()), level.maxBitsPerSecond(), options.fps());
     if (helpers != null) {
       return encodeInParallel(coder, first, end, cancelled, frameDone);
     }

@@ -1,7 +1,5 @@
 package io.stillmotion.render.h264;
 
-import io.stillmotion.render.Quality;
-
 /**
  * Constant quality with a ceiling, for one GOP. Only every {@value #REFERENCE_INTERVAL}th frame
  * is kept as a reference; the frames between are predicted from it and dropped. Each prediction
@@ -31,19 +29,6 @@ public final class FrameQpControl {
     this.baseQp = baseQp;
     this.bitsPerFrame = maxBitsPerSecond / fps;
     this.bucketBits = maxBitsPerSecond;
-  }
-
-  /** The QP each quality asks for; the level still caps the bit rate. */
-  public static int qpFor(Quality quality) {
-    return switch (quality) {
-      case LOW -> 32;
-      case MEDIUM -> 27;
-      case HIGH -> 23;
-    };
-  }
-
-  public static FrameQpControl forQuality(Quality quality, double maxBitsPerSecond, int fps) {
-    return new FrameQpControl(qpFor(quality), maxBitsPerSecond, fps);
   }
 
   /** Whether the frame at this position of a GOP is kept as a reference for the frames after it. */

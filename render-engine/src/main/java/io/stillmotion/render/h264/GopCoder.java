@@ -1,6 +1,5 @@
 package io.stillmotion.render.h264;
 
-import io.stillmotion.render.Quality;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -44,7 +43,7 @@ public final class GopCoder {
 
   private final StreamFormat format;
   private final MotionH264Encoder encoder;
-  private final Quality quality;
+  private final int baseQp;
   private final double maxBitsPerSecond;
   private final int fps;
   /** Bytes of the frames coded since the current group started (the rate control hears of them at the next). */
@@ -53,17 +52,18 @@ public final class GopCoder {
   private int index;
   private View reference;
 
-  public GopCoder(StreamFormat format, Quality quality, double maxBitsPerSecond, int fps) {
+  /** {@code baseQp}: the reference P frames' QP while the stream stays within {@code maxBitsPerSecond}. */
+  public GopCoder(StreamFormat format, int baseQp, double maxBitsPerSecond, int fps) {
     this.format = format;
     this.encoder = new MotionH264Encoder(format);
-    this.quality = quality;
+    this.baseQp = baseQp;
     this.maxBitsPerSecond = maxBitsPerSecond;
     this.fps = fps;
   }
 
   /** Codes the first frame of a GOP; {@code gopIndex} tells consecutive IDR pictures apart. */
   public byte[] startGop(int gopIndex, Picture frame, double viewLeft, double viewTop, double viewStep) {
-    rateControl = FrameQpControl.forQuality(quality, maxBitsPerSecond, fps);
+    rateControl = new FrameQpControl(baseQp, maxBitsPerSecond, fps);
     pending.clear();
     index = 0;
     byte[] unit = encoder.encodeIdr(frame, rateControl.nextQp(0), gopIndex);

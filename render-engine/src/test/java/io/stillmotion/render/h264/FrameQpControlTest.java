@@ -2,7 +2,6 @@ package io.stillmotion.render.h264;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stillmotion.render.Quality;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -11,11 +10,9 @@ class FrameQpControlTest {
   private static final int REFERENCE = FrameQpControl.REFERENCE_INTERVAL;
 
   @Test
-  @DisplayName("better quality means a lower QP; IDR below reference P frames below disposable ones")
-  void qualityMapsOntoQp() {
-    assertThat(FrameQpControl.qpFor(Quality.HIGH)).isLessThan(FrameQpControl.qpFor(Quality.MEDIUM));
-    assertThat(FrameQpControl.qpFor(Quality.MEDIUM)).isLessThan(FrameQpControl.qpFor(Quality.LOW));
-    FrameQpControl rc = FrameQpControl.forQuality(Quality.MEDIUM, 14_000_000, 30);
+  @DisplayName("IDR below reference P frames below disposable ones")
+  void framesOfAGopAreOffset() {
+    FrameQpControl rc = new FrameQpControl(27, 14_000_000, 30);
     assertThat(rc.nextQp(0)).isLessThan(rc.nextQp(REFERENCE));
     assertThat(rc.nextQp(REFERENCE)).isLessThan(rc.nextQp(REFERENCE + 1));
     assertThat(FrameQpControl.isReference(REFERENCE)).isTrue();

@@ -2,7 +2,6 @@ package io.stillmotion.render.h264;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stillmotion.render.Quality;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -25,7 +24,7 @@ class GopCoderTest {
     List<Scenes.View> views = Scenes.views(Scenes.Move.KEN_BURNS, WIDTH, HEIGHT, frames);
     StreamFormat format = Streams.format(WIDTH, HEIGHT);
     // A low rate ceiling, so the rate control's decisions show in the stream too.
-    GopCoder sequential = new GopCoder(format, Quality.HIGH, 300_000, 30);
+    GopCoder sequential = new GopCoder(format, 23, 300_000, 30);
     List<byte[]> expected = new ArrayList<>();
     for (int f = 0; f < frames; f++) {
       Scenes.View v = views.get(f);
@@ -36,7 +35,7 @@ class GopCoderTest {
     ExecutorService helpers = Executors.newFixedThreadPool(3);
     try {
       List<Integer> coded = new ArrayList<>();
-      List<byte[]> got = new GopCoder(format, Quality.HIGH, 300_000, 30).codeGop(7, frames, (index, into) -> {
+      List<byte[]> got = new GopCoder(format, 23, 300_000, 30).codeGop(7, frames, (index, into) -> {
         Scenes.View v = views.get(index);
         Picture frame = Scenes.render(v, WIDTH, HEIGHT);
         for (int p = 0; p < 3; p++) {
