@@ -95,16 +95,16 @@ public final class EncoderBench {
     long cpuStarted = THREAD_CPU.getCurrentThreadCpuTime();
     try (OutputStream out = Files.newOutputStream(file)) {
       MotionH264Encoder encoder = new MotionH264Encoder(format);
+      FrameQpControl offsets = new FrameQpControl(qp, Double.MAX_VALUE, FPS);
       Scenes.View reference = null;
       for (int f = 0; f < FRAMES; f++) {
         Scenes.View view = views.get(f);
         if (f % GOP == 0) {
-          out.write(encoder.encodeIdr(frames.get(f), qp - FrameQpControl.IDR_QP_BONUS, f / GOP));
+          out.write(encoder.encodeIdr(frames.get(f), offsets.nextQp(0), f / GOP));
           reference = view;
         } else {
           boolean keep = FrameQpControl.isReference(f % GOP);
-          out.write(encoder.encodeP(frames.get(f), Scenes.motion(reference, view),
-              keep ? qp : qp + FrameQpControl.DISPOSABLE_QP_PENALTY, keep));
+          out.write(encoder.encodeP(frames.get(f), Scenes.motion(reference, view), offsets.nextQp(f % GOP), keep));
           reference = keep ? view : reference;
         }
       }
