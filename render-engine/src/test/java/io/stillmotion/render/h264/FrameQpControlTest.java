@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 class FrameQpControlTest {
 
   private static final int REFERENCE = FrameQpControl.REFERENCE_INTERVAL;
+  private static final int BONUS = FrameQpControl.REFERENCE_QP_BONUS;
 
   @Test
   @DisplayName("IDR below reference P frames below disposable ones")
@@ -27,11 +28,11 @@ class FrameQpControlTest {
     for (int f = 0; f < 30; f++) {
       rc.coded(budgetBytes * 3);
     }
-    assertThat(rc.nextQp(REFERENCE)).isGreaterThan(26);
+    assertThat(rc.nextQp(REFERENCE)).isGreaterThan(26 - BONUS);
     for (int f = 0; f < 120; f++) {
       rc.coded(budgetBytes / 4);
     }
-    assertThat(rc.nextQp(REFERENCE)).isEqualTo(26);
+    assertThat(rc.nextQp(REFERENCE)).isEqualTo(26 - BONUS);
   }
 
   @Test
@@ -40,7 +41,7 @@ class FrameQpControlTest {
     FrameQpControl rc = new FrameQpControl(30, 3_000_000, 30);
     for (int f = 0; f < 100; f++) {
       rc.coded(3_000_000 / 30 / 8);
-      assertThat(rc.nextQp(REFERENCE)).isEqualTo(30);
+      assertThat(rc.nextQp(REFERENCE)).isEqualTo(30 - BONUS);
     }
   }
 }
