@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Images in, MP4 out. A {@link Story} (one image is the one-shot story) is laid out in frames
  * ({@link Timeline}); GOPs are rendered and encoded in parallel (each starting with an IDR frame,
- * one encoder per thread), each preparing the shots it shows when it starts ({@link ShotSources}:
+ * one encoder per thread; a video with fewer GOPs than threads has each GOP's disposable frames
+ * coded on helper threads instead), each preparing the shots it shows when it starts ({@link ShotSources}:
  * only the shots of the GOPs in flight are held, one decoded at a time), and muxed in order with
  * the soundtrack. At most {@code threads + 1} encoded GOPs wait in memory. Thread-safe; renders
  * may run concurrently and share the threads.
