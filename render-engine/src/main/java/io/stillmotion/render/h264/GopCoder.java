@@ -185,6 +185,10 @@ public final class GopCoder {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while coding a GOP", e);
       } catch (ExecutionException e) {
+        // Errors (an OutOfMemoryError above all) reach the renderer as they are, as on the GOP's own thread.
+        if (e.getCause() instanceof Error error) {
+          throw error;
+        }
         throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
       }
     }
