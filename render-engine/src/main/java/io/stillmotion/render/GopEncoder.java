@@ -5,6 +5,7 @@ import io.stillmotion.render.h264.StreamFormat;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
 import org.jcodec.codecs.h264.io.model.SliceType;
@@ -22,16 +23,46 @@ final class GopEncoder {
   record Packet(int frame, byte[] data, boolean key) {
   }
 
+  /** Carries a cancellation out of the frame drawing callback. */
+  private static final class Cancelled extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Cancelled() {
+      super(null, null, false, false);
+    }
+  }
+
   private final FrameSource frames;
   private final VideoFormat options;
   private final H264Level level;
   private final VideoEncoder kind;
+  private final ExecutorService helpers;
+  private final int helperThreads;
 
-  GopEncoder(FrameSource frames, VideoFormat options, H264Level level, VideoEncoder kind) {
+  /**
+   * {@code helpers} (null: none) code the disposable frames of a GOP while the calling thread draws
+   * the frames and codes the references; only our encoder uses them.
+   */
+  GopEncoder(FrameSource frames, VideoFormat options, H264Level level, VideoEncoder kind, ExecutorService helpers,
+      int helperThreads) {
     this.frames = frames;
     this.options = options;
     this.level = level;
     this.kind = kind;
+    this.helpers = helpers;
+    this.helperThreads = helperThreads;
+  }
+
+  /**
+   * The QP each quality asks of our encoder (that of its reference P frames; the IDR and disposable
+   * frames are offset from it); the level still caps the bit rate.
+   */
+  static int motionQp(Quality quality) {
+    return switch (quality) {
+      case LOW -> 32;
+      case MEDIUM -> 27;
+      case HIGH -> 23;
+    };
   }
 
   List<Packet> encode(int first, int end, BooleanSupplier cancelled, IntConsumer frameDone)
@@ -46,7 +77,10 @@ final class GopEncoder {
       throws RenderCancelledException {
     StreamFormat format = new StreamFormat(options.width(), options.height(), level.idc(),
         SignalledH264Encoder.vui(options.fps()));
-    GopCoder coder = new GopCoder(format, options.quality(), level.maxBitsPerSecond(), options.fps());
+    GopCoder coder = new GopCoder(format, motionQp(options.quality()), level.maxBitsPerSecond(), options.fps());
+    if (helpers != null) {
+      return encodeInParallel(coder, first, end, cancelled, frameDone);
+    }
     Picture picture = frames.newPicture();
     List<Packet> packets = new ArrayList<>(end - first);
     for (int f = first; f < end; f++) {
@@ -60,6 +94,27 @@ final class GopEncoder {
           : coder.next(picture, view.left(), view.top(), step);
       packets.add(new Packet(f, unit, f == first));
       frameDone.accept(f);
+    }
+    return packets;
+  }
+
+  private List<Packet> encodeInParallel(GopCoder coder, int first, int end, BooleanSupplier cancelled,
+      IntConsumer frameDone) throws RenderCancelledException {
+    List<byte[]> units;
+    try {
+      units = coder.codeGop(first, end - first, (index, into) -> {
+        if (cancelled.getAsBoolean()) {
+          throw new Cancelled();
+        }
+        Viewport view = frames.render(first + index, into);
+        return new GopCoder.View(view.left(), view.top(), view.width() / options.width());
+      }, frames::newPicture, helpers, helperThreads, index -> frameDone.accept(first + index));
+    } catch (Cancelled e) {
+      throw new RenderCancelledException();
+    }
+    List<Packet> packets = new ArrayList<>(units.size());
+    for (int i = 0; i < units.size(); i++) {
+      packets.add(new Packet(first + i, units.get(i), i == 0));
     }
     return packets;
   }

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Images in, MP4 out. A {@link Story} (one image is the one-shot story) is laid out in frames
  * ({@link Timeline}); GOPs are rendered and encoded in parallel (each starting with an IDR frame,
- * one encoder per thread), each preparing the shots it shows when it starts ({@link ShotSources}:
+ * one encoder per thread; a video with fewer GOPs than threads has each GOP's disposable frames
+ * coded on helper threads instead), each preparing the shots it shows when it starts ({@link ShotSources}:
  * only the shots of the GOPs in flight are held, one decoded at a time), and muxed in order with
  * the soundtrack. At most {@code threads + 1} encoded GOPs wait in memory. Thread-safe; renders
  * may run concurrently and share the threads.
@@ -46,6 +47,8 @@ public final class VideoRenderer implements AutoCloseable {
   private final VideoEncoder encoder;
   private final ImageGuard guard;
   private final ExecutorService pool;
+  /** Code the disposable frames of a GOP while its thread draws frames and codes the references. */
+  private final ExecutorService helpers;
   private volatile int lastPeakShots;
 
   /** A renderer using our motion-aware encoder. */
@@ -62,16 +65,21 @@ public final class VideoRenderer implements AutoCloseable {
     this.threads = Math.max(1, threads);
     this.encoder = encoder;
     this.guard = guard;
+    this.pool = threads("stillmotion-render-", this.threads);
+    this.helpers = threads("stillmotion-encode-", this.threads);
+  }
+
+  private static ExecutorService threads(String name, int count) {
     AtomicInteger n = new AtomicInteger();
-    ThreadPoolExecutor executor = new ThreadPoolExecutor(this.threads, this.threads, 30, TimeUnit.SECONDS,
+    ThreadPoolExecutor executor = new ThreadPoolExecutor(count, count, 30, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(), r -> {
-          Thread t = new Thread(r, "stillmotion-render-" + n.incrementAndGet());
+          Thread t = new Thread(r, name + n.incrementAndGet());
           t.setDaemon(true);
           return t;
         });
     // Idle threads go away, so a renderer nobody closes holds no threads between renders.
     executor.allowCoreThreadTimeOut(true);
-    this.pool = executor;
+    return executor;
   }
 
   /** Decodes the image, renders and encodes the video into a new file in workDir. Blocking; call off the event loop. */
@@ -107,7 +115,9 @@ public final class VideoRenderer implements AutoCloseable {
     long started = System.nanoTime();
     stopIfCancelled(heard);
     Timeline timeline = Timeline.of(story);
-    List<Timeline.Gop> gops = timeline.gops(threads, encoder.maxGopSeconds);
+    // Our encoder keeps the cores busy within a GOP, so a one-shot video needs no more GOPs (and
+    // IDR frames) than its length; jcodec's needs a GOP per thread.
+    List<Timeline.Gop> gops = timeline.gops(encoder == VideoEncoder.MOTION ? 1 : threads, encoder.maxGopSeconds);
     List<Integer> posterShots = timeline.shotsIn(0, 1);
     List<List<Integer>> users = new ArrayList<>();
     gops.forEach(g -> users.add(g.shots()));
@@ -225,7 +235,7 @@ public final class VideoRenderer implements AutoCloseable {
           Timeline.Gop gop = gops.get(submitted);
           pending.add(pool.submit(() -> {
             try (GopFrames gopFrames = new GopFrames(timeline, frames, sources)) {
-              return new GopEncoder(gopFrames, format, level, encoder)
+              return new GopEncoder(gopFrames, format, level, encoder, helpersFor(gops.size()), threads)
                   .encode(gop.first(), gop.end(), cancelled, f -> progress.frameDone());
             }
           }));
@@ -317,6 +327,12 @@ public final class VideoRenderer implements AutoCloseable {
   @Override
   public void close() {
     pool.shutdownNow();
+    helpers.shutdownNow();
+  }
+
+  /** Helpers for a GOP when there are fewer GOPs than threads (otherwise GOPs in parallel fill the cores). */
+  private ExecutorService helpersFor(int gopCount) {
+    return encoder == VideoEncoder.MOTION && threads > 1 && gopCount < threads ? helpers : null;
   }
 
   /** Counts finished frames from all threads and reports a count that only goes up. */

@@ -24,8 +24,16 @@ public record CameraMotion(double scale, double dx, double dy) {
 
   /** The displacement at a point in quarter pixels, packed as {@link MotionField} stores vectors. */
   long vectorAt(double x, double y) {
-    int mx = (int) Math.round(4 * (scale * x + dx - x));
-    int my = (int) Math.round(4 * (scale * y + dy - y));
-    return MotionField.pack(mx, my);
+    return MotionField.pack((int) Math.round(quarterX(x)), (int) Math.round(quarterY(y)));
+  }
+
+  /** The horizontal displacement at column x in quarter pixels, unrounded. */
+  double quarterX(double x) {
+    return 4 * (scale * x + dx - x);
+  }
+
+  /** The vertical displacement at row y in quarter pixels, unrounded. */
+  double quarterY(double y) {
+    return 4 * (scale * y + dy - y);
   }
 }

@@ -1,41 +1,75 @@
 package io.stillmotion.render.h264;
 
-import io.stillmotion.render.Quality;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 import org.jcodec.common.model.Picture;
 
 /**
  * What a GOP worker needs: frames and the view each shows in, Annex B access units out. The first
  * frame of each GOP is an IDR picture; every later one is coded along the camera motion from the
- * last reference frame's view (every other P frame is a disposable one), at the QP
- * {@link FrameQpControl} picks for the quality under the level's rate.
- * Views are given as the image position of the frame's top-left corner and the image pixels per
- * frame pixel. One instance per thread; it may code any number of GOPs in turn.
+ * last reference frame's view (only every {@value FrameQpControl#REFERENCE_INTERVAL}th P frame is a
+ * reference, the others are disposable), at the QP {@link FrameQpControl} picks for the quality
+ * under the level's rate.
+ *
+ * <p>The frames after a reference form a group that depends on nothing but that reference: its
+ * disposable frames and the next reference. {@link #codeGop} codes a group's disposable frames on
+ * helper threads while the calling thread draws the frames and codes the chain of references, so
+ * one GOP keeps several cores busy and a video needs no more IDR frames than its length calls
+ * for (they are half the bytes of a 5 s video coded as two GOPs). The rate control hears of a
+ * group's bytes when the next group starts, whichever way the GOP is coded, so both ways write
+ * the very same stream.
+ *
+ * <p>Views are given as the image position of the frame's top-left corner and the image pixels
+ * per frame pixel. One instance per thread; it may code any number of GOPs in turn.
  */
 public final class GopCoder {
 
+  /** Where a frame of a GOP looks at the image: its top-left corner and image pixels per frame pixel. */
+  public record View(double left, double top, double step) {
+  }
+
+  /** The frames of a GOP, drawn in order on the thread that codes the GOP. */
+  public interface Frames {
+    /** Draws frame {@code index} of the GOP into {@code into} and returns its view. */
+    View draw(int index, Picture into);
+  }
+
+  private final StreamFormat format;
   private final MotionH264Encoder encoder;
-  private final Quality quality;
+  private final int baseQp;
   private final double maxBitsPerSecond;
   private final int fps;
+  /** Bytes of the frames coded since the current group started (the rate control hears of them at the next). */
+  private final List<Integer> pending = new ArrayList<>();
   private FrameQpControl rateControl;
   private int index;
-  private double left;
-  private double top;
-  private double step;
+  private View reference;
 
-  public GopCoder(StreamFormat format, Quality quality, double maxBitsPerSecond, int fps) {
+  /** {@code baseQp}: the reference P frames' QP while the stream stays within {@code maxBitsPerSecond}. */
+  public GopCoder(StreamFormat format, int baseQp, double maxBitsPerSecond, int fps) {
+    this.format = format;
     this.encoder = new MotionH264Encoder(format);
-    this.quality = quality;
+    this.baseQp = baseQp;
     this.maxBitsPerSecond = maxBitsPerSecond;
     this.fps = fps;
   }
 
   /** Codes the first frame of a GOP; {@code gopIndex} tells consecutive IDR pictures apart. */
   public byte[] startGop(int gopIndex, Picture frame, double viewLeft, double viewTop, double viewStep) {
-    rateControl = FrameQpControl.forQuality(quality, maxBitsPerSecond, fps);
+    rateControl = new FrameQpControl(baseQp, maxBitsPerSecond, fps);
+    pending.clear();
     index = 0;
     byte[] unit = encoder.encodeIdr(frame, rateControl.nextQp(0), gopIndex);
-    return done(unit, true, viewLeft, viewTop, viewStep);
+    pending.add(unit.length);
+    reference = new View(viewLeft, viewTop, viewStep);
+    return unit;
   }
 
   /** Codes the next frame of the current GOP. */
@@ -44,20 +78,119 @@ public final class GopCoder {
       throw new IllegalStateException("a GOP starts with startGop");
     }
     index++;
-    boolean reference = FrameQpControl.isReference(index);
-    CameraMotion motion = CameraMotion.between(left, top, step, viewLeft, viewTop, viewStep);
-    byte[] unit = encoder.encodeP(frame, motion, rateControl.nextQp(index), reference);
-    return done(unit, reference, viewLeft, viewTop, viewStep);
-  }
-
-  /** Counts the frame's bits and, for a reference frame, remembers its view: the next frames' motion starts there. */
-  private byte[] done(byte[] unit, boolean reference, double viewLeft, double viewTop, double viewStep) {
-    rateControl.coded(unit.length);
-    if (reference) {
-      left = viewLeft;
-      top = viewTop;
-      step = viewStep;
+    if (startsGroup(index)) {
+      pending.forEach(rateControl::coded);
+      pending.clear();
+    }
+    boolean isReference = FrameQpControl.isReference(index);
+    View view = new View(viewLeft, viewTop, viewStep);
+    byte[] unit = encoder.encodeP(frame, motion(view), rateControl.nextQp(index), isReference);
+    pending.add(unit.length);
+    if (isReference) {
+      reference = view;
     }
     return unit;
+  }
+
+  /**
+   * Codes a whole GOP of {@code count} frames, the disposable ones on {@code helpers} (as many at
+   * once as the pool has threads); returns the access units in display order, the same bytes
+   * {@link #startGop} and {@link #next} write. {@code coded} hears of each frame once it is coded.
+   */
+  public List<byte[]> codeGop(int gopIndex, int count, Frames frames, Supplier<Picture> newPicture,
+      ExecutorService helpers, int helperThreads, IntConsumer coded) {
+    byte[][] units = new byte[count][];
+    Picture[] pictures = new Picture[FrameQpControl.REFERENCE_INTERVAL];
+    for (int i = 0; i < pictures.length; i++) {
+      pictures[i] = newPicture.get();
+    }
+    BlockingQueue<MotionH264Encoder> idle = new ArrayBlockingQueue<>(helperThreads);
+    for (int i = 0; i < helperThreads; i++) {
+      idle.add(new MotionH264Encoder(format));
+    }
+    View first = frames.draw(0, pictures[0]);
+    units[0] = startGop(gopIndex, pictures[0], first.left(), first.top(), first.step());
+    List<Future<?>> group = new ArrayList<>();
+    int previous = 0;
+    try {
+      for (int start = 1; start < count; start += FrameQpControl.REFERENCE_INTERVAL) {
+        awaitAll(group);
+        pending.clear();
+        for (int f = previous; f < start; f++) {
+          rateControl.coded(units[f].length);
+          coded.accept(f);
+        }
+        previous = start;
+        group = codeGroup(start, Math.min(count, start + FrameQpControl.REFERENCE_INTERVAL), frames, pictures, units,
+            helpers, idle);
+      }
+      awaitAll(group);
+      for (int f = previous; f < count; f++) {
+        coded.accept(f);
+      }
+    } finally {
+      group.forEach(g -> g.cancel(false));
+    }
+    return List.of(units);
+  }
+
+  /**
+   * Frames [start, end) predicted from the current reference: the disposable ones handed to the
+   * helpers, the reference (if the group has one) coded here meanwhile. The reference after it is
+   * decoded into the buffer of the one before, which no frame still being coded reads.
+   */
+  private List<Future<?>> codeGroup(int start, int end, Frames frames, Picture[] pictures, byte[][] units,
+      ExecutorService helpers, BlockingQueue<MotionH264Encoder> idle) {
+    List<Future<?>> tasks = new ArrayList<>();
+    MotionH264Encoder.Reference from = encoder.reference();
+    for (int f = start; f < end; f++) {
+      index = f;
+      Picture picture = pictures[(f - 1) % pictures.length];
+      View view = frames.draw(f, picture);
+      CameraMotion motion = motion(view);
+      int qp = rateControl.nextQp(f);
+      if (FrameQpControl.isReference(f)) {
+        units[f] = encoder.encodeReference(picture, f, motion, qp);
+        reference = view;
+      } else {
+        int frame = f;
+        tasks.add(helpers.submit(() -> {
+          MotionH264Encoder helper = idle.take();
+          try {
+            units[frame] = helper.encodeDisposable(picture, from, frame, motion, qp);
+          } finally {
+            idle.add(helper);
+          }
+          return null;
+        }));
+      }
+    }
+    return tasks;
+  }
+
+  private static boolean startsGroup(int indexInGop) {
+    return indexInGop % FrameQpControl.REFERENCE_INTERVAL == 1;
+  }
+
+  private CameraMotion motion(View view) {
+    return CameraMotion.between(reference.left(), reference.top(), reference.step(), view.left(), view.top(),
+        view.step());
+  }
+
+  private static void awaitAll(List<Future<?>> tasks) {
+    for (Future<?> task : tasks) {
+      try {
+        task.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while coding a GOP", e);
+      } catch (ExecutionException e) {
+        // Errors (an OutOfMemoryError above all) reach the renderer as they are, as on the GOP's own thread.
+        if (e.getCause() instanceof Error error) {
+          throw error;
+        }
+        throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+      }
+    }
   }
 }

@@ -24,6 +24,27 @@ final class QuarterPelPlanes {
   private static final long EVEN_BYTES = 0x00ff00ff00ff00ffL;
   private static final long LANE_ONES = 0x0001000100010001L;
   private static final long LANE_256 = 0x0100010001000100L;
+  private static final int FULL = 0;
+  private static final int HORIZONTAL = 1;
+  private static final int VERTICAL = 2;
+  private static final int CENTRE = 3;
+  private static final int AT = 0;
+  private static final int RIGHT = 1;
+  private static final int BELOW = 2;
+  /**
+   * Per quarter-pel phase ((qy & 3) * 4 + (qx & 3)): the two blocks (plane, where) whose rounded
+   * average is the prediction, the same block twice for a sample that lies on a plane. Read-only,
+   * so the planes of one reference serve any number of threads at once.
+   */
+  private static final int[][] PAIRS = {
+      {FULL, AT, FULL, AT}, {FULL, AT, HORIZONTAL, AT}, {HORIZONTAL, AT, HORIZONTAL, AT},
+      {HORIZONTAL, AT, FULL, RIGHT},
+      {FULL, AT, VERTICAL, AT}, {HORIZONTAL, AT, VERTICAL, AT}, {HORIZONTAL, AT, CENTRE, AT},
+      {HORIZONTAL, AT, VERTICAL, RIGHT},
+      {VERTICAL, AT, VERTICAL, AT}, {VERTICAL, AT, CENTRE, AT}, {CENTRE, AT, CENTRE, AT},
+      {CENTRE, AT, VERTICAL, RIGHT},
+      {VERTICAL, AT, FULL, BELOW}, {VERTICAL, AT, HORIZONTAL, BELOW}, {CENTRE, AT, HORIZONTAL, BELOW},
+      {VERTICAL, RIGHT, HORIZONTAL, BELOW}};
 
   private final int width;
   private final int height;
@@ -36,11 +57,8 @@ final class QuarterPelPlanes {
   private final byte[] centre;
   /** One row of the vertical 6-tap sums, unrounded: the centre plane filters them horizontally. */
   private final int[] verticalUnrounded;
-  /** The two blocks {@link #select} found for a prediction. */
-  private byte[] planeA;
-  private int atA;
-  private byte[] planeB;
-  private int atB;
+  /** The planes indexed as {@link #PAIRS} names them. */
+  private final byte[][] planes;
 
   QuarterPelPlanes(int width, int height) {
     this.width = width;
@@ -52,6 +70,7 @@ final class QuarterPelPlanes {
     this.vertical = new byte[stride * rows];
     this.centre = new byte[stride * rows];
     this.verticalUnrounded = new int[stride];
+    this.planes = new byte[][] {full, horizontal, vertical, centre};
   }
 
   void load(Picture reference) {
@@ -127,9 +146,15 @@ final class QuarterPelPlanes {
    * {@code out}; false (and nothing written) when the block reaches beyond the margin.
    */
   boolean predict16x16(int qx, int qy, int[] out) {
-    if (!select(qx, qy)) {
+    int at = origin(qx, qy);
+    if (at < 0) {
       return false;
     }
+    int pair = (qy & 3) * 4 + (qx & 3);
+    byte[] planeA = planes[PAIRS[pair][0]];
+    byte[] planeB = planes[PAIRS[pair][2]];
+    int atA = at + offset(PAIRS[pair][1]);
+    int atB = at + offset(PAIRS[pair][3]);
     for (int r = 0; r < 16; r++) {
       int ia = atA + r * stride;
       int ib = atB + r * stride;
@@ -150,9 +175,15 @@ final class QuarterPelPlanes {
    * lanes, which hold a whole block's sum without overflowing (16 * 16 * 255 < 65536).
    */
   int sad16x16(int qx, int qy, byte[] src, int srcAt, int srcStride, int limit) {
-    if (!select(qx, qy)) {
+    int at = origin(qx, qy);
+    if (at < 0) {
       return -1;
     }
+    int pair = (qy & 3) * 4 + (qx & 3);
+    byte[] planeA = planes[PAIRS[pair][0]];
+    byte[] planeB = planes[PAIRS[pair][2]];
+    int atA = at + offset(PAIRS[pair][1]);
+    int atB = at + offset(PAIRS[pair][3]);
     long lanes = 0;
     int sad = 0;
     for (int r = 0; r < 16 && sad < limit; r++) {
@@ -179,45 +210,20 @@ final class QuarterPelPlanes {
   }
 
   /**
-   * Points {@link #planeA}/{@link #atA} and {@link #planeB}/{@link #atB} at the two blocks whose
-   * rounded average is the prediction at (qx, qy) (the same block twice for a sample that is on a
-   * plane); false when the block reaches beyond the margin.
+   * Offset of the whole sample at or left of and above (qx, qy); -1 when the block reaches beyond
+   * the margin.
    */
-  private boolean select(int qx, int qy) {
+  private int origin(int qx, int qy) {
     int x = (qx >> 2) + MARGIN;
     int y = (qy >> 2) + MARGIN;
     if (x < 0 || y < 0 || x + 17 >= stride || y + 17 >= rows) {
-      return false;
+      return -1;
     }
-    int at = y * stride + x;
-    int right = at + 1;
-    int below = at + stride;
-    switch ((qy & 3) * 4 + (qx & 3)) {
-      case 0 -> pair(full, at, full, at);
-      case 1 -> pair(full, at, horizontal, at);
-      case 2 -> pair(horizontal, at, horizontal, at);
-      case 3 -> pair(horizontal, at, full, right);
-      case 4 -> pair(full, at, vertical, at);
-      case 5 -> pair(horizontal, at, vertical, at);
-      case 6 -> pair(horizontal, at, centre, at);
-      case 7 -> pair(horizontal, at, vertical, right);
-      case 8 -> pair(vertical, at, vertical, at);
-      case 9 -> pair(vertical, at, centre, at);
-      case 10 -> pair(centre, at, centre, at);
-      case 11 -> pair(centre, at, vertical, right);
-      case 12 -> pair(vertical, at, full, below);
-      case 13 -> pair(vertical, at, horizontal, below);
-      case 14 -> pair(centre, at, horizontal, below);
-      default -> pair(vertical, right, horizontal, below);
-    }
-    return true;
+    return y * stride + x;
   }
 
-  private void pair(byte[] a, int offsetA, byte[] b, int offsetB) {
-    planeA = a;
-    atA = offsetA;
-    planeB = b;
-    atB = offsetB;
+  private int offset(int where) {
+    return where == RIGHT ? 1 : where == BELOW ? stride : 0;
   }
 
   private static int u(byte v) {

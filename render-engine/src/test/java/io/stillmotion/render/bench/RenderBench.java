@@ -53,7 +53,7 @@ public final class RenderBench {
     List<Row> rows = new ArrayList<>();
     try {
       String colour = "";
-      for (VideoEncoder encoder : VideoEncoder.values()) {
+      for (VideoEncoder encoder : encoders()) {
         try (VideoRenderer renderer = new VideoRenderer(threads, encoder)) {
           warmUp(renderer, photo, work);
           for (int[] size : new int[][] {{1280, 720}, {1920, 1080}}) {
@@ -68,6 +68,16 @@ public final class RenderBench {
     } finally {
       deleteTree(work);
     }
+  }
+
+  /** Both encoders, or those named in {@code -Dbench.encoders=motion,jcodec} (to profile one alone). */
+  private static List<VideoEncoder> encoders() {
+    String named = System.getProperty("bench.encoders", "");
+    if (named.isBlank()) {
+      return List.of(VideoEncoder.values());
+    }
+    return java.util.Arrays.stream(named.split(",")).map(n -> VideoEncoder.fromConfigName(n.trim())
+        .orElseThrow(() -> new IllegalArgumentException("unknown encoder " + n))).toList();
   }
 
   private static Path sharedDir() {

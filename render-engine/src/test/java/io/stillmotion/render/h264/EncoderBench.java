@@ -29,12 +29,15 @@ import org.jcodec.common.model.Picture;
  */
 public final class EncoderBench {
 
+  private static final java.lang.management.ThreadMXBean THREAD_CPU =
+      java.lang.management.ManagementFactory.getThreadMXBean();
+
   private static final int FPS = 30;
   private static final int FRAMES = 150;
   private static final int GOP = 30;
   private static final double ZOOM = 1.2;
 
-  private record Result(String encoder, long bytes, double psnr, double fps) {
+  private record Result(String encoder, long bytes, double psnr, double fps, double cpuFps) {
   }
 
   public static void main(String[] args) throws Exception {
@@ -60,17 +63,27 @@ public final class EncoderBench {
     for (int qp : new int[] {22, 26, 30, 34}) {
       results.add(motion(frames, views, width, height, qp, work));
     }
+    if (!Boolean.getBoolean("bench.motionOnly")) {
+      addOthers(frames, width, height, work, results);
+    }
+    System.out.printf("%s %dx%d@%d, %d frames, GOP %d%n", photo.getFileName(), width, height, FPS, FRAMES, GOP);
+    System.out.printf("%-24s %12s %10s %9s %8s %8s%n", "encoder", "bytes", "Mbit/s", "PSNR-Y", "fps", "cpu-fps");
+    for (Result r : results) {
+      System.out.printf("%-24s %12d %10.2f %9.2f %8.1f %8.1f%n", r.encoder(), r.bytes(),
+          r.bytes() * 8.0 * FPS / FRAMES / 1e6, r.psnr(), r.fps(), r.cpuFps());
+    }
+    System.out.println("cpu-fps: frames per second of the coding thread's own CPU time (steadier on a shared"
+        + " machine than fps)");
+  }
+
+  /** jcodec's stock encoder and x264 (skipped with {@code -Dbench.motionOnly=true}, to compare versions of ours). */
+  private static void addOthers(List<Picture> frames, int width, int height, Path work, List<Result> results)
+      throws IOException, InterruptedException {
     results.add(jcodec(frames, width, height, work));
     for (String profile : new String[] {"high", "baseline"}) {
       for (int crf : new int[] {18, 23, 28}) {
         results.add(x264(frames, width, height, profile, crf, work));
       }
-    }
-    System.out.printf("%s %dx%d@%d, %d frames, GOP %d%n", photo.getFileName(), width, height, FPS, FRAMES, GOP);
-    System.out.printf("%-24s %12s %10s %9s %8s%n", "encoder", "bytes", "Mbit/s", "PSNR-Y", "fps");
-    for (Result r : results) {
-      System.out.printf("%-24s %12d %10.2f %9.2f %8.1f%n", r.encoder(), r.bytes(),
-          r.bytes() * 8.0 * FPS / FRAMES / 1e6, r.psnr(), r.fps());
     }
   }
 
@@ -79,25 +92,27 @@ public final class EncoderBench {
     StreamFormat format = new StreamFormat(width, height, 40, null);
     Path file = work.resolve("motion-" + qp + ".h264");
     long started = System.nanoTime();
+    long cpuStarted = THREAD_CPU.getCurrentThreadCpuTime();
     try (OutputStream out = Files.newOutputStream(file)) {
       MotionH264Encoder encoder = new MotionH264Encoder(format);
+      FrameQpControl offsets = new FrameQpControl(qp, Double.MAX_VALUE, FPS);
       Scenes.View reference = null;
       for (int f = 0; f < FRAMES; f++) {
         Scenes.View view = views.get(f);
         if (f % GOP == 0) {
-          out.write(encoder.encodeIdr(frames.get(f), qp - FrameQpControl.IDR_QP_BONUS, f / GOP));
+          out.write(encoder.encodeIdr(frames.get(f), offsets.nextQp(0), f / GOP));
           reference = view;
         } else {
           boolean keep = FrameQpControl.isReference(f % GOP);
-          out.write(encoder.encodeP(frames.get(f), Scenes.motion(reference, view),
-              keep ? qp : qp + FrameQpControl.DISPOSABLE_QP_PENALTY, keep));
+          out.write(encoder.encodeP(frames.get(f), Scenes.motion(reference, view), offsets.nextQp(f % GOP), keep));
           reference = keep ? view : reference;
         }
       }
     }
     double seconds = (System.nanoTime() - started) / 1e9;
+    double cpuSeconds = (THREAD_CPU.getCurrentThreadCpuTime() - cpuStarted) / 1e9;
     return new Result("motion qp " + qp, Files.size(file), psnr(file, frames, width, height, work),
-        FRAMES / seconds);
+        FRAMES / seconds, FRAMES / cpuSeconds);
   }
 
   private static Result jcodec(List<Picture> frames, int width, int height, Path work)
@@ -117,7 +132,8 @@ public final class EncoderBench {
       }
     }
     double seconds = (System.nanoTime() - started) / 1e9;
-    return new Result("jcodec stock", Files.size(file), psnr(file, frames, width, height, work), FRAMES / seconds);
+    return new Result("jcodec stock", Files.size(file), psnr(file, frames, width, height, work), FRAMES / seconds,
+        Double.NaN);
   }
 
   private static Result x264(List<Picture> frames, int width, int height, String profile, int crf, Path work)
@@ -138,7 +154,7 @@ public final class EncoderBench {
         file.toString());
     double seconds = (System.nanoTime() - started) / 1e9;
     return new Result("x264 vf " + profile + " crf " + crf, Files.size(file), psnr(file, frames, width, height, work),
-        FRAMES / seconds);
+        FRAMES / seconds, Double.NaN);
   }
 
   private static byte[] rawFrame(Picture frame, int width, int height) {

@@ -2,20 +2,18 @@ package io.stillmotion.render.h264;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stillmotion.render.Quality;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 class FrameQpControlTest {
 
   private static final int REFERENCE = FrameQpControl.REFERENCE_INTERVAL;
+  private static final int BONUS = FrameQpControl.REFERENCE_QP_BONUS;
 
   @Test
-  @DisplayName("better quality means a lower QP; IDR below reference P frames below disposable ones")
-  void qualityMapsOntoQp() {
-    assertThat(FrameQpControl.qpFor(Quality.HIGH)).isLessThan(FrameQpControl.qpFor(Quality.MEDIUM));
-    assertThat(FrameQpControl.qpFor(Quality.MEDIUM)).isLessThan(FrameQpControl.qpFor(Quality.LOW));
-    FrameQpControl rc = FrameQpControl.forQuality(Quality.MEDIUM, 14_000_000, 30);
+  @DisplayName("IDR below reference P frames below disposable ones")
+  void framesOfAGopAreOffset() {
+    FrameQpControl rc = new FrameQpControl(27, 14_000_000, 30);
     assertThat(rc.nextQp(0)).isLessThan(rc.nextQp(REFERENCE));
     assertThat(rc.nextQp(REFERENCE)).isLessThan(rc.nextQp(REFERENCE + 1));
     assertThat(FrameQpControl.isReference(REFERENCE)).isTrue();
@@ -30,11 +28,11 @@ class FrameQpControlTest {
     for (int f = 0; f < 30; f++) {
       rc.coded(budgetBytes * 3);
     }
-    assertThat(rc.nextQp(REFERENCE)).isGreaterThan(26);
+    assertThat(rc.nextQp(REFERENCE)).isGreaterThan(26 - BONUS);
     for (int f = 0; f < 120; f++) {
       rc.coded(budgetBytes / 4);
     }
-    assertThat(rc.nextQp(REFERENCE)).isEqualTo(26);
+    assertThat(rc.nextQp(REFERENCE)).isEqualTo(26 - BONUS);
   }
 
   @Test
@@ -43,7 +41,7 @@ class FrameQpControlTest {
     FrameQpControl rc = new FrameQpControl(30, 3_000_000, 30);
     for (int f = 0; f < 100; f++) {
       rc.coded(3_000_000 / 30 / 8);
-      assertThat(rc.nextQp(REFERENCE)).isEqualTo(30);
+      assertThat(rc.nextQp(REFERENCE)).isEqualTo(30 - BONUS);
     }
   }
 }
