@@ -30,6 +30,8 @@ final class EventRelay {
 
   private final RabbitMQClient rabbit;
   private final Map<String, Set<Consumer<TaskEvent>>> listeners = new ConcurrentHashMap<>();
+  /** What GET /task/{id} may answer without the database, kept current by the events relayed here. */
+  final TaskCache cache = new TaskCache(this::isConnected);
 
   EventRelay(Vertx vertx, RabbitMQOptions options) {
     this.rabbit = RabbitMQClient.create(vertx, options);
@@ -82,6 +84,7 @@ final class EventRelay {
             .onSuccess(consumer -> consumer.handler(this::onMessage))
             .map(queue))
         .onSuccess(queue -> log.info("relaying task events through {}", queue))
+        .onSuccess(queue -> cache.onSubscribed())
         .<Void>mapEmpty()
         .onComplete(promise);
   }
@@ -98,6 +101,7 @@ final class EventRelay {
   }
 
   private void dispatch(TaskEvent event) {
+    cache.onEvent(event);
     Set<Consumer<TaskEvent>> set = event.taskId() == null ? null : listeners.get(event.taskId());
     if (set != null) {
       set.forEach(listener -> listener.accept(event));
