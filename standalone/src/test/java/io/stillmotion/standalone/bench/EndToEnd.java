@@ -33,8 +33,15 @@ final class EndToEnd {
   private static final int FPS = 30;
   private static final Path FFMPEG = Path.of("/usr/bin/ffmpeg");
 
-  /** One video: seconds from the start of the upload to FINISHED, the POST alone, the worker's render. */
-  record Run(double totalSeconds, double postSeconds, double renderSeconds) {
+  /**
+   * One video: seconds from the start of the upload to FINISHED, the POST alone, the worker's render,
+   * and the CPU seconds this JVM spent meanwhile (every thread: HTTP, stores, broker, render, GC, JIT).
+   */
+  record Run(double totalSeconds, double postSeconds, double renderSeconds, double cpuSeconds) {
+  }
+
+  /** ffmpeg's run: wall seconds and the CPU seconds of the process (user + system). */
+  record Cli(double seconds, double cpuSeconds) {
   }
 
   private final WebClient http;
@@ -59,6 +66,7 @@ final class EndToEnd {
 
   /** Uploads the photo with the size given ({@code 1280x720} is the default) and waits for FINISHED. */
   Run video(String size) throws Exception {
+    long cpuStart = processCpuNanos();
     long start = System.nanoTime();
     MultipartForm form = MultipartForm.create().attribute("size", size)
         .binaryFileUpload("file", photoFile.getFileName().toString(), Buffer.buffer(photo), "image/jpeg");
@@ -80,7 +88,7 @@ final class EndToEnd {
       Thread.sleep(POLL_MS);
     }
     double total = (System.nanoTime() - start) / 1e9;
-    return new Run(total, post, renderSeconds(id));
+    return new Run(total, post, renderSeconds(id), (processCpuNanos() - cpuStart) / 1e9);
   }
 
   /** The worker's "[id] finished: n frames, b bytes in ms" line. */
@@ -95,22 +103,27 @@ final class EndToEnd {
   }
 
   /** ffmpeg's CLI: the same JPEG, 5 s at 30 fps, zoompan, libx264 veryfast, MP4 with faststart. */
-  double ffmpeg(int width, int height) throws Exception {
+  Cli ffmpeg(int width, int height) throws Exception {
     Path out = Files.createTempFile("stillmotion-ffmpeg", ".mp4");
     int frames = (int) (SECONDS * FPS);
     String filter = String.format(Locale.ROOT, "scale=%d:-2,zoompan=z='min(zoom+%.5f,1.2)':x='iw/2-(iw/zoom/2)':"
         + "y='ih/2-(ih/zoom/2)':d=%d:s=%dx%d:fps=%d", width * 2, 0.2 / frames, frames, width, height, FPS);
     try {
+      // bash's `times` prints the CPU time of its children: ffmpeg's own, however many threads it ran.
+      String command = String.join(" ", FFMPEG.toString(), "-v", "error", "-y", "-i", "'" + photoFile + "'", "-vf",
+          "\"" + filter + "\"", "-frames:v", String.valueOf(frames), "-c:v", "libx264", "-preset", "veryfast",
+          "-pix_fmt", "yuv420p", "-movflags", "+faststart", "'" + out + "'") + " && times";
       long start = System.nanoTime();
-      int rc = new ProcessBuilder(FFMPEG.toString(), "-v", "error", "-y", "-i", photoFile.toString(), "-vf", filter,
-          "-frames:v", String.valueOf(frames), "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
-          "-movflags", "+faststart", out.toString())
-          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+      Process process = new ProcessBuilder("bash", "-c", command).redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes());
+      int rc = process.waitFor();
       double seconds = (System.nanoTime() - start) / 1e9;
       if (rc != 0) {
-        throw new IllegalStateException("ffmpeg failed: exit " + rc);
+        throw new IllegalStateException("ffmpeg failed: exit " + rc + ": " + output);
       }
-      return seconds;
+      String[] lines = output.strip().split("\n");
+      String[] children = lines[lines.length - 1].trim().split("\\s+");
+      return new Cli(seconds, bashTime(children[0]) + bashTime(children[1]));
     } finally {
       Files.deleteIfExists(out);
     }
@@ -131,6 +144,17 @@ final class EndToEnd {
       seconds.add((System.nanoTime() - start) / 1e9);
     }
     return seconds;
+  }
+
+  /** {@code 1m2.345s} → 62.345. */
+  private static double bashTime(String value) {
+    int m = value.indexOf('m');
+    return Double.parseDouble(value.substring(0, m)) * 60 + Double.parseDouble(value.substring(m + 1,
+        value.length() - 1));
+  }
+
+  static long processCpuNanos() {
+    return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
   }
 
   static double median(List<Double> values) {

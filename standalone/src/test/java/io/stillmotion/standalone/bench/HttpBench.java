@@ -44,7 +44,7 @@ import static io.stillmotion.testing.Futures.await;
  * /api/v1/ping} (the ceiling: no database), {@code GET /api/v1/task/{id}} of a finished task, {@code
  * POST /api/v1/task} (a 320x240 PNG: sniff, decode check, GridFS write, insert, confirmed publish).
  * Prints requests/s, p50/p99 latency and errors. Tunables: {@code -Dbench.seconds=10
- * -Dbench.concurrency=32 -Dbench.repeats=3 -Dshared.dir=../shared}. Runs in its own JVM ({@code
+ * -Dbench.concurrency=32 -Dbench.repeats=3 -Dbench.endToEnd=true -Dshared.dir=../shared}. Runs in its own JVM ({@code
  * exec:exec}): the embedded broker cannot start inside Maven's class loader ({@code exec:java}).
  */
 public final class HttpBench {
@@ -75,7 +75,9 @@ public final class HttpBench {
     try {
       WebClient http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
           .setDefaultPort(app.httpPort()).setKeepAlive(true), new PoolOptions().setHttp1MaxSize(CONCURRENCY));
-      endToEnd(http, app);
+      if (Boolean.parseBoolean(System.getProperty("bench.endToEnd", "true"))) {
+        endToEnd(http, app);
+      }
       byte[] image = png(320, 240);
       String taskId = finishedTask(http);
 
@@ -112,8 +114,9 @@ public final class HttpBench {
     EndToEnd e2e = new EndToEnd(http, photo);
     EndToEnd.Run cold = e2e.video("1280x720");
     Map<String, List<EndToEnd.Run>> service = new LinkedHashMap<>();
-    Map<String, List<Double>> ffmpeg = new LinkedHashMap<>();
+    Map<String, List<EndToEnd.Cli>> ffmpeg = new LinkedHashMap<>();
     List<Double> engine = new ArrayList<>();
+    List<Double> engineCpu = new ArrayList<>();
     byte[] photoBytes = Files.readAllBytes(photo);
     Path work = Files.createTempDirectory("stillmotion-bench-engine");
     try (VideoRenderer renderer = new VideoRenderer(Runtime.getRuntime().availableProcessors())) {
@@ -125,7 +128,9 @@ public final class HttpBench {
             ffmpeg.computeIfAbsent(name, k -> new ArrayList<>()).add(e2e.ffmpeg(size[0], size[1]));
           }
           if (size[0] == 1280) {
+            long cpu = EndToEnd.processCpuNanos();
             engine.add(engineAlone(renderer, photoBytes, work));
+            engineCpu.add((EndToEnd.processCpuNanos() - cpu) / 1e9);
           }
         }
       }
@@ -140,29 +145,39 @@ public final class HttpBench {
     System.out.printf("%nEnd to end: %s, 5 s Ken Burns at 30 fps, upload to FINISHED through the HTTP API "
         + "(status polled every 20 ms), median of %d; %d cores, load %s -> %s%n", PHOTO, REPEATS,
         Runtime.getRuntime().availableProcessors(), loadBefore, loadAverage());
-    System.out.printf("%n| %-38s | %9s | %7s | %13s | %12s | %9s |%n", "video", "service s", "POST s",
-        "worker render", "ffmpeg CLI s", "service / ffmpeg");
-    System.out.println("|----------------------------------------|-----------|---------|---------------|"
-        + "--------------|-----------|");
-    double ff720 = EndToEnd.median(ffmpeg.getOrDefault("1280x720", List.of()));
+    System.out.printf("%n| %-36s | %9s | %6s | %8s | %8s | %8s | %10s | %13s |%n", "video", "service s", "POST s",
+        "render s", "ffmpeg s", "ratio", "CPU s", "CPU ratio");
+    System.out.println("|--------------------------------------|-----------|--------|----------|----------|----------|"
+        + "------------|---------------|");
+    List<EndToEnd.Cli> ff720 = ffmpeg.getOrDefault("1280x720", List.of());
     row("1280x720, first video after start", List.of(cold), ff720);
-    service.forEach((name, runs) -> row(name + ", warm", runs,
-        EndToEnd.median(ffmpeg.getOrDefault(name, List.of()))));
+    service.forEach((name, runs) -> row(name + ", warm", runs, ffmpeg.getOrDefault(name, List.of())));
+    System.out.println("(ratio: service / ffmpeg CLI, wall time; CPU s: this JVM's CPU time during the video, all "
+        + "threads / ffmpeg's; on a loaded machine each runnable thread gets a share, so wall time favours more "
+        + "threads)");
     double workerRender = EndToEnd.median(service.get("1280x720").stream().map(EndToEnd.Run::renderSeconds).toList());
     double alone = EndToEnd.median(engine);
+    double serviceCpu = EndToEnd.median(service.get("1280x720").stream().map(EndToEnd.Run::cpuSeconds).toList());
+    double aloneCpu = EndToEnd.median(engineCpu);
     System.out.printf("%nWorker's render, 1280x720 warm: %.2f s; the engine alone in this JVM (VideoRenderer, same "
-        + "job): %.2f s; ratio %.2f%n", workerRender, alone, workerRender / alone);
+        + "job): %.2f s; ratio %.2f. CPU of this JVM: %.2f s per video through the service, %.2f s for the engine "
+        + "alone; ratio %.2f%n", workerRender, alone, workerRender / alone, serviceCpu, aloneCpu, serviceCpu / aloneCpu);
     System.out.printf("POST /task of the %d KB photo, one at a time: median %.0f ms (of %d)%n",
         photoBytes.length / 1024, EndToEnd.median(posts) * 1e3, posts.size());
   }
 
-  private static void row(String name, List<EndToEnd.Run> runs, double ffmpegSeconds) {
+  private static void row(String name, List<EndToEnd.Run> runs, List<EndToEnd.Cli> ffmpeg) {
     double total = EndToEnd.median(runs.stream().map(EndToEnd.Run::totalSeconds).toList());
-    System.out.printf("| %-38s | %9.2f | %7.2f | %11.2f s | %12s | %9s |%n", name, total,
+    double cpu = EndToEnd.median(runs.stream().map(EndToEnd.Run::cpuSeconds).toList());
+    double ffSeconds = EndToEnd.median(ffmpeg.stream().map(EndToEnd.Cli::seconds).toList());
+    double ffCpu = EndToEnd.median(ffmpeg.stream().map(EndToEnd.Cli::cpuSeconds).toList());
+    boolean none = ffmpeg.isEmpty();
+    System.out.printf("| %-36s | %9.2f | %6.2f | %8.2f | %8s | %8s | %10s | %13s |%n", name, total,
         EndToEnd.median(runs.stream().map(EndToEnd.Run::postSeconds).toList()),
         EndToEnd.median(runs.stream().map(EndToEnd.Run::renderSeconds).toList()),
-        Double.isNaN(ffmpegSeconds) ? "no ffmpeg" : String.format("%.2f", ffmpegSeconds),
-        Double.isNaN(ffmpegSeconds) ? "-" : String.format("%.2f", total / ffmpegSeconds));
+        none ? "-" : String.format("%.2f", ffSeconds), none ? "-" : String.format("%.2f", total / ffSeconds),
+        none ? String.format("%.2f", cpu) : String.format("%.2f / %.2f", cpu, ffCpu),
+        none ? "-" : String.format("%.2f", cpu / ffCpu));
   }
 
   private static double engineAlone(VideoRenderer renderer, byte[] photo, Path work) throws Exception {
