@@ -98,7 +98,7 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
     renderer = new VideoRenderer(config.renderThreads(),
         VideoEncoder.fromConfigName(config.videoEncoder()).orElseThrow(), imageGuard(config));
     stories = new StoryRender(vertx, media, renderer);
-    RenderWarmUp.startOnce(renderer, workDir);
+    RenderWarmUp.startOnce(renderer, workDir, () -> !active.isEmpty());
     renderPool = vertx.createSharedWorkerExecutor("stillmotion-render-" + deploymentID(),
         config.workerConcurrency(), 2, TimeUnit.HOURS);
     rabbit = RabbitMQClient.create(vertx, new RabbitMQOptions(config.amqpClientConfig()));
