@@ -143,7 +143,7 @@ public final class HttpBench {
     List<Double> posts = e2e.posts(REPEATS * 2);
 
     System.out.printf("%nEnd to end: %s, 5 s Ken Burns at 30 fps, upload to FINISHED through the HTTP API "
-        + "(status polled every 20 ms), median of %d; %d cores, load %s -> %s%n", PHOTO, REPEATS,
+        + "(status from its event stream), median of %d; %d cores, load %s -> %s%n", PHOTO, REPEATS,
         Runtime.getRuntime().availableProcessors(), loadBefore, loadAverage());
     System.out.printf("%n| %-36s | %9s | %6s | %8s | %8s | %8s | %10s | %13s |%n", "video", "service s", "POST s",
         "render s", "ffmpeg s", "ratio", "CPU s", "CPU ratio");
