@@ -78,7 +78,7 @@ final class EndToEnd {
     String events = await(http.get("/api/v1/task/" + id + "/events").timeout(TimeUnit.MINUTES.toMillis(30)).send())
         .bodyAsString();
     String last = events.substring(events.lastIndexOf("\"status\":\"") + 10);
-    if (!last.startsWith("\"FINISHED\"")) {
+    if (!last.startsWith("FINISHED\"")) {
       throw new IllegalStateException(id + " did not finish: " + last);
     }
     double total = (System.nanoTime() - start) / 1e9;
