@@ -6,9 +6,12 @@ MVN ?= mvn -B -q
 COMPOSE ?= docker compose -f compose/docker-compose.yml --env-file compose/.env
 WORKERS ?= 2
 STANDALONE_JAR := standalone/target/stillmotion-standalone.jar
+SHARED_DIR ?= $(CURDIR)/../shared
+# JVM flags of `make run` and of the service in `make bench` (README, "Inside the service")
+RUN_JAVA_OPTS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help build frontend run test test-java test-frontend e2e bench chaos check-compose \
+.PHONY: help build frontend run test test-java test-frontend e2e bench bench-service bench-service-only chaos check-compose \
         up up_build down logs ps smoke clean
 
 help: ## List the targets
@@ -24,7 +27,7 @@ build: frontend ## Build everything (jars under */target, UI under frontend/dist
 	$(MVN) -DskipTests install
 
 run: build ## Run the whole system in one JVM on the embedded servers (data in ./data)
-	java -jar $(STANDALONE_JAR)
+	java $(RUN_JAVA_OPTS) -jar $(STANDALONE_JAR)
 
 test: test-java test-frontend check-compose ## Run the test suites (Java, UI unit tests, compose file check)
 
@@ -37,21 +40,28 @@ test-frontend: frontend/node_modules/.package-lock.json ## Web UI unit tests (Vi
 e2e: build ## Browser test (Debian chromium) against a freshly started system
 	scripts/e2e.sh
 
-bench: ## Benchmarks: render/encode speed and quality, then HTTP load (prints tables)
+bench: ## Benchmarks: render/encode speed and quality, then the service end to end against ffmpeg, and HTTP load
 	$(MVN) -DskipTests install
 	$(MVN) -pl render-engine exec:java -Dexec.classpathScope=test \
-	  -Dexec.mainClass=io.stillmotion.render.bench.RenderBench -Dshared.dir=$(CURDIR)/../shared
+	  -Dexec.mainClass=io.stillmotion.render.bench.RenderBench -Dshared.dir=$(SHARED_DIR)
 	$(MVN) -pl render-engine exec:java -Dexec.classpathScope=test \
-	  -Dexec.mainClass=io.stillmotion.render.bench.StoryBench -Dshared.dir=$(CURDIR)/../shared
+	  -Dexec.mainClass=io.stillmotion.render.bench.StoryBench -Dshared.dir=$(SHARED_DIR)
 	$(MVN) -pl render-engine exec:java -Dexec.classpathScope=test \
-	  -Dexec.mainClass=io.stillmotion.render.FocusBench -Dshared.dir=$(CURDIR)/../shared
+	  -Dexec.mainClass=io.stillmotion.render.FocusBench -Dshared.dir=$(SHARED_DIR)
 	for photo in path-2560x1600.jpg colorful-cups-2560x1600.jpg; do \
 	  $(MVN) -pl render-engine exec:java -Dexec.classpathScope=test \
 	    -Dexec.mainClass=io.stillmotion.render.h264.EncoderBench \
-	    -Dexec.args="$(CURDIR)/../shared/testdata/photos/$$photo 1280 720" || exit 1; \
+	    -Dexec.args="$(SHARED_DIR)/testdata/photos/$$photo 1280 720" || exit 1; \
 	done
+	$(MAKE) --no-print-directory bench-service-only
+
+bench-service: ## Only the service: upload to FINISHED against ffmpeg's CLI, and HTTP load
+	$(MVN) -DskipTests install
+	$(MAKE) --no-print-directory bench-service-only
+
+bench-service-only:
 	$(MVN) -pl standalone exec:exec -Dexec.executable=java -Dexec.classpathScope=test \
-	  "-Dexec.args=-Xmx2g -cp %classpath io.stillmotion.standalone.bench.HttpBench"
+	  "-Dexec.args=$(RUN_JAVA_OPTS) -Dshared.dir=$(SHARED_DIR) -cp %classpath io.stillmotion.standalone.bench.HttpBench"
 
 chaos: ## Fault tests: killed workers, broker restarts, bursts (slow)
 	$(MVN) -DskipTests install

@@ -26,11 +26,13 @@ final class EventRelay {
 
   private final BrokerLink broker;
   private final Map<String, Set<Consumer<TaskEvent>>> listeners = new ConcurrentHashMap<>();
+  /** What GET /task/{id} may answer without the database, kept current by the events relayed here. */
+  final TaskCache cache = new TaskCache(this::isConnected);
 
   /** The link must have been built {@link BrokerLink.Options#withEvents() with events}, and not started yet. */
   EventRelay(BrokerLink broker) {
     this.broker = broker;
-    broker.onEvent(this::onMessage);
+    broker.onEvent(this::onMessage).onSubscribed(cache::onSubscribed);
   }
 
   Future<Void> start() {
@@ -78,6 +80,7 @@ final class EventRelay {
   }
 
   private void dispatch(TaskEvent event) {
+    cache.onEvent(event);
     Set<Consumer<TaskEvent>> set = event.taskId() == null ? null : listeners.get(event.taskId());
     if (set != null) {
       set.forEach(listener -> listener.accept(event));

@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Decides whether an uploaded file is an image we can render, by the engine's {@link ImageGuard}
  * (the same rules the worker applies again): format sniffed from the bytes, dimensions from the
  * header before anything is decoded, PNG metadata bounded, the decoder's real memory need within
- * budget, then the file proven complete within {@code IMAGE_CHECK_TIME_LIMIT_MS}. Runs on its own
+ * budget, then the file proven complete: a baseline JPEG from its segments, any other image by a
+ * decode within {@code IMAGE_CHECK_TIME_LIMIT_MS}. Runs on its own
  * small pool, never on the event loop nor on the pool the broker and database clients use; when all
  * its threads are busy and its queue is full, uploads get {@code 503 image_check_busy} at once.
  */
@@ -74,7 +75,7 @@ public final class ImageProbe {
     byte[] bytes = read(file);
     try {
       ImageGuard.Inspection image = guard.inspect(bytes);
-      guard.verify(image);
+      guard.verifyForAccept(image);
       ImageFormat format = image.format();
       return new ImageInfo(format.formatName(), format.extension(), format.contentType(), image.width(),
           image.height());

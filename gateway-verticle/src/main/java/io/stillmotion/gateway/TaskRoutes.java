@@ -104,8 +104,19 @@ final class TaskRoutes {
     }
   }
 
+  /** From the relay's cache when it is current there, else from the store (and kept when safe). */
   private void getTask(RoutingContext ctx) {
-    findTask(ctx).onSuccess(task -> GatewayVerticle.json(ctx, 200, task.toApiJson())).onFailure(ctx::fail);
+    Buffer cached = relay.cache.json(ctx.pathParam("id"));
+    if (cached != null) {
+      jsonBuffer(ctx, cached);
+      return;
+    }
+    long version = relay.cache.version();
+    findTask(ctx).onSuccess(task -> jsonBuffer(ctx, relay.cache.put(task, version))).onFailure(ctx::fail);
+  }
+
+  private static void jsonBuffer(RoutingContext ctx, Buffer json) {
+    ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json").end(json);
   }
 
   private void getVideo(RoutingContext ctx) {

@@ -105,6 +105,7 @@ public final class BrokerLink {
   };
   private Handler<TaskDelivery> taskHandler;
   private Handler<Buffer> eventHandler;
+  private Runnable subscribedHandler = () -> { };
   private boolean started;
   private boolean stopping;
   private volatile boolean taskConsumerWanted;
@@ -128,6 +129,15 @@ public final class BrokerLink {
   /** Where task events go (raw bodies); set before {@link #start()} when {@link Options#events} is on. */
   public BrokerLink onEvent(Handler<Buffer> handler) {
     this.eventHandler = handler;
+    return this;
+  }
+
+  /**
+   * Called on this link's context each time the event subscription is in place on a new connection:
+   * events published while there was none are lost, so whatever was derived from events is suspect.
+   */
+  public BrokerLink onSubscribed(Runnable handler) {
+    this.subscribedHandler = handler;
     return this;
   }
 
@@ -394,6 +404,9 @@ public final class BrokerLink {
     }
     up = true;
     failedAttempts = 0;
+    if (session.eventQueue != null) {
+      subscribedHandler.run();
+    }
   }
 
   private static String describe(Session session) {

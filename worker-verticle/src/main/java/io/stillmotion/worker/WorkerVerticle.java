@@ -94,6 +94,7 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
     renderer = new VideoRenderer(config.renderThreads(),
         VideoEncoder.fromConfigName(config.videoEncoder()).orElseThrow(), imageGuard(config));
     stories = new StoryRender(vertx, media, renderer);
+    RenderWarmUp.startOnce(renderer, workDir, () -> !active.isEmpty());
     renderPool = vertx.createSharedWorkerExecutor("stillmotion-render-" + deploymentID(),
         config.workerConcurrency(), 2, TimeUnit.HOURS);
     broker = new BrokerLink(vertx, brokerOptions(config)).onTask(this::onMessage);
@@ -308,6 +309,8 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
           job.delivery.ack();
           if (released.succeeded() && released.result()) {
             metrics.taskRetried();
+            // Back to PENDING is news too: event streams and the gateways' task caches re-read it.
+            publishEvent(task.id(), TaskStatus.PENDING, 0, null);
             // A little after notBefore: the worker that takes the message judges "due" by its own clock.
             vertx.setTimer(delay + CLOCK_MARGIN_MS, t -> republish(task.id()));
           } else if (released.failed()) {

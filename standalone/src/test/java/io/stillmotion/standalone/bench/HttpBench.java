@@ -1,6 +1,10 @@
 package io.stillmotion.standalone.bench;
 
+import io.stillmotion.model.RenderOptions;
 import io.stillmotion.model.StillmotionConfig;
+import io.stillmotion.render.RenderListener;
+import io.stillmotion.render.RenderResult;
+import io.stillmotion.render.VideoRenderer;
 import io.stillmotion.standalone.StandaloneApp;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -20,7 +24,10 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,18 +36,23 @@ import java.util.function.Supplier;
 import static io.stillmotion.testing.Futures.await;
 
 /**
- * HTTP load on the whole system in one JVM ({@code make bench}): starts the standalone app on a
- * fresh data directory and drives it over loopback with a fixed number of requests in flight, one
- * endpoint at a time: {@code GET /api/v1/ping} (the ceiling: no database), {@code GET
- * /api/v1/task/{id}} (one indexed read), {@code POST /api/v1/task} (a 320x240 PNG: sniff, decode
- * check, GridFS write, insert, confirmed publish). Prints requests/s, p50/p99 latency and errors.
- * Tunables: {@code -Dbench.seconds=10 -Dbench.concurrency=32}. Runs in its own JVM ({@code exec:exec}):
- * the embedded broker cannot start inside Maven's class loader ({@code exec:java}).
+ * The service as its clients see it ({@code make bench}), on a fresh data directory, in this one JVM
+ * as {@code make run} starts it. First, upload to FINISHED through the HTTP API for the shared photo
+ * (the first video after start, then warm, 720p and 1080p30) next to ffmpeg's CLI doing the same job
+ * and to the engine alone in this JVM, interleaved so that load changes hit all alike. Then HTTP load
+ * over loopback with a fixed number of requests in flight, one endpoint at a time: {@code GET
+ * /api/v1/ping} (the ceiling: no database), {@code GET /api/v1/task/{id}} of a finished task, {@code
+ * POST /api/v1/task} (a 320x240 PNG: sniff, decode check, GridFS write, insert, confirmed publish).
+ * Prints requests/s, p50/p99 latency and errors. Tunables: {@code -Dbench.seconds=10
+ * -Dbench.concurrency=32 -Dbench.repeats=3 -Dbench.endToEnd=true -Dshared.dir=../shared}. Runs in its own JVM ({@code
+ * exec:exec}): the embedded broker cannot start inside Maven's class loader ({@code exec:java}).
  */
 public final class HttpBench {
 
   private static final int SECONDS = Integer.getInteger("bench.seconds", 10);
   private static final int CONCURRENCY = Integer.getInteger("bench.concurrency", 32);
+  private static final int REPEATS = Integer.getInteger("bench.repeats", 3);
+  private static final String PHOTO = "path-2560x1600.jpg";
 
   private record Result(String name, int requests, int errors, double perSecond, double p50Ms, double p99Ms) {
   }
@@ -58,18 +70,21 @@ public final class HttpBench {
         "DATA_DIR", dataDir.toString(),
         "WEB_ROOT", dataDir.resolve("no-ui").toString(),
         "RATE_LIMIT_PER_MINUTE", "0",
-        "MAX_QUEUED_TASKS", "10000000",
-        "RENDER_THREADS", "1")));
+        "MAX_QUEUED_TASKS", "10000000")));
     Vertx vertx = Vertx.vertx();
     try {
       WebClient http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
           .setDefaultPort(app.httpPort()).setKeepAlive(true), new PoolOptions().setHttp1MaxSize(CONCURRENCY));
+      if (Boolean.parseBoolean(System.getProperty("bench.endToEnd", "true"))) {
+        endToEnd(http, app);
+      }
       byte[] image = png(320, 240);
-      String taskId = await(upload(http, image)).bodyAsJsonObject().getString("id");
+      String taskId = finishedTask(http);
 
-      System.out.printf("%nHTTP bench: %d s per endpoint, %d requests in flight, loopback, %d cores%n", SECONDS,
-          CONCURRENCY, Runtime.getRuntime().availableProcessors());
+      System.out.printf("%nHTTP bench: %d s per endpoint, %d requests in flight, loopback, %d cores, load %s%n",
+          SECONDS, CONCURRENCY, Runtime.getRuntime().availableProcessors(), loadAverage());
       run(vertx, "warm-up", () -> http.get("/api/v1/ping").send(), 2);
+      run(vertx, "warm-up", () -> http.get("/api/v1/task/" + taskId).send(), 2);
       Result ping = run(vertx, "GET /api/v1/ping", () -> http.get("/api/v1/ping").send(), SECONDS);
       Result task = run(vertx, "GET /api/v1/task/{id}", () -> http.get("/api/v1/task/" + taskId).send(), SECONDS);
       Result post = run(vertx, "POST /api/v1/task", () -> upload(http, image), SECONDS);
@@ -81,10 +96,114 @@ public final class HttpBench {
         System.out.printf("| %-22s | %8d | %9.0f | %8.2f | %8.2f | %6d |%n", r.name(), r.requests(), r.perSecond(),
             r.p50Ms(), r.p99Ms(), r.errors());
       }
-      System.out.printf("%nGET task / ping throughput ratio: %.2f%n%n", task.perSecond() / ping.perSecond());
+      System.out.printf("%nGET task / ping throughput ratio: %.2f; load %s%n%n", task.perSecond() / ping.perSecond(),
+          loadAverage());
     } finally {
       vertx.close().await(30, TimeUnit.SECONDS);
       app.close();
+    }
+  }
+
+  /** Upload to FINISHED: cold, then warm at 720p and 1080p, beside ffmpeg's CLI and the engine alone. */
+  private static void endToEnd(WebClient http, StandaloneApp app) throws Exception {
+    Path photo = Path.of(System.getProperty("shared.dir", "../shared"), "testdata", "photos", PHOTO);
+    if (!Files.isReadable(photo)) {
+      throw new IllegalStateException("No " + photo + ": set -Dshared.dir to the shared folder");
+    }
+    String loadBefore = loadAverage();
+    EndToEnd e2e = new EndToEnd(http, photo);
+    EndToEnd.Run cold = e2e.video("1280x720");
+    Map<String, List<EndToEnd.Run>> service = new LinkedHashMap<>();
+    Map<String, List<EndToEnd.Cli>> ffmpeg = new LinkedHashMap<>();
+    List<Double> engine = new ArrayList<>();
+    List<Double> engineCpu = new ArrayList<>();
+    byte[] photoBytes = Files.readAllBytes(photo);
+    Path work = Files.createTempDirectory("stillmotion-bench-engine");
+    try (VideoRenderer renderer = new VideoRenderer(Runtime.getRuntime().availableProcessors())) {
+      for (int[] size : new int[][] {{1280, 720}, {1920, 1080}}) {
+        String name = size[0] + "x" + size[1];
+        for (int i = 0; i < REPEATS; i++) {
+          service.computeIfAbsent(name, k -> new ArrayList<>()).add(e2e.video(name));
+          if (EndToEnd.ffmpegAvailable()) {
+            ffmpeg.computeIfAbsent(name, k -> new ArrayList<>()).add(e2e.ffmpeg(size[0], size[1]));
+          }
+          if (size[0] == 1280) {
+            long cpu = EndToEnd.processCpuNanos();
+            engine.add(engineAlone(renderer, photoBytes, work));
+            engineCpu.add((EndToEnd.processCpuNanos() - cpu) / 1e9);
+          }
+        }
+      }
+    } finally {
+      try (var files = Files.list(work)) {
+        files.forEach(f -> f.toFile().delete());
+      }
+      Files.deleteIfExists(work);
+    }
+    List<Double> posts = e2e.posts(REPEATS * 2);
+
+    System.out.printf("%nEnd to end: %s, 5 s Ken Burns at 30 fps, upload to FINISHED through the HTTP API "
+        + "(status from its event stream), median of %d; %d cores, load %s -> %s%n", PHOTO, REPEATS,
+        Runtime.getRuntime().availableProcessors(), loadBefore, loadAverage());
+    System.out.printf("%n| %-36s | %9s | %6s | %8s | %8s | %8s | %10s | %13s |%n", "video", "service s", "POST s",
+        "render s", "ffmpeg s", "ratio", "CPU s", "CPU ratio");
+    System.out.println("|--------------------------------------|-----------|--------|----------|----------|----------|"
+        + "------------|---------------|");
+    List<EndToEnd.Cli> ff720 = ffmpeg.getOrDefault("1280x720", List.of());
+    row("1280x720, first video after start", List.of(cold), ff720);
+    service.forEach((name, runs) -> row(name + ", warm", runs, ffmpeg.getOrDefault(name, List.of())));
+    System.out.println("(ratio: service / ffmpeg CLI, wall time; CPU s: this JVM's CPU time during the video, all "
+        + "threads / ffmpeg's; on a loaded machine each runnable thread gets a share, so wall time favours more "
+        + "threads)");
+    double workerRender = EndToEnd.median(service.get("1280x720").stream().map(EndToEnd.Run::renderSeconds).toList());
+    double alone = EndToEnd.median(engine);
+    double serviceCpu = EndToEnd.median(service.get("1280x720").stream().map(EndToEnd.Run::cpuSeconds).toList());
+    double aloneCpu = EndToEnd.median(engineCpu);
+    System.out.printf("%nWorker's render, 1280x720 warm: %.2f s; the engine alone in this JVM (VideoRenderer, same "
+        + "job): %.2f s; ratio %.2f. CPU of this JVM: %.2f s per video through the service, %.2f s for the engine "
+        + "alone; ratio %.2f%n", workerRender, alone, workerRender / alone, serviceCpu, aloneCpu, serviceCpu / aloneCpu);
+    System.out.printf("POST /task of the %d KB photo, one at a time: median %.0f ms (of %d)%n",
+        photoBytes.length / 1024, EndToEnd.median(posts) * 1e3, posts.size());
+  }
+
+  private static void row(String name, List<EndToEnd.Run> runs, List<EndToEnd.Cli> ffmpeg) {
+    double total = EndToEnd.median(runs.stream().map(EndToEnd.Run::totalSeconds).toList());
+    double cpu = EndToEnd.median(runs.stream().map(EndToEnd.Run::cpuSeconds).toList());
+    double ffSeconds = EndToEnd.median(ffmpeg.stream().map(EndToEnd.Cli::seconds).toList());
+    double ffCpu = EndToEnd.median(ffmpeg.stream().map(EndToEnd.Cli::cpuSeconds).toList());
+    boolean none = ffmpeg.isEmpty();
+    System.out.printf("| %-36s | %9.2f | %6.2f | %8.2f | %8s | %8s | %10s | %13s |%n", name, total,
+        EndToEnd.median(runs.stream().map(EndToEnd.Run::postSeconds).toList()),
+        EndToEnd.median(runs.stream().map(EndToEnd.Run::renderSeconds).toList()),
+        none ? "-" : String.format("%.2f", ffSeconds), none ? "-" : String.format("%.2f", total / ffSeconds),
+        none ? String.format("%.2f", cpu) : String.format("%.2f / %.2f", cpu, ffCpu),
+        none ? "-" : String.format("%.2f", cpu / ffCpu));
+  }
+
+  private static double engineAlone(VideoRenderer renderer, byte[] photo, Path work) throws Exception {
+    long start = System.nanoTime();
+    RenderResult result = renderer.render(photo, RenderOptions.defaults().toSpec(), work, RenderListener.NONE);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    Files.delete(result.video());
+    return seconds;
+  }
+
+  /** A small task, rendered, for the GET load: a finished task is what clients poll most. */
+  private static String finishedTask(WebClient http) throws Exception {
+    byte[] image = png(320, 240);
+    String id = await(upload(http, image)).bodyAsJsonObject().getString("id");
+    while (!"FINISHED".equals(await(http.get("/api/v1/task/" + id).send()).bodyAsJsonObject().getString("status"))) {
+      Thread.sleep(50);
+    }
+    return id;
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return parts[0] + " " + parts[1] + " " + parts[2];
+    } catch (java.io.IOException e) {
+      return "unknown";
     }
   }
 

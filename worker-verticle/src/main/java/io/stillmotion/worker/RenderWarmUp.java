@@ -1,0 +1,109 @@
+package io.stillmotion.worker;
+
+import io.stillmotion.render.Easing;
+import io.stillmotion.render.Effect;
+import io.stillmotion.render.Quality;
+import io.stillmotion.render.RenderCancelledException;
+import io.stillmotion.render.RenderListener;
+import io.stillmotion.render.RenderResult;
+import io.stillmotion.render.RenderSpec;
+import io.stillmotion.render.VideoRenderer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Renders one short video from a made-up photo when the first worker of a JVM starts, so that the
+ * JIT has compiled the decoder, the frame sampler and the encoder before the first real task: that
+ * task otherwise pays for it, about twice the render time of the next ones (JFR: most of the
+ * render path's compilations fall inside the first task). Runs on its own daemon thread, never on
+ * the event loop, and does not hold the worker's readiness back; it stops as soon as a real task is
+ * being rendered, so that it never takes CPU from one (what it compiled so far stays compiled). Once
+ * per JVM, since compiled code is shared by every worker in it; never with the system property
+ * {@code stillmotion.renderWarmUp=false} (the test suites set it).
+ */
+final class RenderWarmUp {
+
+  private static final Logger log = LoggerFactory.getLogger(RenderWarmUp.class);
+  private static final AtomicBoolean STARTED = new AtomicBoolean();
+  /** A second of 720p30: every macroblock path runs thousands of times, enough for the JIT's top tier. */
+  private static final RenderSpec SPEC = new RenderSpec(Effect.KEN_BURNS, 1, 30, 1280, 720, Easing.EASE_IN_OUT,
+      0.5, 0.5, Quality.MEDIUM);
+
+  private RenderWarmUp() {
+  }
+
+  /**
+   * Starts the warm-up unless this JVM already ran one; completes when it is over (never fails).
+   *
+   * @param busy true while the worker renders a task: the warm-up then stops
+   */
+  static CompletableFuture<Void> startOnce(VideoRenderer renderer, Path workDir, BooleanSupplier busy) {
+    if (!Boolean.parseBoolean(System.getProperty("stillmotion.renderWarmUp", "true"))
+        || !STARTED.compareAndSet(false, true)) {
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    Thread thread = new Thread(() -> {
+      try {
+        run(renderer, workDir, busy);
+      } finally {
+        done.complete(null);
+      }
+    }, "stillmotion-warm-up");
+    thread.setDaemon(true);
+    thread.start();
+    return done;
+  }
+
+  /** Blocking: the warm-up render; true when it ran to the end. */
+  static boolean run(VideoRenderer renderer, Path workDir, BooleanSupplier busy) {
+    long start = System.nanoTime();
+    RenderListener yieldToTasks = new RenderListener() {
+      @Override
+      public boolean isCancelled() {
+        return busy.getAsBoolean();
+      }
+    };
+    try {
+      RenderResult result = renderer.render(photo(1600, 1000), SPEC, workDir, yieldToTasks);
+      Files.deleteIfExists(result.video());
+      log.info("render path warmed up in {} ms", (System.nanoTime() - start) / 1_000_000);
+      return true;
+    } catch (RenderCancelledException e) {
+      log.info("render warm-up stopped after {} ms: a task is being rendered", (System.nanoTime() - start) / 1_000_000);
+    } catch (Exception | OutOfMemoryError e) {
+      // Only speed is at stake: the first task warms what this could not.
+      log.info("render warm-up skipped: {}", e.toString());
+    }
+    return false;
+  }
+
+  /** A JPEG with smooth gradients and fine texture, so that skip, inter and intra coding all run. */
+  static byte[] photo(int width, int height) throws IOException {
+    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    long seed = 42;
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        seed = seed * 6364136223846793005L + 1442695040888963407L;
+        int texture = (x / 40 + y / 40) % 2 == 0 ? (int) (seed >>> 58) : 0;
+        int r = 255 * x / width;
+        int g = 255 * y / height;
+        int b = Math.min(255, 128 + texture * 2);
+        image.setRGB(x, y, r << 16 | g << 8 | b);
+      }
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ImageIO.write(image, "jpeg", out);
+    return out.toByteArray();
+  }
+}
