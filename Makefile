@@ -27,6 +27,9 @@ build: frontend ## Build everything (jars under */target, UI under frontend/dist
 	$(MVN) -DskipTests install
 
 run: build ## Run the whole system in one JVM on the embedded servers (data in ./data)
+	@v=$$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'); \
+	if [ -z "$$AMQP_URI" ] && [ "$${v%%.*}" -ge 23 ] 2>/dev/null; then \
+	  echo "make run: this java is $$v; the embedded AMQP broker needs JDK 17-22 (or set AMQP_URI to a RabbitMQ)" >&2; exit 2; fi
 	java $(RUN_JAVA_OPTS) -jar $(STANDALONE_JAR)
 
 test: test-java test-frontend check-compose ## Run the test suites (Java, UI unit tests, compose file check)
