@@ -278,7 +278,11 @@ public final class TaskStore {
     JsonObject query = byId(id)
         .put(WEBHOOK_STATE, WebhookDelivery.State.PENDING.name())
         .put(WEBHOOK + ".attempts", asRead.attempts())
-        .put(WEBHOOK + ".claim", asRead.claim());
+        .put(WEBHOOK + ".claim", asRead.claim())
+        // Still due as the claim lands: another instance's claim pushed nextAt forward. (The embedded
+        // in-memory server can hand a reader a document that a concurrent claim is changing, so the
+        // fields above may already show that claim; nextAt is the part of it that says "taken".)
+        .put(WEBHOOK + ".nextAt", new JsonObject().put("$lte", System.currentTimeMillis()));
     JsonObject update = set(new JsonObject()
         .put(WEBHOOK + ".claim", claim)
         .put(WEBHOOK + ".claimedBy", owner)
@@ -316,20 +320,15 @@ public final class TaskStore {
   public Future<Void> ensureIndexes() {
     IndexOptions webhookDue = new IndexOptions().name("webhook_due")
         .partialFilterExpression(new JsonObject().put(WEBHOOK_STATE, WebhookDelivery.State.PENDING.name()));
-    return Future.all(List.of(
-            // dueWebhooks: only the deliveries still owed.
-            mongo.createIndexWithOptions(C, new JsonObject().put(WEBHOOK_STATE, 1).put("status", 1)
-                .put(WEBHOOK + ".nextAt", 1), webhookDue),
-            // stale: PROCESSING by heartbeat age.
-            mongo.createIndexWithOptions(C, new JsonObject().put("status", 1).put("heartbeatAt", 1),
-                new IndexOptions().name("status_heartbeat")),
-            // lostMessages and pendingCount (its prefix): PENDING by time queued.
-            mongo.createIndexWithOptions(C, new JsonObject().put("status", 1).put(QUEUED_AT, 1),
-                new IndexOptions().name("status_queued")),
-            // unpublished: the gateway outbox's sweep.
-            mongo.createIndexWithOptions(C, new JsonObject().put("status", 1).put("published", 1).put("createdAt", 1),
-                new IndexOptions().name("status_published_created"))))
-        .mapEmpty();
+    // One after the other: index builds are heavy on a real server, and nothing needs them at once.
+    return mongo.createIndexWithOptions(C, new JsonObject().put(WEBHOOK_STATE, 1).put("status", 1)
+            .put(WEBHOOK + ".nextAt", 1), webhookDue) // dueWebhooks: only the deliveries still owed
+        .compose(v -> mongo.createIndexWithOptions(C, new JsonObject().put("status", 1).put("heartbeatAt", 1),
+            new IndexOptions().name("status_heartbeat"))) // stale: PROCESSING by heartbeat age
+        .compose(v -> mongo.createIndexWithOptions(C, new JsonObject().put("status", 1).put(QUEUED_AT, 1),
+            new IndexOptions().name("status_queued"))) // lostMessages and pendingCount (its prefix)
+        .compose(v -> mongo.createIndexWithOptions(C, new JsonObject().put("status", 1).put("published", 1)
+            .put("createdAt", 1), new IndexOptions().name("status_published_created"))); // the gateway outbox's sweep
   }
 
   private Future<Boolean> settleWebhook(String id, String claim, JsonObject fields) {
