@@ -100,7 +100,7 @@ public final class GopCoder {
       pending.clear();
     }
     boolean isReference = isReference(index, view);
-    byte[] unit = encoder.encodeP(frame, motion(view), rateControl.nextQp(index, isReference), isReference);
+    byte[] unit = encoder.encodeP(frame, motion(view), qp(index, isReference, view), isReference);
     pending.add(unit.length);
     if (isReference) {
       reference = view;
@@ -111,6 +111,15 @@ public final class GopCoder {
 
   private boolean isReference(int indexInGop, View view) {
     return view.kept() || indexInGop - referenceIndex == FrameQpControl.REFERENCE_INTERVAL;
+  }
+
+  /**
+   * A kept frame is coded at the QP of the disposable frame it would otherwise be: a reference's QP
+   * for each frame of a crossfade spent 14% more bytes than before at equal PSNR-Y (a 6-photo story
+   * at 360x640), the disposable QP 7% fewer (and up to 4 steps more gained nothing more).
+   */
+  private int qp(int indexInGop, boolean isReference, View view) {
+    return rateControl.nextQp(indexInGop, isReference && !view.kept());
   }
 
   /**
@@ -170,7 +179,7 @@ public final class GopCoder {
       View view = frames.draw(f, picture);
       CameraMotion motion = motion(view);
       boolean isReference = isReference(f, view);
-      int qp = rateControl.nextQp(f, isReference);
+      int qp = qp(f, isReference, view);
       if (isReference) {
         units[f] = encoder.encodeReference(picture, f, motion, qp);
         reference = view;
