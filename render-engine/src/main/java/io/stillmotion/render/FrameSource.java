@@ -15,4 +15,12 @@ interface FrameSource {
 
   /** Draws the frame into {@code into} and returns the view it shows. Thread-safe. */
   Viewport render(int frame, Picture into);
+
+  /**
+   * Whether the frame mixes two images so that the view's motion predicts little of it (a
+   * crossfade): the encoder then keeps it as a reference, so the next frame is predicted from it.
+   */
+  default boolean mixes(int frame) {
+    return false;
+  }
 }

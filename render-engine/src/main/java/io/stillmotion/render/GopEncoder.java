@@ -91,7 +91,7 @@ final class GopEncoder {
       double step = view.width() / options.width();
       byte[] unit = f == first
           ? coder.startGop(first, picture, view.left(), view.top(), step)
-          : coder.next(picture, view.left(), view.top(), step);
+          : coder.next(picture, new GopCoder.View(view.left(), view.top(), step, frames.mixes(f)));
       packets.add(new Packet(f, unit, f == first));
       frameDone.accept(f);
     }
@@ -107,7 +107,7 @@ final class GopEncoder {
           throw new Cancelled();
         }
         Viewport view = frames.render(first + index, into);
-        return new GopCoder.View(view.left(), view.top(), view.width() / options.width());
+        return new GopCoder.View(view.left(), view.top(), view.width() / options.width(), frames.mixes(first + index));
       }, frames::newPicture, helpers, helperThreads, index -> frameDone.accept(first + index));
     } catch (Cancelled e) {
       throw new RenderCancelledException();

@@ -38,6 +38,11 @@ final class GopFrames implements FrameSource, AutoCloseable {
   }
 
   @Override
+  public boolean mixes(int frame) {
+    return frames.mixes(frame);
+  }
+
+  @Override
   public Viewport render(int frame, Picture into) {
     Timeline.Composition c = timeline.at(frame);
     List<Integer> needed = c.single() ? List.of(c.a()) : List.of(c.a(), c.b());

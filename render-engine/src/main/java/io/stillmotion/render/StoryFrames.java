@@ -51,6 +51,13 @@ final class StoryFrames implements FrameSource {
     }
   }
 
+  /** Crossfades: both images show through every pixel. A slide's frames are each image's own pixels. */
+  @Override
+  public boolean mixes(int frame) {
+    Timeline.Composition c = timeline.at(frame);
+    return !c.single() && c.kind() != Transition.Kind.SLIDE;
+  }
+
   private Viewport crossfade(Timeline.Composition c, Picture into, Picture other) {
     Viewport a = layer(c.a(), c.frameA(), into);
     Viewport b = layer(c.b(), c.frameB(), other);

@@ -112,6 +112,49 @@ class StoryRendererTest {
   }
 
   @Test
+  @DisplayName("every frame of a crossfade is a reference picture, so the next one is predicted from it")
+  void crossfadeFramesAreReferences() throws Exception {
+    Assumptions.assumeTrue(TestMedia.ffmpegAvailable(), "needs ffmpeg to take the H.264 stream out of the MP4");
+    byte[] other = TestMedia.jpeg(TestMedia.photoLike(640, 360, 8), 0.9f);
+    Story story = Story.builder(W, H, 24).shot(shot(photo, 1.5)).shot(Transition.crossfade(0.8), shot(other, 1.5))
+        .build();
+    Path video = renderer.render(story, dir, null).video();
+    Path annexB = dir.resolve("video.h264");
+    Process p = new ProcessBuilder(TestMedia.FFMPEG.toString(), "-v", "error", "-i", video.toString(), "-c:v", "copy",
+        "-bsf:v", "h264_mp4toannexb", "-f", "h264", annexB.toString()).redirectErrorStream(true).start();
+    p.getInputStream().readAllBytes();
+    assertThat(p.waitFor()).isZero();
+    List<Integer> refIdc = sliceRefIdc(Files.readAllBytes(annexB));
+    Timeline timeline = Timeline.of(story);
+    assertThat(refIdc).hasSize(timeline.frames());
+    int mixed = 0;
+    for (int f = 0; f < timeline.frames(); f++) {
+      if (!timeline.at(f).single()) {
+        mixed++;
+        assertThat(refIdc.get(f)).as("nal_ref_idc of crossfade frame %d", f).isNotZero();
+      }
+    }
+    assertThat(mixed).isGreaterThan(10);
+    assertThat(refIdc).as("frames of one image stay mostly disposable").contains(0);
+  }
+
+  /** nal_ref_idc of each slice NAL unit (types 1 and 5) of an Annex B stream, in order (one slice per picture). */
+  private static List<Integer> sliceRefIdc(byte[] stream) {
+    List<Integer> idc = new ArrayList<>();
+    for (int i = 0; i + 3 < stream.length; i++) {
+      if (stream[i] == 0 && stream[i + 1] == 0 && stream[i + 2] == 1) {
+        int header = stream[i + 3] & 0xFF;
+        int type = header & 0x1F;
+        if (type == 1 || type == 5) {
+          idc.add(header >> 5);
+        }
+        i += 3;
+      }
+    }
+    return idc;
+  }
+
+  @Test
   @DisplayName("every frame of slides and crossfades decodes (ffmpeg) to what was drawn, within coding loss")
   void transitionsDecodeFaithfully() throws Exception {
     Assumptions.assumeTrue(TestMedia.ffmpegAvailable(), "needs ffmpeg as an independent decoder");

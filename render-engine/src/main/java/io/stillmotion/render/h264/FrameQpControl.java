@@ -41,9 +41,17 @@ public final class FrameQpControl {
     return indexInGop % REFERENCE_INTERVAL == 0;
   }
 
-  /** QP for the frame at this position of its GOP (0: the IDR frame). */
+  /** QP for the frame at this position of its GOP (0: the IDR frame), a reference where {@link #isReference} says. */
   public int nextQp(int indexInGop) {
-    int offset = indexInGop == 0 ? -IDR_QP_BONUS : isReference(indexInGop) ? -REFERENCE_QP_BONUS : DISPOSABLE_QP_PENALTY;
+    return nextQp(indexInGop, isReference(indexInGop));
+  }
+
+  /**
+   * QP for the frame at this position of its GOP (0: the IDR frame), at a periodic reference's QP
+   * or a disposable frame's.
+   */
+  public int nextQp(int indexInGop, boolean reference) {
+    int offset = indexInGop == 0 ? -IDR_QP_BONUS : reference ? -REFERENCE_QP_BONUS : DISPOSABLE_QP_PENALTY;
     return Math.max(Quant.MIN_QP, Math.min(Quant.MAX_QP, baseQp + raise + offset));
   }
 

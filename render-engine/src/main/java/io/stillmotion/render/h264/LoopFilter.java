@@ -57,8 +57,8 @@ final class LoopFilter {
     }
   }
 
-  /** An inter macroblock; {@code levels[blk]} are its luma 4x4 blocks' levels in raster order. */
-  void inter(int mbX, int mbY, int mvX, int mvY, int[][] levels) {
+  /** An inter macroblock, with its luma levels (the loop filter counts each 4x4 block's non-zero ones). */
+  void inter(int mbX, int mbY, int mvX, int mvY, Residual levels) {
     int mb = mbY * mbW + mbX;
     input.mbTypes[mb] = MBType.P_16x16;
     input.refsUsed[mb] = interRefs;
@@ -66,7 +66,7 @@ final class LoopFilter {
     for (int blk = 0; blk < 16; blk++) {
       int x = (mbX << 2) + (blk & 3);
       int y = (mbY << 2) + (blk >> 2);
-      input.nCoeff[y][x] = countNonZero(levels[blk]);
+      input.nCoeff[y][x] = levels.nonZeroLevels(blk);
       input.mvs.setMv(x, y, 0, mv);
       input.mvs.setMv(x, y, 1, NO_REF);
     }
@@ -74,13 +74,5 @@ final class LoopFilter {
 
   void filter(Picture picture) {
     filter.deblockFrame(picture);
-  }
-
-  private static int countNonZero(int[] levels) {
-    int n = 0;
-    for (int v : levels) {
-      n += v != 0 ? 1 : 0;
-    }
-    return n;
   }
 }

@@ -26,7 +26,18 @@ final class Residual {
   private static final int DECIMATE_MB = 6;
   private static final int DECIMATE_CHROMA = 7;
 
-  final int[][] luma = new int[16][16];
+  /** No levels: what an uncoded block reads as. */
+  private static final int[] ZERO = new int[16];
+  /** Every luma block: all of {@link #luma} holds levels. */
+  private static final int ALL_BLOCKS = 0xFFFF;
+
+  private final int[][] luma = new int[16][16];
+  /**
+   * Bit {@code blk} set where {@code luma[blk]} holds the block's levels; a block whose bit is clear
+   * has none, whatever its array holds (an inter macroblock leaves the zero blocks' arrays as they
+   * are instead of clearing them, and reconstructs them as the bare prediction).
+   */
+  private int lumaCoded;
   private final int[] lumaDc = new int[16];
   private final int[][][] chroma = new int[2][4][16];
   private final int[][] chromaDc = new int[2][4];
@@ -76,45 +87,64 @@ final class Residual {
   /** Inter luma residual with small isolated levels dropped; returns the luma coded block pattern. */
   int lumaInter(int[] src, int[] pred) {
     Arrays.fill(score8x8, 0);
+    int coded = 0;
     for (int blk = 0; blk < 16; blk++) {
       int[] levels = luma[blk];
       int x = (blk & 3) * 4;
       int y = (blk >> 2) * 4;
       if (difference(src, 16, x, y, pred, 16, x, y, levels) < zeroInterSad) {
-        Arrays.fill(levels, 0);
         continue;
       }
       CoeffTransformer.fdct4x4(levels);
-      Quant.quantize4x4(levels, qp, false, 0);
-      score8x8[block8x8(blk)] += Quant.decimateScore(levels, zigzag4x4, 0);
+      if (Quant.quantize4x4(levels, qp, false, 0)) {
+        coded |= 1 << blk;
+        score8x8[block8x8(blk)] += Quant.decimateScore(levels, zigzag4x4, 0);
+      }
     }
     int total = 0;
     int cbp = 0;
     for (int i8 = 0; i8 < 4; i8++) {
       if (score8x8[i8] < DECIMATE_8X8) {
-        clear8x8(i8);
+        coded &= ~mask8x8(i8);
       } else {
         cbp |= 1 << i8;
       }
       total += score8x8[i8];
     }
     if (total < DECIMATE_MB) {
-      for (int i8 = 0; i8 < 4; i8++) {
-        clear8x8(i8);
-      }
+      coded = 0;
       cbp = 0;
     }
+    lumaCoded = coded;
     return cbp;
   }
 
-  private void clear8x8(int i8) {
-    for (int b = 0; b < 4; b++) {
-      Arrays.fill(luma[blockIndex(i8, b)], 0);
+  /** The bits of the four 4x4 blocks of 8x8 block {@code i8} in a block mask. */
+  private static int mask8x8(int i8) {
+    int first = blockIndex(i8, 0);
+    return 0x33 << first;
+  }
+
+  /** How many levels of luma block {@code blk} (raster order) are not zero. */
+  int nonZeroLevels(int blk) {
+    if ((lumaCoded & (1 << blk)) == 0) {
+      return 0;
     }
+    int n = 0;
+    for (int v : luma[blk]) {
+      n += v != 0 ? 1 : 0;
+    }
+    return n;
+  }
+
+  /** Levels of luma block {@code blk} (raster order), zeros for an uncoded block. */
+  int[] lumaLevels(int blk) {
+    return (lumaCoded & (1 << blk)) != 0 ? luma[blk] : ZERO;
   }
 
   /** Intra 16x16 residual: Hadamard-coded DCs plus AC levels; returns 15 or 0 (all AC or none). */
   int lumaIntra16x16(int[] src, int[] pred) {
+    lumaCoded = ALL_BLOCKS;
     boolean anyAc = false;
     for (int blk = 0; blk < 16; blk++) {
       int[] levels = luma[blk];
@@ -140,6 +170,7 @@ final class Residual {
 
   /** Luma coded block pattern of the levels in {@link #luma}. */
   int lumaPattern() {
+    lumaCoded = ALL_BLOCKS;
     int cbp = 0;
     for (int blk = 0; blk < 16; blk++) {
       for (int v : luma[blk]) {
@@ -228,7 +259,7 @@ final class Residual {
         int bx = (mbX << 2) + (blk & 3);
         int by = (mbY << 2) + (blk >> 2);
         if ((cbp & (1 << i8)) != 0) {
-          cavlc[0].writeACBlock(out, bx, by, PRESENT, PRESENT, luma[blk], H264Const.totalZeros16, first, 16 - first,
+          cavlc[0].writeACBlock(out, bx, by, PRESENT, PRESENT, lumaLevels(blk), H264Const.totalZeros16, first, 16 - first,
               zigzag4x4);
         } else {
           cavlc[0].setZeroCoeff(bx, by);
@@ -278,9 +309,14 @@ final class Residual {
       CoeffTransformer.dequantizeDC4x4(lumaDc, qp, null);
     }
     for (int blk = 0; blk < 16; blk++) {
+      int px = mbX * 16 + (blk & 3) * 4;
+      int py = mbY * 16 + (blk >> 2) * 4;
+      if ((lumaCoded & (1 << blk)) == 0) {
+        copy(plane, stride, px, py, pred, 16, (blk & 3) * 4, (blk >> 2) * 4);
+        continue;
+      }
       boolean coded = decode(luma[blk], qp, intra16x16 ? lumaDc : null, blk);
-      put(plane, stride, mbX * 16 + (blk & 3) * 4, mbY * 16 + (blk >> 2) * 4, pred, 16, (blk & 3) * 4,
-          (blk >> 2) * 4, coded ? block : null);
+      put(plane, stride, px, py, pred, 16, (blk & 3) * 4, (blk >> 2) * 4, coded ? block : null);
     }
   }
 
@@ -313,6 +349,18 @@ final class Residual {
     }
     CoeffTransformer.idct4x4(block);
     return true;
+  }
+
+  /** Writes a 4x4 block of prediction (0..255, so no clipping) into a jcodec plane. */
+  private static void copy(byte[] plane, int stride, int px, int py, int[] pred, int predStride, int bx, int by) {
+    for (int y = 0; y < 4; y++) {
+      int o = (py + y) * stride + px;
+      int p = (by + y) * predStride + bx;
+      plane[o] = (byte) (pred[p] - 128);
+      plane[o + 1] = (byte) (pred[p + 1] - 128);
+      plane[o + 2] = (byte) (pred[p + 2] - 128);
+      plane[o + 3] = (byte) (pred[p + 3] - 128);
+    }
   }
 
   /** Writes prediction plus residual (null: none), clipped, into a 4x4 block of a jcodec plane. */

@@ -148,7 +148,7 @@ final class SliceCoder {
     int cbpChroma = residual.chroma(srcC, predC, false);
     int cbp = cbpLuma | (cbpChroma << 4);
     field.setInter(mbX, mbY, MotionField.unpackX(mv), MotionField.unpackY(mv));
-    loopFilter.inter(mbX, mbY, MotionField.unpackX(mv), MotionField.unpackY(mv), residual.luma);
+    loopFilter.inter(mbX, mbY, MotionField.unpackX(mv), MotionField.unpackY(mv), residual);
     if (mv == skipMv && cbp == 0) {
       skipRun++;
       residual.skip(mbX, mbY);

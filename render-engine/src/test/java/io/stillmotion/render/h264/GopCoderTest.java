@@ -6,9 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.IntPredicate;
 import org.jcodec.common.model.ColorSpace;
 import org.jcodec.common.model.Picture;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -21,6 +23,39 @@ class GopCoderTest {
   @ValueSource(ints = {1, 8, 9, 30, 41})
   @DisplayName("a GOP coded with helper threads is byte for byte the GOP coded frame by frame")
   void helpersWriteTheSameStream(int frames) throws Exception {
+    List<byte[]> units = bothWays(frames, f -> false);
+    for (int f = 1; f < frames; f++) {
+      assertThat(refIdc(units.get(f)) != 0).as("frame %d a reference", f).isEqualTo(f % 8 == 0);
+    }
+  }
+
+  @Test
+  @DisplayName("frames whose view is kept are references, the interval counts on from the last one, and helpers agree")
+  void keptFramesAreReferences() throws Exception {
+    IntPredicate kept = f -> f >= 11 && f <= 20 || f == 3 || f == 4;
+    List<byte[]> units = bothWays(41, kept);
+    List<Integer> references = new ArrayList<>();
+    for (int f = 1; f < 41; f++) {
+      if (refIdc(units.get(f)) != 0) {
+        references.add(f);
+      }
+    }
+    assertThat(references).containsExactly(3, 4, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 28, 36);
+  }
+
+  /** nal_ref_idc of an access unit's slice (the last NAL unit). */
+  private static int refIdc(byte[] unit) {
+    int header = 0;
+    for (int i = 0; i + 3 < unit.length; i++) {
+      if (unit[i] == 0 && unit[i + 1] == 0 && unit[i + 2] == 1) {
+        header = unit[i + 3] & 0xFF;
+      }
+    }
+    return header >> 5;
+  }
+
+  /** Codes a GOP frame by frame and with helpers, checks both wrote the same bytes and returns them. */
+  private static List<byte[]> bothWays(int frames, IntPredicate kept) throws Exception {
     List<Scenes.View> views = Scenes.views(Scenes.Move.KEN_BURNS, WIDTH, HEIGHT, frames);
     StreamFormat format = Streams.format(WIDTH, HEIGHT);
     // A low rate ceiling, so the rate control's decisions show in the stream too.
@@ -30,7 +65,7 @@ class GopCoderTest {
       Scenes.View v = views.get(f);
       Picture frame = Scenes.render(v, WIDTH, HEIGHT);
       expected.add(f == 0 ? sequential.startGop(7, frame, v.left(), v.top(), v.step())
-          : sequential.next(frame, v.left(), v.top(), v.step()));
+          : sequential.next(frame, new GopCoder.View(v.left(), v.top(), v.step(), kept.test(f))));
     }
     ExecutorService helpers = Executors.newFixedThreadPool(3);
     try {
@@ -41,7 +76,7 @@ class GopCoderTest {
         for (int p = 0; p < 3; p++) {
           System.arraycopy(frame.getPlaneData(p), 0, into.getPlaneData(p), 0, frame.getPlaneData(p).length);
         }
-        return new GopCoder.View(v.left(), v.top(), v.step());
+        return new GopCoder.View(v.left(), v.top(), v.step(), kept.test(index));
       }, () -> Picture.create(WIDTH, HEIGHT, ColorSpace.YUV420J), helpers, 3, coded::add);
       assertThat(got).hasSize(frames);
       for (int f = 0; f < frames; f++) {
@@ -49,6 +84,7 @@ class GopCoderTest {
       }
       assertThat(coded).as("every frame reported once, in order").isEqualTo(
           java.util.stream.IntStream.range(0, frames).boxed().toList());
+      return got;
     } finally {
       helpers.shutdownNow();
     }
