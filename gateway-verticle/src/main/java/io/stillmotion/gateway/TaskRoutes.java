@@ -59,6 +59,9 @@ final class TaskRoutes {
 
   Future<Void> start() {
     resync.start();
+    // Once per service at start, as the worker does; never needed for the service to run.
+    tasks.ensureIndexes().onFailure(e -> log.warn("task indexes not created ({}); queries run without them",
+        e.getMessage()));
     return relay.start().compose(v -> webhooks.start());
   }
 

@@ -81,10 +81,8 @@ public final class WebhookOutbox {
     return onContext(() -> {
       timer = vertx.setPeriodic(pollMs, pollMs, id -> poll());
       poll();
-      return tasks.ensureIndexes()
-          .onFailure(e -> log.warn("task indexes not created ({}); due deliveries are found without them",
-              e.getMessage()))
-          .otherwiseEmpty();
+      // The index its query needs is created with the others by each service (TaskStore.ensureIndexes).
+      return Future.<Void>succeededFuture();
     });
   }
 
