@@ -259,7 +259,14 @@ export function dockerfilePolicy(path, text, module, artifact) {
   }
   check(final.some(([w, r]) => w === 'COPY' && r.includes(artifact)), `${path} copies ${artifact}`);
   const runtime = stages.at(-1)?.image ?? '';
-  check(runtime.startsWith('eclipse-temurin:17') && runtime.includes('jre'), `${path} runs on an eclipse-temurin 17 JRE`);
+  const javaVersion = Number((runtime.match(/^eclipse-temurin:(\d+)/) ?? [])[1]);
+  check(javaVersion >= 17 && runtime.includes('jre'), `${path} runs on an eclipse-temurin JRE of Java 17 or later`);
+  // The ahead-of-time cache the image trains is the one its JVM starts with, and only Java 25 makes one.
+  const aot = build.match(/-XX:AOTCacheOutput=(\S+)/)?.[1];
+  const entry = final.filter(([w]) => w === 'ENTRYPOINT').map(([, r]) => r).join(' ');
+  check(aot && javaVersion >= 25 && final.some(([w, r]) => w === 'RUN' && r.includes(`-XX:AOTCacheOutput=${aot}`))
+    && entry.includes(`"-XX:AOTCache=${aot}"`),
+    `${path} trains an ahead-of-time cache in its runtime stage (Java 25) and starts the JVM with it`);
   if (module === 'gateway-verticle') {
     check(stages.some((s) => s.image.startsWith('node:20')), `${path} builds the UI on node 20`);
     check(build.includes('npm ci') && build.includes('npm run build'), `${path} runs npm ci and npm run build`);

@@ -81,3 +81,13 @@ test('a Dockerfile that runs as root or listens on its container loopback fails'
   assert.match(failed, /non-root user/);
   assert.match(failed, /every interface of its container/);
 });
+
+test('a Dockerfile whose JVM does not start with the cache it trained fails', () => {
+  const dockerfile = read('worker-verticle/Dockerfile');
+  const untrained = dockerfile.replace(/"-XX:AOTCache=[^"]*", /, '');
+  assert.match(failures(dockerfilePolicy('w', untrained, 'worker-verticle', 'stillmotion-worker.jar')).join('\n'),
+    /ahead-of-time cache/);
+  const old = dockerfile.replace(/eclipse-temurin:25[^\s]*/, 'eclipse-temurin:21.0.7_6-jre-noble');
+  assert.match(failures(dockerfilePolicy('w', old, 'worker-verticle', 'stillmotion-worker.jar')).join('\n'),
+    /ahead-of-time cache/);
+});
