@@ -1,24 +1,18 @@
 package io.stillmotion.worker;
 
-import io.stillmotion.infra.TestInfra;
 import io.stillmotion.model.Names;
 import io.stillmotion.model.RenderOptions;
 import io.stillmotion.model.StillmotionConfig;
 import io.stillmotion.model.Task;
 import io.stillmotion.model.TaskMessage;
 import io.stillmotion.model.TaskStatus;
-import io.stillmotion.store.MediaStore;
-import io.stillmotion.store.TaskStore;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.mongo.MongoClient;
 import io.stillmotion.model.TaskEvent;
 import io.vertx.rabbitmq.QueueOptions;
-import io.vertx.rabbitmq.RabbitMQClient;
-import io.vertx.rabbitmq.RabbitMQOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,11 +23,8 @@ import org.junit.jupiter.api.Test;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -53,15 +44,9 @@ import static org.awaitility.Awaitility.await;
  */
 class WebhookDeliveryTest {
 
-  private static final String DB = "webhook-delivery-test";
   private static final String SECRET = "webhook-delivery-secret";
-  private static Vertx vertx;
-  private static MongoClient mongo;
-  private static TaskStore tasks;
-  private static MediaStore media;
-  private static RabbitMQClient rabbit;
+  private static WorkerTestBed bed;
   private static HttpServer receiver;
-  private static Path scratch;
   private static final List<Received> received = new CopyOnWriteArrayList<>();
   private static final ConcurrentLinkedDeque<Integer> script = new ConcurrentLinkedDeque<>();
   private static final AtomicInteger answer = new AtomicInteger(204);
@@ -79,17 +64,15 @@ class WebhookDeliveryTest {
 
   @BeforeAll
   static void start() throws Exception {
-    vertx = Vertx.vertx();
-    scratch = Files.createTempDirectory("webhook-delivery");
-    StillmotionConfig config = config(Map.of());
-    mongo = MongoClient.create(vertx, config.mongoClientConfig());
-    tasks = new TaskStore(mongo);
-    media = new MediaStore(vertx, mongo);
-    rabbit = RabbitMQClient.create(vertx, new RabbitMQOptions(config.amqpClientConfig()));
-    get(rabbit.start());
-    get(rabbit.queueDelete(Names.TASK_QUEUE).otherwiseEmpty());
-    get(rabbit.queueDeclare(Names.TASK_QUEUE, true, false, false));
-    receiver = get(vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
+    bed = WorkerTestBed.open(Vertx.vertx(), "webhook-delivery-test", Map.of(
+        "WORKER_ID", "webhook-worker",
+        "RENDER_THREADS", "2",
+        "HEARTBEAT_TIMEOUT_MS", "1000",
+        "WEBHOOK_SECRET", SECRET,
+        "WEBHOOK_ALLOW_PRIVATE", "true",
+        "WEBHOOK_RETRY_MAX_MS", "200",
+        "WEBHOOK_TIMEOUT_MS", "1000"), true);
+    receiver = get(bed.vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
       Integer scripted = script.pollFirst();
       int status = scripted != null ? scripted : answer.get();
       received.add(new Received(request.headers(), body, status, System.currentTimeMillis() / 1000));
@@ -99,7 +82,7 @@ class WebhookDeliveryTest {
 
   @AfterAll
   static void stop() throws Exception {
-    get(vertx.close());
+    bed.close();
   }
 
   @BeforeEach
@@ -117,19 +100,7 @@ class WebhookDeliveryTest {
   }
 
   static StillmotionConfig config(Map<String, String> extra) {
-    Map<String, String> env = new HashMap<>(Map.of(
-        "MONGO_URI", TestInfra.mongo().connectionString(),
-        "MONGO_DB", DB,
-        "AMQP_URI", TestInfra.amqpUri(),
-        "WORKER_ID", "webhook-worker",
-        "RENDER_THREADS", "2",
-        "HEARTBEAT_TIMEOUT_MS", "1000",
-        "WEBHOOK_SECRET", SECRET,
-        "WEBHOOK_ALLOW_PRIVATE", "true",
-        "WEBHOOK_RETRY_MAX_MS", "200",
-        "WEBHOOK_TIMEOUT_MS", "1000"));
-    env.putAll(extra);
-    return StillmotionConfig.fromEnv(env);
+    return bed.config(extra);
   }
 
   /** A worker in a Vert.x of its own: closing that Vert.x is the process going away. */
@@ -148,14 +119,14 @@ class WebhookDeliveryTest {
     String id = TaskMessage.newTaskId();
     Task task = Task.pending(id, "png", RenderOptions.fromFields(Map.of("duration", "1", "size", "720x720",
         "fps", "24")), System.currentTimeMillis()).withCallbackUrl(hookUrl());
-    get(media.putBytes(Names.UPLOADS_BUCKET, task.uploadFileName(), WorkerVerticleTest.png(200, 150), scratch));
-    get(tasks.insert(task));
+    get(bed.media.putBytes(Names.UPLOADS_BUCKET, task.uploadFileName(), WorkerVerticleTest.png(200, 150), bed.scratch));
+    get(bed.tasks.insert(task));
     return task;
   }
 
   private static String submit() throws Exception {
     String id = storeTask().id();
-    get(rabbit.basicPublish("", Names.TASK_QUEUE, new TaskMessage(id).toBuffer()));
+    get(bed.rabbit.basicPublish("", Names.TASK_QUEUE, new TaskMessage(id).toBuffer()));
     return id;
   }
 
@@ -164,14 +135,14 @@ class WebhookDeliveryTest {
   }
 
   private static JsonObject webhookRecord(String id) throws Exception {
-    JsonObject doc = get(mongo.findOne(Names.TASKS_COLLECTION, new JsonObject().put("_id", id), null));
+    JsonObject doc = get(bed.mongo.findOne(Names.TASKS_COLLECTION, new JsonObject().put("_id", id), null));
     return doc.getJsonObject("webhook", new JsonObject());
   }
 
   private static Task awaitStatus(String id, TaskStatus wanted) {
     Task[] result = new Task[1];
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-      result[0] = get(tasks.find(id));
+      result[0] = get(bed.tasks.find(id));
       return result[0] != null && result[0].status() == wanted;
     });
     return result[0];
@@ -214,7 +185,7 @@ class WebhookDeliveryTest {
   void sweeperFailureIsDelivered() throws Exception {
     String id = storeTask().id();
     long stale = System.currentTimeMillis() - 5_000;
-    get(mongo.updateCollection(Names.TASKS_COLLECTION, new JsonObject().put("_id", id), new JsonObject()
+    get(bed.mongo.updateCollection(Names.TASKS_COLLECTION, new JsonObject().put("_id", id), new JsonObject()
         .put("$set", new JsonObject().put("status", "PROCESSING").put("workerId", "killed-worker")
             .put("heartbeatAt", stale).put("attempts", 3).put("published", true))));
 
@@ -233,11 +204,11 @@ class WebhookDeliveryTest {
   /** Every event published for the task, as the gateway's relay would receive it. */
   private static List<TaskEvent> listenToEvents(String id) throws Exception {
     List<TaskEvent> events = new CopyOnWriteArrayList<>();
-    get(rabbit.exchangeDeclare(Names.EVENTS_EXCHANGE, "topic", true, false));
-    String queue = get(rabbit.queueDeclare("", false, true, true)).getQueue();
-    get(rabbit.queueBind(queue, Names.EVENTS_EXCHANGE, Names.eventRoutingKey(id)));
+    get(bed.rabbit.exchangeDeclare(Names.EVENTS_EXCHANGE, "topic", true, false));
+    String queue = get(bed.rabbit.queueDeclare("", false, true, true)).getQueue();
+    get(bed.rabbit.queueBind(queue, Names.EVENTS_EXCHANGE, Names.eventRoutingKey(id)));
     CountDownLatch consuming = new CountDownLatch(1);
-    rabbit.basicConsumer(queue, new QueueOptions().setAutoAck(true)).onSuccess(consumer -> {
+    bed.rabbit.basicConsumer(queue, new QueueOptions().setAutoAck(true)).onSuccess(consumer -> {
       consumer.handler(message -> events.add(TaskEvent.fromJson(message.body().toJsonObject())));
       consuming.countDown();
     });
@@ -251,7 +222,7 @@ class WebhookDeliveryTest {
     String id = storeTask().id();
     List<TaskEvent> events = listenToEvents(id);
     long stale = System.currentTimeMillis() - 5_000;
-    get(mongo.updateCollection(Names.TASKS_COLLECTION, new JsonObject().put("_id", id), new JsonObject()
+    get(bed.mongo.updateCollection(Names.TASKS_COLLECTION, new JsonObject().put("_id", id), new JsonObject()
         .put("$set", new JsonObject().put("status", "PROCESSING").put("workerId", "killed-worker")
             .put("heartbeatAt", stale).put("attempts", 3).put("published", true))));
 

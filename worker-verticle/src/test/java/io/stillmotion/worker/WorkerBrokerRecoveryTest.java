@@ -11,10 +11,7 @@ import io.stillmotion.model.StillmotionConfig;
 import io.stillmotion.model.Task;
 import io.stillmotion.model.TaskMessage;
 import io.stillmotion.model.TaskStatus;
-import io.stillmotion.store.MediaStore;
-import io.stillmotion.store.TaskStore;
 import io.vertx.core.Vertx;
-import io.vertx.ext.mongo.MongoClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,9 +19,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -40,27 +34,18 @@ import static org.awaitility.Awaitility.await;
  */
 class WorkerBrokerRecoveryTest {
 
-  private static final String DB = "worker-broker-recovery-test";
-  private static Vertx vertx;
-  private static MongoClient mongo;
-  private static TaskStore tasks;
-  private static MediaStore media;
-  private static Path scratch;
+  private static WorkerTestBed bed;
   private String deployment;
 
   @BeforeAll
   static void start() throws Exception {
-    vertx = Vertx.vertx();
-    scratch = Files.createTempDirectory("worker-broker-recovery");
-    StillmotionConfig config = config();
-    mongo = MongoClient.create(vertx, config.mongoClientConfig());
-    tasks = new TaskStore(mongo);
-    media = new MediaStore(vertx, mongo);
+    bed = WorkerTestBed.open(Vertx.vertx(), "worker-broker-recovery-test",
+        Map.of("WORKER_ID", "recovering-worker", "RENDER_THREADS", "1", "HEARTBEAT_TIMEOUT_MS", "30000"), false);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    get(vertx.close());
+    bed.close();
   }
 
   @BeforeEach
@@ -75,25 +60,19 @@ class WorkerBrokerRecoveryTest {
   @AfterEach
   void undeploy() throws Exception {
     if (deployment != null) {
-      get(vertx.undeploy(deployment));
+      get(bed.vertx.undeploy(deployment));
       deployment = null;
     }
   }
 
   static StillmotionConfig config() {
-    return StillmotionConfig.fromEnv(Map.of(
-        "MONGO_URI", TestInfra.mongo().connectionString(),
-        "MONGO_DB", DB,
-        "AMQP_URI", TestInfra.amqpUri(),
-        "WORKER_ID", "recovering-worker",
-        "RENDER_THREADS", "1",
-        "HEARTBEAT_TIMEOUT_MS", "30000"));
+    return bed.config();
   }
 
   @Test
   @DisplayName("after three dropped connections the worker has exactly one consumer on the task queue and still takes tasks")
   void oneConsumerAfterReconnects() throws Exception {
-    deployment = get(vertx.deployVerticle(new WorkerVerticle(config())));
+    deployment = get(bed.vertx.deployVerticle(new WorkerVerticle(config())));
     awaitConsumers(1);
     for (int drop = 1; drop <= 3; drop++) {
       BrokerFaults.dropConnections();
@@ -109,7 +88,7 @@ class WorkerBrokerRecoveryTest {
   @DisplayName("a task in flight while the connection drops finishes, its stale ack is dropped and the next task is taken")
   void staleAckIsNotSentOnTheNewChannel() throws Exception {
     CountDownLatch proceed = new CountDownLatch(1);
-    deployment = get(vertx.deployVerticle(new WorkerReliabilityTest.FlakyWorker(config(), 0, proceed)));
+    deployment = get(bed.vertx.deployVerticle(new WorkerReliabilityTest.FlakyWorker(config(), 0, proceed)));
     awaitConsumers(1);
     String first = storeTask();
     publish(first);
@@ -130,8 +109,8 @@ class WorkerBrokerRecoveryTest {
     String id = TaskMessage.newTaskId();
     Task task = Task.pending(id, "png", RenderOptions.fromFields(Map.of("duration", "1", "size", "720x720",
         "fps", "24")), System.currentTimeMillis());
-    get(media.putBytes(Names.UPLOADS_BUCKET, task.uploadFileName(), WorkerVerticleTest.png(200, 150), scratch));
-    get(tasks.insert(task));
+    get(bed.media.putBytes(Names.UPLOADS_BUCKET, task.uploadFileName(), WorkerVerticleTest.png(200, 150), bed.scratch));
+    get(bed.tasks.insert(task));
     return id;
   }
 
@@ -169,7 +148,7 @@ class WorkerBrokerRecoveryTest {
   private static Task awaitStatus(String id, TaskStatus... wanted) {
     Task[] result = new Task[1];
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> {
-      result[0] = get(tasks.find(id));
+      result[0] = get(bed.tasks.find(id));
       return result[0] != null && java.util.Arrays.asList(wanted).contains(result[0].status());
     });
     return result[0];

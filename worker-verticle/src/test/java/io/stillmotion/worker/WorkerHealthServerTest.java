@@ -1,6 +1,5 @@
 package io.stillmotion.worker;
 
-import io.stillmotion.infra.TestInfra;
 import io.stillmotion.model.Names;
 import io.stillmotion.model.RenderOptions;
 import io.stillmotion.model.StillmotionConfig;
@@ -9,8 +8,6 @@ import io.stillmotion.model.TaskMessage;
 import io.stillmotion.model.TaskStatus;
 import io.stillmotion.render.RenderListener;
 import io.stillmotion.render.RenderResult;
-import io.stillmotion.store.MediaStore;
-import io.stillmotion.store.TaskStore;
 import io.stillmotion.telemetry.Telemetry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -19,17 +16,12 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.mongo.MongoClient;
-import io.vertx.rabbitmq.RabbitMQClient;
-import io.vertx.rabbitmq.RabbitMQOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -44,12 +36,8 @@ import static org.awaitility.Awaitility.await;
 /** The worker's internal health and metrics server, next to a worker on the embedded servers. */
 class WorkerHealthServerTest {
 
-  private static Vertx vertx;
+  private static WorkerTestBed bed;
   private static HttpClient http;
-  private static TaskStore tasks;
-  private static MediaStore media;
-  private static RabbitMQClient rabbit;
-  private static Path scratch;
   private static int port;
   private static final Set<String> failOnce = ConcurrentHashMap.newKeySet();
 
@@ -61,22 +49,9 @@ class WorkerHealthServerTest {
 
   @BeforeAll
   static void start() throws Exception {
-    vertx = Telemetry.createVertx();
-    scratch = Files.createTempDirectory("worker-health-test");
-    StillmotionConfig config = StillmotionConfig.fromEnv(Map.of(
-        "MONGO_URI", TestInfra.mongo().connectionString(),
-        "MONGO_DB", "worker-health-test",
-        "AMQP_URI", TestInfra.amqpUri(),
-        "WORKER_ID", "health-worker",
-        "RENDER_THREADS", "1",
-        "HEALTH_PORT", "0"));
-    MongoClient mongo = MongoClient.create(vertx, config.mongoClientConfig());
-    tasks = new TaskStore(mongo);
-    media = new MediaStore(vertx, mongo);
-    rabbit = RabbitMQClient.create(vertx, new RabbitMQOptions(config.amqpClientConfig()));
-    get(rabbit.start());
-    get(rabbit.queueDelete(Names.TASK_QUEUE).otherwiseEmpty());
-    get(rabbit.queueDeclare(Names.TASK_QUEUE, true, false, false));
+    bed = WorkerTestBed.open(Telemetry.createVertx(), "worker-health-test",
+        Map.of("WORKER_ID", "health-worker", "RENDER_THREADS", "1", "HEALTH_PORT", "0"), true);
+    StillmotionConfig config = bed.config();
     WorkerVerticle worker = new WorkerVerticle(config) {
       @Override
       protected RenderResult render(byte[] image, Task task, RenderListener listener) throws Exception {
@@ -86,18 +61,18 @@ class WorkerHealthServerTest {
         return super.render(image, task, listener);
       }
     };
-    get(vertx.deployVerticle(worker));
-    WorkerHealthServer server = new WorkerHealthServer(config.httpHost(), config.healthPort(), worker, Telemetry.registry(vertx));
-    get(vertx.deployVerticle(server));
+    get(bed.vertx.deployVerticle(worker));
+    WorkerHealthServer server = new WorkerHealthServer(config.httpHost(), config.healthPort(), worker, Telemetry.registry(bed.vertx));
+    get(bed.vertx.deployVerticle(server));
     port = server.actualPort();
     // A fresh connection per request: no request of this suite can land on a pooled connection that
     // the client or server is closing at that moment (a CI run once waited 60 s on /health/live).
-    http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false).setConnectTimeout(10_000));
+    http = bed.vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false).setConnectTimeout(10_000));
   }
 
   @AfterAll
   static void stop() throws Exception {
-    get(vertx.close());
+    bed.close();
   }
 
   private static Reply fetch(String path) throws Exception {
@@ -132,16 +107,16 @@ class WorkerHealthServerTest {
 
   private static String submit(String id, byte[] image, RenderOptions options) throws Exception {
     Task task = Task.pending(id, "png", options, System.currentTimeMillis());
-    get(media.putBytes(Names.UPLOADS_BUCKET, task.uploadFileName(), image, scratch));
-    get(tasks.insert(task));
-    get(rabbit.basicPublish("", Names.TASK_QUEUE, new TaskMessage(id).toBuffer()));
+    get(bed.media.putBytes(Names.UPLOADS_BUCKET, task.uploadFileName(), image, bed.scratch));
+    get(bed.tasks.insert(task));
+    get(bed.rabbit.basicPublish("", Names.TASK_QUEUE, new TaskMessage(id).toBuffer()));
     return id;
   }
 
   private static TaskStatus awaitTerminal(String id) {
     TaskStatus[] status = new TaskStatus[1];
     await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).until(() -> {
-      Task task = get(tasks.find(id));
+      Task task = get(bed.tasks.find(id));
       status[0] = task == null ? null : task.status();
       return status[0] != null && status[0].isTerminal();
     });

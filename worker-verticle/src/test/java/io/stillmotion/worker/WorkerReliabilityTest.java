@@ -11,14 +11,9 @@ import io.stillmotion.render.RenderCancelledException;
 import io.stillmotion.render.RenderException;
 import io.stillmotion.render.RenderListener;
 import io.stillmotion.render.RenderResult;
-import io.stillmotion.store.MediaStore;
-import io.stillmotion.store.TaskStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.mongo.MongoClient;
-import io.vertx.rabbitmq.RabbitMQClient;
-import io.vertx.rabbitmq.RabbitMQOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -41,77 +35,55 @@ import static org.awaitility.Awaitility.await;
 /** Dead workers, transient failures and shutdowns: every task still ends FINISHED or FAILED. */
 class WorkerReliabilityTest {
 
-  private static final String DB = "worker-reliability-test";
-  private static Vertx vertx;
-  private static MongoClient mongo;
-  private static TaskStore tasks;
-  private static MediaStore media;
-  private static RabbitMQClient rabbit;
-  private static Path scratch;
+  private static WorkerTestBed bed;
   private String deployment;
 
   @BeforeAll
   static void start() throws Exception {
-    vertx = Vertx.vertx();
-    scratch = Files.createTempDirectory("worker-reliability");
-    StillmotionConfig config = config(Map.of());
-    mongo = MongoClient.create(vertx, config.mongoClientConfig());
-    tasks = new TaskStore(mongo);
-    media = new MediaStore(vertx, mongo);
-    rabbit = RabbitMQClient.create(vertx, new RabbitMQOptions(config.amqpClientConfig()));
-    get(rabbit.start());
-    get(rabbit.queueDelete(Names.TASK_QUEUE).otherwiseEmpty());
-    get(rabbit.queueDeclare(Names.TASK_QUEUE, true, false, false));
+    bed = WorkerTestBed.open(Vertx.vertx(), "worker-reliability-test",
+        Map.of("WORKER_ID", "reliable-worker", "RENDER_THREADS", "2", "HEARTBEAT_TIMEOUT_MS", "1000"), true);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    get(vertx.close());
+    bed.close();
   }
 
   @AfterEach
   void undeploy() throws Exception {
     if (deployment != null) {
-      get(vertx.undeploy(deployment));
+      get(bed.vertx.undeploy(deployment));
       deployment = null;
     }
   }
 
   static StillmotionConfig config(Map<String, String> extra) {
-    Map<String, String> env = new HashMap<>(Map.of(
-        "MONGO_URI", TestInfra.mongo().connectionString(),
-        "MONGO_DB", DB,
-        "AMQP_URI", TestInfra.amqpUri(),
-        "WORKER_ID", "reliable-worker",
-        "RENDER_THREADS", "2",
-        "HEARTBEAT_TIMEOUT_MS", "1000"));
-    env.putAll(extra);
-    return StillmotionConfig.fromEnv(env);
+    return bed.config(extra);
   }
 
   private void deploy(WorkerVerticle worker) throws Exception {
-    deployment = get(vertx.deployVerticle(worker));
+    deployment = get(bed.vertx.deployVerticle(worker));
   }
 
   private static String storeTask() throws Exception {
     String id = TaskMessage.newTaskId();
     Task task = Task.pending(id, "png", RenderOptions.fromFields(Map.of("duration", "1", "size", "720x720",
         "fps", "24")), System.currentTimeMillis());
-    get(media.putBytes(Names.UPLOADS_BUCKET, task.uploadFileName(), WorkerVerticleTest.png(200, 150), scratch));
-    get(tasks.insert(task));
+    get(bed.media.putBytes(Names.UPLOADS_BUCKET, task.uploadFileName(), WorkerVerticleTest.png(200, 150), bed.scratch));
+    get(bed.tasks.insert(task));
     return id;
   }
 
   private static String submit() throws Exception {
     String id = storeTask();
-    get(rabbit.basicPublish("", Names.TASK_QUEUE, new TaskMessage(id).toBuffer()));
+    get(bed.rabbit.basicPublish("", Names.TASK_QUEUE, new TaskMessage(id).toBuffer()));
     return id;
   }
 
   private static Task awaitStatus(String id, TaskStatus... wanted) {
     Task[] result = new Task[1];
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-      result[0] = get(tasks.find(id));
+      result[0] = get(bed.tasks.find(id));
       return result[0] != null && java.util.Arrays.asList(wanted).contains(result[0].status());
     });
     return result[0];
@@ -151,7 +123,7 @@ class WorkerReliabilityTest {
   void deadWorkersTaskIsFinished() throws Exception {
     String id = storeTask();
     long stale = System.currentTimeMillis() - 5_000;
-    get(mongo.updateCollection(Names.TASKS_COLLECTION, new JsonObject().put("_id", id), new JsonObject()
+    get(bed.mongo.updateCollection(Names.TASKS_COLLECTION, new JsonObject().put("_id", id), new JsonObject()
         .put("$set", new JsonObject().put("status", "PROCESSING").put("workerId", "killed-worker")
             .put("heartbeatAt", stale).put("attempts", 1).put("published", true))));
 
@@ -160,7 +132,7 @@ class WorkerReliabilityTest {
     Task done = awaitStatus(id, TaskStatus.FINISHED, TaskStatus.FAILED);
     assertThat(done.status()).isEqualTo(TaskStatus.FINISHED);
     assertThat(done.attempts()).isEqualTo(2);
-    assertThat(get(mongo.count(Names.VIDEOS_BUCKET + ".files",
+    assertThat(get(bed.mongo.count(Names.VIDEOS_BUCKET + ".files",
         new JsonObject().put("filename", videoNameOf(id))))).isEqualTo(1);
   }
 
@@ -198,13 +170,13 @@ class WorkerReliabilityTest {
     String id = submit();
     awaitStatus(id, TaskStatus.PROCESSING);
 
-    Future<Void> stopped = vertx.undeploy(deployment);
+    Future<Void> stopped = bed.vertx.undeploy(deployment);
     deployment = null;
     await().atMost(Duration.ofSeconds(30)).until(() -> !worker.consuming());
     renderMayFinish.countDown();
     get(stopped);
 
-    Task task = get(tasks.find(id));
+    Task task = get(bed.tasks.find(id));
     assertThat(task.status()).isEqualTo(TaskStatus.FINISHED);
   }
 
@@ -215,10 +187,10 @@ class WorkerReliabilityTest {
     String id = submit();
     awaitStatus(id, TaskStatus.PROCESSING);
 
-    get(vertx.undeploy(deployment));
+    get(bed.vertx.undeploy(deployment));
     deployment = null;
 
-    Task released = get(tasks.find(id));
+    Task released = get(bed.tasks.find(id));
     assertThat(released.status()).isEqualTo(TaskStatus.PENDING);
     assertThat(released.attempts()).isEqualTo(1);
     deploy(new WorkerVerticle(config(Map.of())));
@@ -246,7 +218,7 @@ class WorkerReliabilityTest {
 
   /** What the task document says its video is: the file the winning attempt recorded, else the legacy name. */
   private static String videoNameOf(String id) throws Exception {
-    JsonObject doc = get(mongo.findOne(Names.TASKS_COLLECTION, new JsonObject().put("_id", id), null));
+    JsonObject doc = get(bed.mongo.findOne(Names.TASKS_COLLECTION, new JsonObject().put("_id", id), null));
     JsonObject result = doc.getJsonObject("result");
     return result != null && result.getString("video") != null ? result.getString("video") : Names.videoFileName(id);
   }
@@ -286,32 +258,32 @@ class WorkerReliabilityTest {
   @DisplayName("a late attempt under the same worker id cannot delete the video of the attempt that finished")
   void lateAttemptKeepsWinnersVideo() throws Exception {
     PausedBeforeStoring late = new PausedBeforeStoring(config(Map.of()));
-    String lateDeployment = get(vertx.deployVerticle(late));
+    String lateDeployment = get(bed.vertx.deployVerticle(late));
     try {
       String id = submit();
       assertThat(late.rendered.await(60, TimeUnit.SECONDS)).isTrue();
       // What the sweeper does once the paused attempt's heartbeat is stale: the task is up for grabs again.
-      get(mongo.updateCollection(Names.TASKS_COLLECTION, new JsonObject().put("_id", id), new JsonObject()
+      get(bed.mongo.updateCollection(Names.TASKS_COLLECTION, new JsonObject().put("_id", id), new JsonObject()
           .put("$set", new JsonObject().put("status", "PENDING").put("workerId", null).put("attempt", null)
               .put("progress", 0))));
       deploy(new WorkerVerticle(config(Map.of())));
-      get(rabbit.basicPublish("", Names.TASK_QUEUE, new TaskMessage(id).toBuffer()));
+      get(bed.rabbit.basicPublish("", Names.TASK_QUEUE, new TaskMessage(id).toBuffer()));
       Task won = awaitStatus(id, TaskStatus.FINISHED, TaskStatus.FAILED);
       assertThat(won.status()).isEqualTo(TaskStatus.FINISHED);
       assertThat(won.attempts()).isEqualTo(2);
       String winnersVideo = videoNameOf(id);
-      assertThat(get(media.stat(Names.VIDEOS_BUCKET, winnersVideo))).isNotNull();
+      assertThat(get(bed.media.stat(Names.VIDEOS_BUCKET, winnersVideo))).isNotNull();
 
       late.resume.countDown();
       await().atMost(Duration.ofSeconds(60)).until(() -> late.currentTasks().isEmpty());
 
-      Task after = get(tasks.find(id));
+      Task after = get(bed.tasks.find(id));
       assertThat(after.status()).isEqualTo(TaskStatus.FINISHED);
       assertThat(videoNameOf(id)).isEqualTo(winnersVideo);
-      assertThat(get(media.stat(Names.VIDEOS_BUCKET, winnersVideo))).as("the winner's video").isNotNull();
+      assertThat(get(bed.media.stat(Names.VIDEOS_BUCKET, winnersVideo))).as("the winner's video").isNotNull();
     } finally {
       late.resume.countDown();
-      get(vertx.undeploy(lateDeployment));
+      get(bed.vertx.undeploy(lateDeployment));
     }
   }
 
@@ -338,11 +310,11 @@ class WorkerReliabilityTest {
     deploy(new FlakyWorker(config(Map.of("TASK_MAX_ATTEMPTS", "100", "RETRY_MAX_DELAY_MS", "600000")), 1));
     String failing = storeTask();
     // Many attempts already: an uncapped exponential backoff would now be far longer than any consumer timeout.
-    get(mongo.updateCollection(Names.TASKS_COLLECTION, new JsonObject().put("_id", failing), new JsonObject()
+    get(bed.mongo.updateCollection(Names.TASKS_COLLECTION, new JsonObject().put("_id", failing), new JsonObject()
         .put("$set", new JsonObject().put("attempts", 19))));
-    get(rabbit.basicPublish("", Names.TASK_QUEUE, new TaskMessage(failing).toBuffer()));
+    get(bed.rabbit.basicPublish("", Names.TASK_QUEUE, new TaskMessage(failing).toBuffer()));
     await().atMost(Duration.ofSeconds(60)).until(() -> {
-      Task t = get(tasks.find(failing));
+      Task t = get(bed.tasks.find(failing));
       return t.attempts() == 20 && t.status() == TaskStatus.PENDING;
     });
 
@@ -354,7 +326,7 @@ class WorkerReliabilityTest {
     // One render slot (WORKER_CONCURRENCY=1): the next task runs only if the retry let its message go.
     Task done = awaitStatus(next, TaskStatus.FINISHED, TaskStatus.FAILED);
     assertThat(done.status()).isEqualTo(TaskStatus.FINISHED);
-    JsonObject waiting = get(mongo.findOne(Names.TASKS_COLLECTION, new JsonObject().put("_id", failing), null));
+    JsonObject waiting = get(bed.mongo.findOne(Names.TASKS_COLLECTION, new JsonObject().put("_id", failing), null));
     assertThat(waiting.getString("status")).isEqualTo("PENDING");
     assertThat(waiting.getLong("notBefore", 0L) - System.currentTimeMillis())
         .as("backoff capped at RETRY_MAX_DELAY_MS").isBetween(1L, 600_000L);

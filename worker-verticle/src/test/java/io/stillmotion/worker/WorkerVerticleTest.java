@@ -1,22 +1,15 @@
 package io.stillmotion.worker;
 
-import io.stillmotion.infra.TestInfra;
 import io.stillmotion.model.Names;
 import io.stillmotion.model.RenderOptions;
-import io.stillmotion.model.StillmotionConfig;
 import io.stillmotion.model.Task;
 import io.stillmotion.model.TaskEvent;
 import io.stillmotion.model.TaskMessage;
 import io.stillmotion.model.TaskStatus;
-import io.stillmotion.store.MediaStore;
-import io.stillmotion.store.TaskStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.mongo.MongoClient;
 import io.vertx.rabbitmq.QueueOptions;
-import io.vertx.rabbitmq.RabbitMQClient;
-import io.vertx.rabbitmq.RabbitMQOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -28,8 +21,6 @@ import java.awt.GradientPaint;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -42,43 +33,24 @@ import static org.awaitility.Awaitility.await;
 /** The worker against the embedded MongoDB and the test broker (a real RabbitMQ when configured). */
 class WorkerVerticleTest {
 
-  private static Vertx vertx;
-  private static MongoClient mongo;
-  private static TaskStore tasks;
-  private static MediaStore media;
-  private static RabbitMQClient rabbit;
-  private static Path scratch;
+  private static WorkerTestBed bed;
   private static final List<TaskEvent> events = new CopyOnWriteArrayList<>();
 
   @BeforeAll
   static void start() throws Exception {
-    vertx = Vertx.vertx();
-    scratch = Files.createTempDirectory("worker-test");
-    StillmotionConfig config = StillmotionConfig.fromEnv(Map.of(
-        "MONGO_URI", TestInfra.mongo().connectionString(),
-        "MONGO_DB", "worker-test",
-        "AMQP_URI", TestInfra.amqpUri(),
-        "WORKER_ID", "test-worker",
-        "RENDER_THREADS", "2"));
-    mongo = MongoClient.create(vertx, config.mongoClientConfig());
-    tasks = new TaskStore(mongo);
-    media = new MediaStore(vertx, mongo);
-    rabbit = RabbitMQClient.create(vertx, new RabbitMQOptions(config.amqpClientConfig()));
-    get(rabbit.start());
-    get(rabbit.queueDelete(Names.TASK_QUEUE).otherwiseEmpty());
-    // Declared here too: a message published before the worker's own declare would be dropped.
-    get(rabbit.queueDeclare(Names.TASK_QUEUE, true, false, false));
-    get(rabbit.exchangeDeclare(Names.EVENTS_EXCHANGE, "topic", true, false));
-    JsonObject queue = get(rabbit.queueDeclareAuto());
-    get(rabbit.queueBind(queue.getString("queue"), Names.EVENTS_EXCHANGE, "task.*"));
-    get(rabbit.basicConsumer(queue.getString("queue"), new QueueOptions().setAutoAck(true))
+    bed = WorkerTestBed.open(Vertx.vertx(), "worker-test",
+        Map.of("WORKER_ID", "test-worker", "RENDER_THREADS", "2"), true);
+    get(bed.rabbit.exchangeDeclare(Names.EVENTS_EXCHANGE, "topic", true, false));
+    JsonObject queue = get(bed.rabbit.queueDeclareAuto());
+    get(bed.rabbit.queueBind(queue.getString("queue"), Names.EVENTS_EXCHANGE, "task.*"));
+    get(bed.rabbit.basicConsumer(queue.getString("queue"), new QueueOptions().setAutoAck(true))
         .onSuccess(c -> c.handler(m -> events.add(TaskEvent.fromJson(m.body().toJsonObject())))));
-    get(vertx.deployVerticle(new WorkerVerticle(config)));
+    get(bed.vertx.deployVerticle(new WorkerVerticle(bed.config())));
   }
 
   @AfterAll
   static void stop() throws Exception {
-    get(vertx.close());
+    bed.close();
   }
 
   static byte[] png(int width, int height) throws Exception {
@@ -95,14 +67,14 @@ class WorkerVerticleTest {
   private static String submit(byte[] image, RenderOptions options) throws Exception {
     String id = TaskMessage.newTaskId();
     Task task = Task.pending(id, "png", options, System.currentTimeMillis());
-    get(media.putBytes(Names.UPLOADS_BUCKET, task.uploadFileName(), image, scratch));
-    get(tasks.insert(task));
+    get(bed.media.putBytes(Names.UPLOADS_BUCKET, task.uploadFileName(), image, bed.scratch));
+    get(bed.tasks.insert(task));
     publish(new TaskMessage(id).toBuffer());
     return id;
   }
 
   private static void publish(Buffer body) throws Exception {
-    get(rabbit.basicPublish("", Names.TASK_QUEUE, body));
+    get(bed.rabbit.basicPublish("", Names.TASK_QUEUE, body));
   }
 
   private static RenderOptions shortVideo() {
@@ -112,7 +84,7 @@ class WorkerVerticleTest {
   private static Task awaitTerminal(String id) {
     Task[] result = new Task[1];
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> {
-      result[0] = get(tasks.find(id));
+      result[0] = get(bed.tasks.find(id));
       return result[0] != null && result[0].status().isTerminal();
     });
     return result[0];
@@ -130,10 +102,10 @@ class WorkerVerticleTest {
     assertThat(done.attempts()).isEqualTo(1);
     assertThat(done.workerId()).isNull();
     assertThat(done.result()).as("the files recorded by the winning attempt").isNotNull();
-    Buffer video = get(media.readAll(Names.VIDEOS_BUCKET, done.media().video()));
+    Buffer video = get(bed.media.readAll(Names.VIDEOS_BUCKET, done.media().video()));
     assertThat(video.getString(4, 8)).isEqualTo("ftyp");
-    assertThat(get(media.stat(Names.VIDEOS_BUCKET, done.media().poster()))).isNotNull();
-    assertThat(get(media.stat(Names.VIDEOS_BUCKET, done.media().thumbnail()))).isNotNull();
+    assertThat(get(bed.media.stat(Names.VIDEOS_BUCKET, done.media().poster()))).isNotNull();
+    assertThat(get(bed.media.stat(Names.VIDEOS_BUCKET, done.media().thumbnail()))).isNotNull();
     await().atMost(Duration.ofSeconds(30)).until(() ->
         events.stream().anyMatch(e -> e.taskId().equals(id) && e.status() == TaskStatus.FINISHED));
     List<Integer> progress = events.stream().filter(e -> e.taskId().equals(id)).map(TaskEvent::progress).toList();
@@ -145,16 +117,16 @@ class WorkerVerticleTest {
   void redeliveryIsHarmless() throws Exception {
     String id = submit(png(200, 200), shortVideo());
     awaitTerminal(id);
-    long updated = get(tasks.find(id)).updatedAt();
+    long updated = get(bed.tasks.find(id)).updatedAt();
 
     publish(new TaskMessage(id).toBuffer());
     String marker = submit(png(200, 200), shortVideo());
     awaitTerminal(marker);
 
-    Task again = get(tasks.find(id));
+    Task again = get(bed.tasks.find(id));
     assertThat(again.attempts()).isEqualTo(1);
     assertThat(again.updatedAt()).isEqualTo(updated);
-    assertThat(get(mongo.count(Names.VIDEOS_BUCKET + ".files", new JsonObject().put("filename",
+    assertThat(get(bed.mongo.count(Names.VIDEOS_BUCKET + ".files", new JsonObject().put("filename",
         new JsonObject().put("$regex", "^" + id + "\\..*mp4$"))))).isEqualTo(1);
   }
 
@@ -169,7 +141,7 @@ class WorkerVerticleTest {
     assertThat(failed.status()).isEqualTo(TaskStatus.FAILED);
     assertThat(failed.attempts()).isEqualTo(1);
     assertThat(failed.message()).isNotBlank();
-    assertThat(get(mongo.count(Names.VIDEOS_BUCKET + ".files", new JsonObject().put("filename",
+    assertThat(get(bed.mongo.count(Names.VIDEOS_BUCKET + ".files", new JsonObject().put("filename",
         new JsonObject().put("$regex", "^" + id + "\\."))))).isZero();
   }
 
@@ -195,6 +167,6 @@ class WorkerVerticleTest {
     String id = submit(png(200, 200), shortVideo());
 
     assertThat(awaitTerminal(id).status()).isEqualTo(TaskStatus.FINISHED);
-    await().atMost(Duration.ofSeconds(30)).until(() -> get(rabbit.messageCount(Names.TASK_QUEUE)) == 0);
+    await().atMost(Duration.ofSeconds(30)).until(() -> get(bed.rabbit.messageCount(Names.TASK_QUEUE)) == 0);
   }
 }
