@@ -183,7 +183,7 @@ final class LoopFilter {
     return mbIntra ? 3 : 2;
   }
 
-  /** Ignored when either macroblock is intra (their intra flags decide first); vectors of a P macroblock otherwise. */
+  /** Whether two P macroblocks' vectors are 4 quarter pels or more apart in x or y: bS 1 between them. */
   private boolean vectorsApart(int a, int b) {
     return Math.abs(mvX[a] - mvX[b]) >= 4 || Math.abs(mvY[a] - mvY[b]) >= 4;
   }
