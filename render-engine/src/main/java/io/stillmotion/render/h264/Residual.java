@@ -125,16 +125,23 @@ final class Residual {
     return 0x33 << first;
   }
 
-  /** How many levels of luma block {@code blk} (raster order) are not zero. */
-  int nonZeroLevels(int blk) {
-    if ((lumaCoded & (1 << blk)) == 0) {
-      return 0;
+  /**
+   * The luma blocks with non-zero levels, bit {@code blk} (raster order): what the loop filter
+   * asks of an inter macroblock. Usually none; the blocks {@link #lumaCoded} names are checked,
+   * since it may name blocks whose levels all quantised to zero.
+   */
+  int nonZeroBlocks() {
+    int mask = 0;
+    for (int bits = lumaCoded; bits != 0; bits &= bits - 1) {
+      int blk = Integer.numberOfTrailingZeros(bits);
+      for (int v : luma[blk]) {
+        if (v != 0) {
+          mask |= 1 << blk;
+          break;
+        }
+      }
     }
-    int n = 0;
-    for (int v : luma[blk]) {
-      n += v != 0 ? 1 : 0;
-    }
-    return n;
+    return mask;
   }
 
   /** Levels of luma block {@code blk} (raster order), zeros for an uncoded block. */
