@@ -51,11 +51,14 @@ final class FrameRenderer {
     int cstride = pic.getPlaneWidth(1);
     double left = v.left() - originX;
     double top = v.top() - originY;
-    sample(source.level(lumaLevel), lumaLevel, source.level(lumaLevel).y(), left, top, scale,
-        0.5, 0.5, 1, width, height, planes[0], stride);
+    YuvPyramid.Level l = source.level(lumaLevel);
+    new PlaneSampler(l.width(), l.height(), lumaLevel, left, top, scale, 0.5, 0.5, 1, width, height)
+        .sample(l.y(), planes[0], stride);
     YuvPyramid.Level cl = source.level(chromaLevel);
-    sample(cl, chromaLevel, cl.cb(), left, top, scale, 0.5, 1, 2, width / 2, height / 2, planes[1], cstride);
-    sample(cl, chromaLevel, cl.cr(), left, top, scale, 0.5, 1, 2, width / 2, height / 2, planes[2], cstride);
+    PlaneSampler chroma =
+        new PlaneSampler(cl.width(), cl.height(), chromaLevel, left, top, scale, 0.5, 1, 2, width / 2, height / 2);
+    chroma.sample(cl.cb(), planes[1], cstride);
+    chroma.sample(cl.cr(), planes[2], cstride);
     padPicture(pic, width, height);
   }
 
@@ -67,51 +70,6 @@ final class FrameRenderer {
     pad(planes[0], stride, pic.getPlaneHeight(0), width, height);
     pad(planes[1], cstride, pic.getPlaneHeight(1), width / 2, height / 2);
     pad(planes[2], cstride, pic.getPlaneHeight(2), width / 2, height / 2);
-  }
-
-  /**
-   * Output sample (i, j) sits at output-pixel position (step*i + offX, step*j + offY), measured
-   * from the frame's top-left corner in output pixels; it maps to level-0 position
-   * left + pos * scale, then to the level's own coordinates (pixel centres at integers).
-   */
-  private static void sample(YuvPyramid.Level level, int levelIndex, short[] plane, double left, double top,
-      double scale, double offX, double offY, int step, int outW, int outH, byte[] out, int stride) {
-    double levelScale = 1.0 / (1 << levelIndex);
-    int lw = level.width();
-    int lh = level.height();
-    int[] x0 = new int[outW];
-    int[] fx = new int[outW];
-    for (int i = 0; i < outW; i++) {
-      double sx = (left + (step * i + offX) * scale) * levelScale - 0.5;
-      sx = Math.max(0, Math.min(lw - 1, sx));
-      int ix = Math.min((int) sx, lw - 2);
-      x0[i] = Math.max(ix, 0);
-      fx[i] = lw < 2 ? 0 : (int) Math.round((sx - x0[i]) * 256);
-    }
-    int xStep = lw < 2 ? 0 : 1;
-    int from = x0[0];
-    int to = x0[outW - 1] + xStep;
-    // The bilinear sum is exact integer arithmetic, so blending the two source rows first (once per
-    // source column, not twice per output sample) gives the same samples for fewer multiplications.
-    int[] column = new int[lw];
-    for (int j = 0; j < outH; j++) {
-      double sy = (top + (step * j + offY) * scale) * levelScale - 0.5;
-      sy = Math.max(0, Math.min(lh - 1, sy));
-      int iy = Math.max(0, Math.min((int) sy, lh - 2));
-      int fy = lh < 2 ? 0 : (int) Math.round((sy - iy) * 256);
-      int row0 = iy * lw;
-      int row1 = lh < 2 ? row0 : row0 + lw;
-      for (int k = from; k <= to; k++) {
-        column[k] = plane[row0 + k] * (256 - fy) + plane[row1 + k] * fy;
-      }
-      int o = j * stride;
-      for (int i = 0; i < outW; i++) {
-        int a = x0[i];
-        int f = fx[i];
-        int v = (column[a] * (256 - f) + column[a + xStep] * f + (1 << 19)) >> 20;
-        out[o + i] = (byte) (v - 128);
-      }
-    }
   }
 
   private static void pad(byte[] plane, int stride, int planeH, int w, int h) {

@@ -40,8 +40,8 @@ final class GopEncoder {
   private final int helperThreads;
 
   /**
-   * {@code helpers} (null: none) code the disposable frames of a GOP while the calling thread draws
-   * the frames and codes the references; only our encoder uses them.
+   * {@code helpers} (null: none) code the frames of a GOP with the calling thread, which also draws
+   * them; only our encoder uses them.
    */
   GopEncoder(FrameSource frames, VideoFormat options, H264Level level, VideoEncoder kind, ExecutorService helpers,
       int helperThreads) {

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Images in, MP4 out. A {@link Story} (one image is the one-shot story) is laid out in frames
  * ({@link Timeline}); GOPs are rendered and encoded in parallel (each starting with an IDR frame,
- * one encoder per thread; a video with fewer GOPs than threads has each GOP's disposable frames
- * coded on helper threads instead), each preparing the shots it shows when it starts ({@link ShotSources}:
+ * one encoder per thread; a video with fewer GOPs than threads has each GOP's frames coded on
+ * helper threads too), each preparing the shots it shows when it starts ({@link ShotSources}:
  * only the shots of the GOPs in flight are held, one decoded at a time), and muxed in order with
  * the soundtrack. At most {@code threads + 1} encoded GOPs wait in memory. Thread-safe; renders
  * may run concurrently and share the threads.
@@ -47,7 +47,7 @@ public final class VideoRenderer implements AutoCloseable {
   private final VideoEncoder encoder;
   private final ImageGuard guard;
   private final ExecutorService pool;
-  /** Code the disposable frames of a GOP while its thread draws frames and codes the references. */
+  /** Code the frames of a GOP with its thread, which also draws them. */
   private final ExecutorService helpers;
   private volatile int lastPeakShots;
 

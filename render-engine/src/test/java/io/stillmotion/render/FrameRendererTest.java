@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.image.BufferedImage;
 import java.util.Arrays;
+import java.util.Random;
 import org.jcodec.common.model.Picture;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -134,5 +135,104 @@ class FrameRendererTest {
     byte[] y = pic.getPlaneData(0);
     assertThat(y[10 * 112 + 111]).isEqualTo(y[10 * 112 + 99]);
     assertThat(y[63 * 112 + 5]).isEqualTo(y[59 * 112 + 5]);
+  }
+
+  @Test
+  @DisplayName("every sample is the one the straightforward bilinear sampler draws, for any view, level and size")
+  void samplesMatchTheStraightforwardSampler() {
+    Random random = new Random(42);
+    for (int run = 0; run < 300; run++) {
+      int iw = run % 10 == 0 ? 1 + random.nextInt(3) : 1 + random.nextInt(400);
+      int ih = run % 10 == 5 ? 1 + random.nextInt(3) : 1 + random.nextInt(300);
+      YuvPyramid pyramid = YuvPyramid.of(new RgbImage(iw, ih, randomPixels(iw * ih, random)));
+      int w = 2 + 2 * random.nextInt(run % 3 == 0 ? 8 : 120);
+      int h = 2 + 2 * random.nextInt(run % 3 == 0 ? 8 : 90);
+      double scale = Math.exp(random.nextDouble() * 6 - 3);
+      Viewport v = new Viewport(random.nextDouble() * iw * 1.4 - iw * 0.2, random.nextDouble() * ih * 1.4 - ih * 0.2,
+          w * scale, h * scale);
+      double originX = run % 4 == 0 ? random.nextDouble() * 50 : 0;
+      double originY = run % 4 == 0 ? random.nextDouble() * 50 : 0;
+      FrameRenderer renderer = new FrameRenderer(pyramid, w, h, originX, originY);
+      Picture got = renderer.newPicture();
+      renderer.render(v, got);
+      Picture want = renderer.newPicture();
+      StraightforwardSampler.render(pyramid, w, h, originX, originY, v, want);
+      for (int p = 0; p < 3; p++) {
+        assertThat(Arrays.mismatch(got.getPlaneData(p), want.getPlaneData(p)))
+            .as("first differing sample, run %d plane %d: %dx%d image, %dx%d frame, %s", run, p, iw, ih, w, h, v)
+            .isEqualTo(-1);
+      }
+    }
+  }
+
+  private static int[] randomPixels(int n, Random random) {
+    int[] px = new int[n];
+    for (int i = 0; i < n; i++) {
+      px[i] = random.nextInt(1 << 24);
+    }
+    return px;
+  }
+
+  /**
+   * The sampler as first written (each plane blended row by row straight from the pyramid's
+   * shorts, fresh arrays per plane): the reference the optimised {@link PlaneSampler} must match.
+   */
+  private static final class StraightforwardSampler {
+
+    static void render(YuvPyramid source, int width, int height, double originX, double originY, Viewport v,
+        Picture pic) {
+      double scale = v.width() / width;
+      int lumaLevel = source.levelFor(scale);
+      int chromaLevel = source.levelFor(2 * scale);
+      byte[][] planes = pic.getData();
+      int stride = pic.getPlaneWidth(0);
+      int cstride = pic.getPlaneWidth(1);
+      double left = v.left() - originX;
+      double top = v.top() - originY;
+      sample(source.level(lumaLevel), lumaLevel, source.level(lumaLevel).y(), left, top, scale, 0.5, 0.5, 1, width,
+          height, planes[0], stride);
+      YuvPyramid.Level cl = source.level(chromaLevel);
+      sample(cl, chromaLevel, cl.cb(), left, top, scale, 0.5, 1, 2, width / 2, height / 2, planes[1], cstride);
+      sample(cl, chromaLevel, cl.cr(), left, top, scale, 0.5, 1, 2, width / 2, height / 2, planes[2], cstride);
+      FrameRenderer.padPicture(pic, width, height);
+    }
+
+    private static void sample(YuvPyramid.Level level, int levelIndex, short[] plane, double left, double top,
+        double scale, double offX, double offY, int step, int outW, int outH, byte[] out, int stride) {
+      double levelScale = 1.0 / (1 << levelIndex);
+      int lw = level.width();
+      int lh = level.height();
+      int[] x0 = new int[outW];
+      int[] fx = new int[outW];
+      for (int i = 0; i < outW; i++) {
+        double sx = (left + (step * i + offX) * scale) * levelScale - 0.5;
+        sx = Math.max(0, Math.min(lw - 1, sx));
+        int ix = Math.min((int) sx, lw - 2);
+        x0[i] = Math.max(ix, 0);
+        fx[i] = lw < 2 ? 0 : (int) Math.round((sx - x0[i]) * 256);
+      }
+      int xStep = lw < 2 ? 0 : 1;
+      int from = x0[0];
+      int to = x0[outW - 1] + xStep;
+      int[] column = new int[lw];
+      for (int j = 0; j < outH; j++) {
+        double sy = (top + (step * j + offY) * scale) * levelScale - 0.5;
+        sy = Math.max(0, Math.min(lh - 1, sy));
+        int iy = Math.max(0, Math.min((int) sy, lh - 2));
+        int fy = lh < 2 ? 0 : (int) Math.round((sy - iy) * 256);
+        int row0 = iy * lw;
+        int row1 = lh < 2 ? row0 : row0 + lw;
+        for (int k = from; k <= to; k++) {
+          column[k] = plane[row0 + k] * (256 - fy) + plane[row1 + k] * fy;
+        }
+        int o = j * stride;
+        for (int i = 0; i < outW; i++) {
+          int a = x0[i];
+          int f = fx[i];
+          int value = (column[a] * (256 - f) + column[a + xStep] * f + (1 << 19)) >> 20;
+          out[o + i] = (byte) (value - 128);
+        }
+      }
+    }
   }
 }

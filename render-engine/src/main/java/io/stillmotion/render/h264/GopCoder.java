@@ -7,6 +7,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import org.jcodec.common.model.Picture;
@@ -20,12 +21,12 @@ import org.jcodec.common.model.Picture;
  * rate.
  *
  * <p>The frames after a reference form a group that depends on nothing but that reference: its
- * disposable frames and the next reference (a group of one where references follow each other). {@link #codeGop} codes a group's disposable frames on
- * helper threads while the calling thread draws the frames and codes the chain of references, so
- * one GOP keeps several cores busy and a video needs no more IDR frames than its length calls
- * for (they are half the bytes of a 5 s video coded as two GOPs). The rate control hears of a
- * group's bytes when the next group starts, whichever way the GOP is coded, so both ways write
- * the very same stream.
+ * disposable frames and the next reference (a group of one where references follow each other).
+ * {@link #codeGop} codes a group's frames on helper threads (and its own) while the calling thread
+ * draws the next group, so one GOP keeps several cores busy and a video needs no more IDR frames
+ * than its length calls for (they are half the bytes of a 5 s video coded as two GOPs). The rate
+ * control hears of a group's bytes when the next group starts, whichever way the GOP is coded, so
+ * both ways write the very same stream.
  *
  * <p>Views are given as the image position of the frame's top-left corner and the image pixels
  * per frame pixel. One instance per thread; it may code any number of GOPs in turn.
@@ -74,14 +75,19 @@ public final class GopCoder {
 
   /** Codes the first frame of a GOP; {@code gopIndex} tells consecutive IDR pictures apart. */
   public byte[] startGop(int gopIndex, Picture frame, double viewLeft, double viewTop, double viewStep) {
+    byte[] unit = encoder.encodeIdr(frame, begin(new View(viewLeft, viewTop, viewStep)), gopIndex);
+    pending.add(unit.length);
+    return unit;
+  }
+
+  /** Starts a GOP's rate control and reference chain at its first frame's view; returns the IDR frame's QP. */
+  private int begin(View first) {
     rateControl = new FrameQpControl(baseQp, maxBitsPerSecond, fps);
     pending.clear();
     index = 0;
     referenceIndex = 0;
-    byte[] unit = encoder.encodeIdr(frame, rateControl.nextQp(0), gopIndex);
-    pending.add(unit.length);
-    reference = new View(viewLeft, viewTop, viewStep);
-    return unit;
+    reference = first;
+    return rateControl.nextQp(0);
   }
 
   /** Codes the next frame of the current GOP. */
@@ -126,83 +132,198 @@ public final class GopCoder {
    * Codes a whole GOP of {@code count} frames, the disposable ones on {@code helpers} (as many at
    * once as the pool has threads); returns the access units in display order, the same bytes
    * {@link #startGop} and {@link #next} write. {@code coded} hears of each frame once it is coded.
+   *
+   * <p>A group's frames can only be coded once the group before is (their QP depends on its
+   * bytes), but they can be drawn before. So while the helpers code a group, this thread draws the
+   * next one into a second set of pictures, then codes whatever frames of the group no helper has
+   * started: when the group's last frame is done, the next group is ready to go, and the drawing
+   * (which must stay on this thread, in order) no longer holds up the reference (which the next
+   * group waits for). Likewise the first group is drawn while a helper codes the IDR frame.
    */
   public List<byte[]> codeGop(int gopIndex, int count, Frames frames, Supplier<Picture> newPicture,
       ExecutorService helpers, int helperThreads, IntConsumer coded) {
     byte[][] units = new byte[count][];
-    Picture[] pictures = new Picture[FrameQpControl.REFERENCE_INTERVAL];
-    for (int i = 0; i < pictures.length; i++) {
-      pictures[i] = newPicture.get();
-    }
-    BlockingQueue<MotionH264Encoder> idle = new ArrayBlockingQueue<>(helperThreads);
-    for (int i = 0; i < helperThreads; i++) {
+    PictureSets pictures = new PictureSets(newPicture);
+    BlockingQueue<MotionH264Encoder> idle = new ArrayBlockingQueue<>(helperThreads + 1);
+    for (int i = 0; i <= helperThreads; i++) {
       idle.add(new MotionH264Encoder(format));
     }
-    View first = frames.draw(0, pictures[0]);
-    units[0] = startGop(gopIndex, pictures[0], first.left(), first.top(), first.step());
-    Group group = new Group(List.of(), 1);
-    int previous = 0;
+    Picture firstPicture = pictures.get(0, 0);
+    View first = frames.draw(0, firstPicture);
+    int idrQp = begin(first);
+    Future<byte[]> idr = helpers.submit(() -> encoder.encodeIdr(firstPicture, idrQp, gopIndex));
+    Group group;
     try {
-      for (int start = 1; start < count; start = group.end()) {
-        awaitAll(group.tasks());
-        pending.clear();
-        for (int f = previous; f < start; f++) {
-          rateControl.coded(units[f].length);
-          coded.accept(f);
-        }
-        previous = start;
-        group = codeGroup(start, count, frames, pictures, units, helpers, idle);
-      }
-      awaitAll(group.tasks());
-      for (int f = previous; f < count; f++) {
-        coded.accept(f);
-      }
+      group = count > 1 ? drawGroup(1, count, frames, pictures, 1) : null;
+      units[0] = await(idr);
     } finally {
-      group.tasks().forEach(g -> g.cancel(false));
+      idr.cancel(false);
+    }
+    report(units, 0, 1, coded);
+    for (int number = 2; group != null; number++) {
+      GroupCoding coding = new GroupCoding(group, units, idle);
+      try {
+        coding.start(helpers, helperThreads);
+        Group next = group.end() < count ? drawGroup(group.end(), count, frames, pictures, number) : null;
+        coding.codeRest();
+        coding.await();
+        report(units, group.start(), group.end(), coded);
+        group = next;
+      } finally {
+        coding.abandon();
+      }
     }
     return List.of(units);
   }
 
+  /** Tells the rate control and the caller of frames [from, to), which are coded. */
+  private void report(byte[][] units, int from, int to, IntConsumer coded) {
+    for (int f = from; f < to; f++) {
+      rateControl.coded(units[f].length);
+      coded.accept(f);
+    }
+  }
+
   /**
-   * The frames from {@code start} predicted from the current reference, up to the next reference or
-   * {@code count}: the disposable ones handed to the helpers, the reference (if the group has one)
-   * coded here meanwhile. The reference after it is decoded into the buffer of the one before,
+   * Draws the frames from {@code start} predicted from the current reference, up to the next
+   * reference or {@code count}, into the picture set of the group's parity (the one the group
+   * before does not use).
+   */
+  private Group drawGroup(int start, int count, Frames frames, PictureSets pictures, int groupNumber) {
+    List<View> views = new ArrayList<>();
+    List<Picture> into = new ArrayList<>();
+    for (int f = start; f < count; f++) {
+      Picture picture = pictures.get(groupNumber, f - start);
+      View view = frames.draw(f, picture);
+      views.add(view);
+      into.add(picture);
+      if (isReference(f, view)) {
+        return new Group(start, views, into, true);
+      }
+    }
+    return new Group(start, views, into, false);
+  }
+
+  /** Frames drawn and waiting to be coded: [start, end), the last one the next reference if so marked. */
+  private record Group(int start, List<View> views, List<Picture> pictures, boolean endsInReference) {
+
+    int end() {
+      return start + views.size();
+    }
+  }
+
+  /**
+   * Two sets of pictures, one per group in flight (the one being coded, the one being drawn); each
+   * picture is made when first drawn into.
+   */
+  private static final class PictureSets {
+    private final Supplier<Picture> newPicture;
+    private final Picture[][] sets = new Picture[2][FrameQpControl.REFERENCE_INTERVAL];
+
+    PictureSets(Supplier<Picture> newPicture) {
+      this.newPicture = newPicture;
+    }
+
+    /** Picture {@code i} of the set with the given parity. */
+    Picture get(int set, int i) {
+      Picture[] pictures = sets[set & 1];
+      if (pictures[i] == null) {
+        pictures[i] = newPicture.get();
+      }
+      return pictures[i];
+    }
+  }
+
+  /**
+   * A group's frames, each coded once by whichever thread claims it first: the helpers from the
+   * start, the GOP's own thread once it has drawn the next group. The reference goes first: it
+   * takes longest (a lower QP, and its half-pel planes to interpolate), so started last it would
+   * leave the other cores idle at the end. QPs and motions are fixed when the group starts, so
+   * who codes a frame changes no byte. The reference is decoded into the buffer of the one before,
    * which no frame still being coded reads.
    */
-  private Group codeGroup(int start, int count, Frames frames, Picture[] pictures, byte[][] units,
-      ExecutorService helpers, BlockingQueue<MotionH264Encoder> idle) {
-    List<Future<?>> tasks = new ArrayList<>();
-    MotionH264Encoder.Reference from = encoder.reference();
-    for (int f = start; f < count; f++) {
-      index = f;
-      Picture picture = pictures[f - start];
-      View view = frames.draw(f, picture);
-      CameraMotion motion = motion(view);
-      boolean isReference = isReference(f, view);
-      int qp = qp(f, isReference, view);
-      if (isReference) {
-        units[f] = encoder.encodeReference(picture, f, motion, qp);
-        reference = view;
-        referenceIndex = f;
-        return new Group(tasks, f + 1);
-      } else {
-        int frame = f;
+  private final class GroupCoding {
+    private final Group group;
+    private final byte[][] units;
+    private final BlockingQueue<MotionH264Encoder> idle;
+    private final MotionH264Encoder.Reference from;
+    private final CameraMotion[] motions;
+    private final int[] qps;
+    /** Positions in the group, in the order they are claimed. */
+    private final int[] order;
+    private final AtomicInteger claimed = new AtomicInteger();
+    private final List<Future<?>> tasks = new ArrayList<>();
+
+    GroupCoding(Group group, byte[][] units, BlockingQueue<MotionH264Encoder> idle) {
+      this.group = group;
+      this.units = units;
+      this.idle = idle;
+      this.from = encoder.reference();
+      int n = group.views().size();
+      motions = new CameraMotion[n];
+      qps = new int[n];
+      order = new int[n];
+      int last = group.endsInReference() ? n - 1 : -1;
+      for (int i = 0; i < n; i++) {
+        View view = group.views().get(i);
+        index = group.start() + i;
+        motions[i] = motion(view);
+        qps[i] = qp(index, i == last, view);
+        order[group.endsInReference() ? (i + 1) % n : i] = i;
+      }
+      if (last >= 0) {
+        reference = group.views().get(last);
+        referenceIndex = group.start() + last;
+      }
+    }
+
+    void start(ExecutorService helpers, int helperThreads) {
+      for (int t = 0; t < Math.min(helperThreads, order.length); t++) {
         tasks.add(helpers.submit(() -> {
-          MotionH264Encoder helper = idle.take();
-          try {
-            units[frame] = helper.encodeDisposable(picture, from, frame, motion, qp);
-          } finally {
-            idle.add(helper);
-          }
+          codeRest();
           return null;
         }));
       }
     }
-    return new Group(tasks, count);
-  }
 
-  /** A group's disposable frames being coded, and where the next group starts. */
-  private record Group(List<Future<?>> tasks, int end) {
+    /** Codes unclaimed frames until none is left. */
+    void codeRest() {
+      MotionH264Encoder helper = borrow();
+      try {
+        for (int k = claimed.getAndIncrement(); k < order.length; k = claimed.getAndIncrement()) {
+          code(order[k], helper);
+        }
+      } finally {
+        idle.add(helper);
+      }
+    }
+
+    private void code(int i, MotionH264Encoder helper) {
+      int frame = group.start() + i;
+      Picture picture = group.pictures().get(i);
+      units[frame] = group.endsInReference() && i == order.length - 1
+          ? encoder.encodeReference(picture, frame, motions[i], qps[i])
+          : helper.encodeDisposable(picture, from, frame, motions[i], qps[i]);
+    }
+
+    private MotionH264Encoder borrow() {
+      try {
+        return idle.take();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while coding a GOP", e);
+      }
+    }
+
+    void await() {
+      tasks.forEach(GopCoder::await);
+    }
+
+    /** After a failure: no frame is started any more. */
+    void abandon() {
+      claimed.set(order.length);
+      tasks.forEach(t -> t.cancel(false));
+    }
   }
 
   private CameraMotion motion(View view) {
@@ -210,20 +331,18 @@ public final class GopCoder {
         view.step());
   }
 
-  private static void awaitAll(List<Future<?>> tasks) {
-    for (Future<?> task : tasks) {
-      try {
-        task.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while coding a GOP", e);
-      } catch (ExecutionException e) {
-        // Errors (an OutOfMemoryError above all) reach the renderer as they are, as on the GOP's own thread.
-        if (e.getCause() instanceof Error error) {
-          throw error;
-        }
-        throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+  private static <T> T await(Future<T> task) {
+    try {
+      return task.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while coding a GOP", e);
+    } catch (ExecutionException e) {
+      // Errors (an OutOfMemoryError above all) reach the renderer as they are, as on the GOP's own thread.
+      if (e.getCause() instanceof Error error) {
+        throw error;
       }
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
     }
   }
 }

@@ -20,10 +20,10 @@ class GopCoderTest {
   private static final int HEIGHT = 192;
 
   @ParameterizedTest(name = "{0} frames")
-  @ValueSource(ints = {1, 8, 9, 30, 41})
+  @ValueSource(ints = {1, 2, 8, 9, 16, 17, 30, 41})
   @DisplayName("a GOP coded with helper threads is byte for byte the GOP coded frame by frame")
   void helpersWriteTheSameStream(int frames) throws Exception {
-    List<byte[]> units = bothWays(frames, f -> false);
+    List<byte[]> units = bothWays(frames, f -> false, 3);
     for (int f = 1; f < frames; f++) {
       assertThat(refIdc(units.get(f)) != 0).as("frame %d a reference", f).isEqualTo(f % 8 == 0);
     }
@@ -33,14 +33,27 @@ class GopCoderTest {
   @DisplayName("frames whose view is kept are references, the interval counts on from the last one, and helpers agree")
   void keptFramesAreReferences() throws Exception {
     IntPredicate kept = f -> f >= 11 && f <= 20 || f == 3 || f == 4;
-    List<byte[]> units = bothWays(41, kept);
+    List<byte[]> units = bothWays(41, kept, 3);
+    assertThat(references(units)).containsExactly(3, 4, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 28, 36);
+  }
+
+  @ParameterizedTest(name = "{0} helper threads")
+  @ValueSource(ints = {1, 2, 4})
+  @DisplayName("groups of one, a reference right after the IDR frame and a kept last frame code the same with any number of helpers")
+  void groupBoundariesCodeTheSameWithAnyHelpers(int helperThreads) throws Exception {
+    IntPredicate kept = f -> f == 1 || f == 2 || f == 9 || f == 10 || f == 25;
+    List<byte[]> units = bothWays(26, kept, helperThreads);
+    assertThat(references(units)).containsExactly(1, 2, 9, 10, 18, 25);
+  }
+
+  private static List<Integer> references(List<byte[]> units) {
     List<Integer> references = new ArrayList<>();
-    for (int f = 1; f < 41; f++) {
+    for (int f = 1; f < units.size(); f++) {
       if (refIdc(units.get(f)) != 0) {
         references.add(f);
       }
     }
-    assertThat(references).containsExactly(3, 4, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 28, 36);
+    return references;
   }
 
   /** nal_ref_idc of an access unit's slice (the last NAL unit). */
@@ -55,7 +68,7 @@ class GopCoderTest {
   }
 
   /** Codes a GOP frame by frame and with helpers, checks both wrote the same bytes and returns them. */
-  private static List<byte[]> bothWays(int frames, IntPredicate kept) throws Exception {
+  private static List<byte[]> bothWays(int frames, IntPredicate kept, int helperThreads) throws Exception {
     List<Scenes.View> views = Scenes.views(Scenes.Move.KEN_BURNS, WIDTH, HEIGHT, frames);
     StreamFormat format = Streams.format(WIDTH, HEIGHT);
     // A low rate ceiling, so the rate control's decisions show in the stream too.
@@ -67,23 +80,26 @@ class GopCoderTest {
       expected.add(f == 0 ? sequential.startGop(7, frame, v.left(), v.top(), v.step())
           : sequential.next(frame, new GopCoder.View(v.left(), v.top(), v.step(), kept.test(f))));
     }
-    ExecutorService helpers = Executors.newFixedThreadPool(3);
+    ExecutorService helpers = Executors.newFixedThreadPool(helperThreads);
     try {
       List<Integer> coded = new ArrayList<>();
+      List<Integer> drawn = new ArrayList<>();
       List<byte[]> got = new GopCoder(format, 23, 300_000, 30).codeGop(7, frames, (index, into) -> {
+        drawn.add(index);
         Scenes.View v = views.get(index);
         Picture frame = Scenes.render(v, WIDTH, HEIGHT);
         for (int p = 0; p < 3; p++) {
           System.arraycopy(frame.getPlaneData(p), 0, into.getPlaneData(p), 0, frame.getPlaneData(p).length);
         }
         return new GopCoder.View(v.left(), v.top(), v.step(), kept.test(index));
-      }, () -> Picture.create(WIDTH, HEIGHT, ColorSpace.YUV420J), helpers, 3, coded::add);
+      }, () -> Picture.create(WIDTH, HEIGHT, ColorSpace.YUV420J), helpers, helperThreads, coded::add);
       assertThat(got).hasSize(frames);
       for (int f = 0; f < frames; f++) {
         assertThat(got.get(f)).as("frame %d", f).isEqualTo(expected.get(f));
       }
-      assertThat(coded).as("every frame reported once, in order").isEqualTo(
-          java.util.stream.IntStream.range(0, frames).boxed().toList());
+      List<Integer> inOrder = java.util.stream.IntStream.range(0, frames).boxed().toList();
+      assertThat(coded).as("every frame reported once, in order").isEqualTo(inOrder);
+      assertThat(drawn).as("every frame drawn once, in order").isEqualTo(inOrder);
       return got;
     } finally {
       helpers.shutdownNow();
