@@ -40,6 +40,8 @@ final class Residual {
   private int lumaCoded;
   private final int[] lumaDc = new int[16];
   private final int[][][] chroma = new int[2][4][16];
+  /** Bit {@code c * 4 + blk} set where {@code chroma[c][blk]} holds the block's AC levels, as {@link #lumaCoded}. */
+  private int chromaCoded;
   private final int[][] chromaDc = new int[2][4];
   private final int[] block = new int[16];
   private final int[] score8x8 = new int[4];
@@ -187,6 +189,7 @@ final class Residual {
   int chroma(int[][] src, int[][] pred, boolean intra) {
     boolean anyDc = false;
     boolean anyAc = false;
+    chromaCoded = 0;
     for (int c = 0; c < 2; c++) {
       boolean componentAc = false;
       int score = 0;
@@ -202,18 +205,16 @@ final class Residual {
             dc += v;
           }
           chromaDc[c][blk] = dc;
-          Arrays.fill(levels, 0);
           continue;
         }
         CoeffTransformer.fdct4x4(levels);
         chromaDc[c][blk] = levels[0];
         componentAc |= Quant.quantize4x4(levels, qpc, intra, 1);
+        chromaCoded |= 1 << (c * 4 + blk);
         score += Quant.decimateScore(levels, zigzag4x4, 1);
       }
       if (!intra && score < DECIMATE_CHROMA) {
-        for (int blk = 0; blk < 4; blk++) {
-          Arrays.fill(chroma[c][blk], 0);
-        }
+        chromaCoded &= ~(0xF << (c * 4));
         componentAc = false;
       }
       anyAc |= componentAc;
@@ -278,7 +279,7 @@ final class Residual {
       for (int c = 0; c < 2; c++) {
         for (int blk = 0; blk < 4; blk++) {
           cavlc[c + 1].writeACBlock(out, (mbX << 1) + (blk & 1), (mbY << 1) + (blk >> 1), PRESENT, PRESENT,
-              chroma[c][blk], H264Const.totalZeros16, 1, 15, zigzag4x4);
+              chromaLevels(c, blk), H264Const.totalZeros16, 1, 15, zigzag4x4);
         }
       }
     } else {
@@ -300,6 +301,11 @@ final class Residual {
         cavlc[c].setZeroCoeff((mbX << 1) + (blk & 1), (mbY << 1) + (blk >> 1));
       }
     }
+  }
+
+  /** AC levels of chroma block {@code blk} of component {@code c}, zeros for an uncoded block. */
+  private int[] chromaLevels(int c, int blk) {
+    return (chromaCoded & (1 << (c * 4 + blk))) != 0 ? chroma[c][blk] : ZERO;
   }
 
   /** Prediction plus decoded residual into the picture; {@code intra16x16} adds the Hadamard-coded DCs. */
@@ -326,9 +332,13 @@ final class Residual {
       CoeffTransformer.invDC2x2(dc);
       CoeffTransformer.dequantizeDC2x2(dc, qpc, null);
       for (int blk = 0; blk < 4; blk++) {
-        boolean coded = decode(chroma[c][blk], qpc, dc, blk);
-        put(planes[c + 1], stride, mbX * 8 + (blk & 1) * 4, mbY * 8 + (blk >> 1) * 4, pred[c], 8, (blk & 1) * 4,
-            (blk >> 1) * 4, coded ? block : null);
+        int px = mbX * 8 + (blk & 1) * 4;
+        int py = mbY * 8 + (blk >> 1) * 4;
+        if (decode(chromaLevels(c, blk), qpc, dc, blk)) {
+          put(planes[c + 1], stride, px, py, pred[c], 8, (blk & 1) * 4, (blk >> 1) * 4, block);
+        } else {
+          copy(planes[c + 1], stride, px, py, pred[c], 8, (blk & 1) * 4, (blk >> 1) * 4);
+        }
       }
     }
   }
