@@ -310,6 +310,10 @@ final class Residual {
 
   /** Prediction plus decoded residual into the picture; {@code intra16x16} adds the Hadamard-coded DCs. */
   void reconstructLuma(byte[] plane, int stride, int mbX, int mbY, int[] pred, boolean intra16x16) {
+    if (lumaCoded == 0) {
+      copy(plane, stride, mbX * 16, mbY * 16, pred, 16);
+      return;
+    }
     if (intra16x16) {
       CoeffTransformer.invDC4x4(lumaDc);
       CoeffTransformer.dequantizeDC4x4(lumaDc, qp, null);
@@ -329,6 +333,10 @@ final class Residual {
   void reconstructChroma(byte[][] planes, int stride, int mbX, int mbY, int[][] pred) {
     for (int c = 0; c < 2; c++) {
       int[] dc = chromaDc[c];
+      if ((chromaCoded >> (c * 4) & 0xF) == 0 && (dc[0] | dc[1] | dc[2] | dc[3]) == 0) {
+        copy(planes[c + 1], stride, mbX * 8, mbY * 8, pred[c], 8);
+        continue;
+      }
       CoeffTransformer.invDC2x2(dc);
       CoeffTransformer.dequantizeDC2x2(dc, qpc, null);
       for (int blk = 0; blk < 4; blk++) {
@@ -359,6 +367,20 @@ final class Residual {
     }
     CoeffTransformer.idct4x4(block);
     return true;
+  }
+
+  /**
+   * Writes a whole n x n prediction (0..255, so no clipping) into a jcodec plane: the macroblock
+   * (or chroma block) without residual, most of them, in rows the JIT can vectorise.
+   */
+  private static void copy(byte[] plane, int stride, int px, int py, int[] pred, int n) {
+    for (int y = 0; y < n; y++) {
+      int o = (py + y) * stride + px;
+      int p = y * n;
+      for (int x = 0; x < n; x++) {
+        plane[o + x] = (byte) (pred[p + x] - 128);
+      }
+    }
   }
 
   /** Writes a 4x4 block of prediction (0..255, so no clipping) into a jcodec plane. */
