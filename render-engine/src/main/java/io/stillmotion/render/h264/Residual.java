@@ -44,6 +44,8 @@ final class Residual {
   private int chromaCoded;
   private final int[][] chromaDc = new int[2][4];
   private final int[] block = new int[16];
+  /** Source minus prediction of an inter macroblock's luma, in raster order. */
+  private final int[] lumaDifference = new int[256];
   private final int[] score8x8 = new int[4];
   private final SeqParameterSet sps;
   private final PictureParameterSet pps;
@@ -89,13 +91,19 @@ final class Residual {
   /** Inter luma residual with small isolated levels dropped; returns the luma coded block pattern. */
   int lumaInter(int[] src, int[] pred) {
     Arrays.fill(score8x8, 0);
+    // One pass over the whole macroblock, which the JIT vectorises; most blocks then stop at their SAD.
+    for (int i = 0; i < 256; i++) {
+      lumaDifference[i] = src[i] - pred[i];
+    }
     int coded = 0;
     for (int blk = 0; blk < 16; blk++) {
-      int[] levels = luma[blk];
-      int x = (blk & 3) * 4;
-      int y = (blk >> 2) * 4;
-      if (difference(src, 16, x, y, pred, 16, x, y, levels) < zeroInterSad) {
+      int at = (blk >> 2) * 64 + (blk & 3) * 4;
+      if (sad4x4(lumaDifference, at) < zeroInterSad) {
         continue;
+      }
+      int[] levels = luma[blk];
+      for (int y = 0; y < 4; y++) {
+        System.arraycopy(lumaDifference, at + y * 16, levels, y * 4, 4);
       }
       CoeffTransformer.fdct4x4(levels);
       if (Quant.quantize4x4(levels, qp, false, 0)) {
@@ -119,6 +127,17 @@ final class Residual {
     }
     lumaCoded = coded;
     return cbp;
+  }
+
+  /** Sum of absolute values of the 4x4 block at {@code at} of a 16x16 block. */
+  private static int sad4x4(int[] block16x16, int at) {
+    int sad = 0;
+    for (int y = 0; y < 4; y++) {
+      int o = at + y * 16;
+      sad += Math.abs(block16x16[o]) + Math.abs(block16x16[o + 1]) + Math.abs(block16x16[o + 2])
+          + Math.abs(block16x16[o + 3]);
+    }
+    return sad;
   }
 
   /** The bits of the four 4x4 blocks of 8x8 block {@code i8} in a block mask. */
