@@ -44,8 +44,9 @@ final class Residual {
   private int chromaCoded;
   private final int[][] chromaDc = new int[2][4];
   private final int[] block = new int[16];
-  /** Source minus prediction of an inter macroblock's luma, in raster order. */
+  /** Source minus prediction of an inter macroblock's luma and of one chroma component, in raster order. */
   private final int[] lumaDifference = new int[256];
+  private final int[] chromaDifference = new int[64];
   private final int[] score8x8 = new int[4];
   private final SeqParameterSet sps;
   private final PictureParameterSet pps;
@@ -98,13 +99,11 @@ final class Residual {
     int coded = 0;
     for (int blk = 0; blk < 16; blk++) {
       int at = (blk >> 2) * 64 + (blk & 3) * 4;
-      if (sad4x4(lumaDifference, at) < zeroInterSad) {
+      if (sad4x4(lumaDifference, at, 16) < zeroInterSad) {
         continue;
       }
       int[] levels = luma[blk];
-      for (int y = 0; y < 4; y++) {
-        System.arraycopy(lumaDifference, at + y * 16, levels, y * 4, 4);
-      }
+      take4x4(lumaDifference, at, 16, levels);
       CoeffTransformer.fdct4x4(levels);
       if (Quant.quantize4x4(levels, qp, false, 0)) {
         coded |= 1 << blk;
@@ -129,15 +128,31 @@ final class Residual {
     return cbp;
   }
 
-  /** Sum of absolute values of the 4x4 block at {@code at} of a 16x16 block. */
-  private static int sad4x4(int[] block16x16, int at) {
+  /** Sum of absolute values of the 4x4 block at {@code at} of a larger block. */
+  private static int sad4x4(int[] samples, int at, int stride) {
     int sad = 0;
     for (int y = 0; y < 4; y++) {
-      int o = at + y * 16;
-      sad += Math.abs(block16x16[o]) + Math.abs(block16x16[o + 1]) + Math.abs(block16x16[o + 2])
-          + Math.abs(block16x16[o + 3]);
+      int o = at + y * stride;
+      sad += Math.abs(samples[o]) + Math.abs(samples[o + 1]) + Math.abs(samples[o + 2]) + Math.abs(samples[o + 3]);
     }
     return sad;
+  }
+
+  /** Sum of the 4x4 block at {@code at} of a larger block. */
+  private static int sum4x4(int[] samples, int at, int stride) {
+    int sum = 0;
+    for (int y = 0; y < 4; y++) {
+      int o = at + y * stride;
+      sum += samples[o] + samples[o + 1] + samples[o + 2] + samples[o + 3];
+    }
+    return sum;
+  }
+
+  /** Copies the 4x4 block at {@code at} of a larger block into {@code out}. */
+  private static void take4x4(int[] samples, int at, int stride, int[] out) {
+    for (int y = 0; y < 4; y++) {
+      System.arraycopy(samples, at + y * stride, out, y * 4, 4);
+    }
   }
 
   /** The bits of the four 4x4 blocks of 8x8 block {@code i8} in a block mask. */
@@ -212,20 +227,20 @@ final class Residual {
     for (int c = 0; c < 2; c++) {
       boolean componentAc = false;
       int score = 0;
+      int[] from = src[c];
+      int[] predicted = pred[c];
+      for (int i = 0; i < 64; i++) {
+        chromaDifference[i] = from[i] - predicted[i];
+      }
       for (int blk = 0; blk < 4; blk++) {
-        int[] levels = chroma[c][blk];
-        int x = (blk & 1) * 4;
-        int y = (blk >> 1) * 4;
-        int sad = difference(src[c], 8, x, y, pred[c], 8, x, y, levels);
-        if (!intra && sad < zeroInterChromaSad) {
+        int at = (blk >> 1) * 32 + (blk & 1) * 4;
+        if (!intra && sad4x4(chromaDifference, at, 8) < zeroInterChromaSad) {
           // The DC coefficient is still needed (for the 2x2 DC transform): the plain sum of the residual.
-          int dc = 0;
-          for (int v : levels) {
-            dc += v;
-          }
-          chromaDc[c][blk] = dc;
+          chromaDc[c][blk] = sum4x4(chromaDifference, at, 8);
           continue;
         }
+        int[] levels = chroma[c][blk];
+        take4x4(chromaDifference, at, 8, levels);
         CoeffTransformer.fdct4x4(levels);
         chromaDc[c][blk] = levels[0];
         componentAc |= Quant.quantize4x4(levels, qpc, intra, 1);
