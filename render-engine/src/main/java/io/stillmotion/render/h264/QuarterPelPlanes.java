@@ -59,6 +59,8 @@ final class QuarterPelPlanes {
   private final int[] verticalUnrounded;
   /** The planes indexed as {@link #PAIRS} names them. */
   private final byte[][] planes;
+  /** The columns whose horizontal 6-tap reaches beyond the row (two on the left, three on the right). */
+  private final int[] edgeColumns;
 
   QuarterPelPlanes(int width, int height) {
     this.width = width;
@@ -71,6 +73,7 @@ final class QuarterPelPlanes {
     this.centre = new byte[stride * rows];
     this.verticalUnrounded = new int[stride];
     this.planes = new byte[][] {full, horizontal, vertical, centre};
+    this.edgeColumns = new int[] {0, 1, stride - 3, stride - 2, stride - 1};
   }
 
   void load(Picture reference) {
@@ -92,52 +95,67 @@ final class QuarterPelPlanes {
     }
   }
 
-  /** Horizontal 6-tap of one row of the full-sample plane into the horizontal plane. */
+  /**
+   * Horizontal 6-tap of one row of the full-sample plane into the horizontal plane. The columns
+   * whose taps all lie in the row take a loop of plain array reads, which the JIT compiles without
+   * per-sample branches; only the few edge columns clamp their taps.
+   */
   private void filterFullRow(int y) {
     int row = y * stride;
-    for (int x = 0; x < stride; x++) {
-      int sum;
-      if (x >= 2 && x < stride - 3) {
-        int i = row + x;
-        sum = u(full[i - 2]) - 5 * u(full[i - 1]) + 20 * u(full[i]) + 20 * u(full[i + 1]) - 5 * u(full[i + 2])
-            + u(full[i + 3]);
-      } else {
-        sum = u(full[row + cx(x - 2)]) - 5 * u(full[row + cx(x - 1)]) + 20 * u(full[row + x])
-            + 20 * u(full[row + cx(x + 1)]) - 5 * u(full[row + cx(x + 2)]) + u(full[row + cx(x + 3)]);
-      }
+    for (int x : edgeColumns) {
+      int sum = u(full[row + cx(x - 2)]) - 5 * u(full[row + cx(x - 1)]) + 20 * u(full[row + x])
+          + 20 * u(full[row + cx(x + 1)]) - 5 * u(full[row + cx(x + 2)]) + u(full[row + cx(x + 3)]);
       horizontal[row + x] = (byte) clip((sum + 16) >> 5);
+    }
+    for (int i = row + 2; i < row + stride - 3; i++) {
+      int sum = (full[i - 2] & 0xff) + (full[i + 3] & 0xff) - 5 * ((full[i - 1] & 0xff) + (full[i + 2] & 0xff))
+          + 20 * ((full[i] & 0xff) + (full[i + 1] & 0xff));
+      horizontal[i] = (byte) clip((sum + 16) >> 5);
     }
   }
 
-  /** Horizontal 6-tap of row y's unrounded vertical sums into the centre plane. */
+  /** Horizontal 6-tap of row y's unrounded vertical sums into the centre plane, edge columns clamped as above. */
   private void filterCentreRow(int y) {
     int[] p = verticalUnrounded;
     int row = y * stride;
-    for (int x = 0; x < stride; x++) {
-      int sum;
-      if (x >= 2 && x < stride - 3) {
-        sum = p[x - 2] - 5 * p[x - 1] + 20 * p[x] + 20 * p[x + 1] - 5 * p[x + 2] + p[x + 3];
-      } else {
-        sum = p[cx(x - 2)] - 5 * p[cx(x - 1)] + 20 * p[x] + 20 * p[cx(x + 1)] - 5 * p[cx(x + 2)] + p[cx(x + 3)];
-      }
+    for (int x : edgeColumns) {
+      int sum = p[cx(x - 2)] - 5 * p[cx(x - 1)] + 20 * p[x] + 20 * p[cx(x + 1)] - 5 * p[cx(x + 2)] + p[cx(x + 3)];
+      centre[row + x] = (byte) clip((sum + 512) >> 10);
+    }
+    for (int x = 2; x < stride - 3; x++) {
+      int sum = p[x - 2] + p[x + 3] - 5 * (p[x - 1] + p[x + 2]) + 20 * (p[x] + p[x + 1]);
       centre[row + x] = (byte) clip((sum + 512) >> 10);
     }
   }
 
-  /** Vertical 6-tap of row y: the unrounded sums (for the centre plane) and the vertical plane. */
+  /**
+   * Vertical 6-tap of row y: the unrounded sums (for the centre plane) and the vertical plane. Rows
+   * whose taps all lie in the planes take a loop without clamping.
+   */
   private void filterColumnStep(int y) {
+    if (y < 2 || y >= rows - 3) {
+      filterEdgeColumnStep(y);
+      return;
+    }
     int row = y * stride;
-    boolean inside = y >= 2 && y < rows - 3;
+    int[] sums = verticalUnrounded;
     for (int x = 0; x < stride; x++) {
       int i = row + x;
-      int sum = inside
-          ? u(full[i - 2 * stride]) - 5 * u(full[i - stride]) + 20 * u(full[i]) + 20 * u(full[i + stride])
-              - 5 * u(full[i + 2 * stride]) + u(full[i + 3 * stride])
-          : u(full[cy(y - 2) * stride + x]) - 5 * u(full[cy(y - 1) * stride + x]) + 20 * u(full[i])
-              + 20 * u(full[cy(y + 1) * stride + x]) - 5 * u(full[cy(y + 2) * stride + x])
-              + u(full[cy(y + 3) * stride + x]);
-      verticalUnrounded[x] = sum;
+      int sum = (full[i - 2 * stride] & 0xff) + (full[i + 3 * stride] & 0xff)
+          - 5 * ((full[i - stride] & 0xff) + (full[i + 2 * stride] & 0xff))
+          + 20 * ((full[i] & 0xff) + (full[i + stride] & 0xff));
+      sums[x] = sum;
       vertical[i] = (byte) clip((sum + 16) >> 5);
+    }
+  }
+
+  private void filterEdgeColumnStep(int y) {
+    int row = y * stride;
+    for (int x = 0; x < stride; x++) {
+      int sum = u(full[cy(y - 2) * stride + x]) - 5 * u(full[cy(y - 1) * stride + x]) + 20 * u(full[row + x])
+          + 20 * u(full[cy(y + 1) * stride + x]) - 5 * u(full[cy(y + 2) * stride + x]) + u(full[cy(y + 3) * stride + x]);
+      verticalUnrounded[x] = sum;
+      vertical[row + x] = (byte) clip((sum + 16) >> 5);
     }
   }
 
@@ -239,6 +257,6 @@ final class QuarterPelPlanes {
   }
 
   private static int clip(int v) {
-    return v < 0 ? 0 : Math.min(v, 255);
+    return Math.max(0, Math.min(v, 255));
   }
 }

@@ -40,8 +40,13 @@ final class Residual {
   private int lumaCoded;
   private final int[] lumaDc = new int[16];
   private final int[][][] chroma = new int[2][4][16];
+  /** Bit {@code c * 4 + blk} set where {@code chroma[c][blk]} holds the block's AC levels, as {@link #lumaCoded}. */
+  private int chromaCoded;
   private final int[][] chromaDc = new int[2][4];
   private final int[] block = new int[16];
+  /** Source minus prediction of an inter macroblock's luma and of one chroma component, in raster order. */
+  private final int[] lumaDifference = new int[256];
+  private final int[] chromaDifference = new int[64];
   private final int[] score8x8 = new int[4];
   private final SeqParameterSet sps;
   private final PictureParameterSet pps;
@@ -87,14 +92,18 @@ final class Residual {
   /** Inter luma residual with small isolated levels dropped; returns the luma coded block pattern. */
   int lumaInter(int[] src, int[] pred) {
     Arrays.fill(score8x8, 0);
+    // One pass over the whole macroblock, which the JIT vectorises; most blocks then stop at their SAD.
+    for (int i = 0; i < 256; i++) {
+      lumaDifference[i] = src[i] - pred[i];
+    }
     int coded = 0;
     for (int blk = 0; blk < 16; blk++) {
-      int[] levels = luma[blk];
-      int x = (blk & 3) * 4;
-      int y = (blk >> 2) * 4;
-      if (difference(src, 16, x, y, pred, 16, x, y, levels) < zeroInterSad) {
+      int at = (blk >> 2) * 64 + (blk & 3) * 4;
+      if (sad4x4(lumaDifference, at, 16) < zeroInterSad) {
         continue;
       }
+      int[] levels = luma[blk];
+      take4x4(lumaDifference, at, 16, levels);
       CoeffTransformer.fdct4x4(levels);
       if (Quant.quantize4x4(levels, qp, false, 0)) {
         coded |= 1 << blk;
@@ -117,6 +126,33 @@ final class Residual {
     }
     lumaCoded = coded;
     return cbp;
+  }
+
+  /** Sum of absolute values of the 4x4 block at {@code at} of a larger block. */
+  private static int sad4x4(int[] samples, int at, int stride) {
+    int sad = 0;
+    for (int y = 0; y < 4; y++) {
+      int o = at + y * stride;
+      sad += Math.abs(samples[o]) + Math.abs(samples[o + 1]) + Math.abs(samples[o + 2]) + Math.abs(samples[o + 3]);
+    }
+    return sad;
+  }
+
+  /** Sum of the 4x4 block at {@code at} of a larger block. */
+  private static int sum4x4(int[] samples, int at, int stride) {
+    int sum = 0;
+    for (int y = 0; y < 4; y++) {
+      int o = at + y * stride;
+      sum += samples[o] + samples[o + 1] + samples[o + 2] + samples[o + 3];
+    }
+    return sum;
+  }
+
+  /** Copies the 4x4 block at {@code at} of a larger block into {@code out}. */
+  private static void take4x4(int[] samples, int at, int stride, int[] out) {
+    for (int y = 0; y < 4; y++) {
+      System.arraycopy(samples, at + y * stride, out, y * 4, 4);
+    }
   }
 
   /** The bits of the four 4x4 blocks of 8x8 block {@code i8} in a block mask. */
@@ -194,33 +230,32 @@ final class Residual {
   int chroma(int[][] src, int[][] pred, boolean intra) {
     boolean anyDc = false;
     boolean anyAc = false;
+    chromaCoded = 0;
     for (int c = 0; c < 2; c++) {
       boolean componentAc = false;
       int score = 0;
+      int[] from = src[c];
+      int[] predicted = pred[c];
+      for (int i = 0; i < 64; i++) {
+        chromaDifference[i] = from[i] - predicted[i];
+      }
       for (int blk = 0; blk < 4; blk++) {
-        int[] levels = chroma[c][blk];
-        int x = (blk & 1) * 4;
-        int y = (blk >> 1) * 4;
-        int sad = difference(src[c], 8, x, y, pred[c], 8, x, y, levels);
-        if (!intra && sad < zeroInterChromaSad) {
+        int at = (blk >> 1) * 32 + (blk & 1) * 4;
+        if (!intra && sad4x4(chromaDifference, at, 8) < zeroInterChromaSad) {
           // The DC coefficient is still needed (for the 2x2 DC transform): the plain sum of the residual.
-          int dc = 0;
-          for (int v : levels) {
-            dc += v;
-          }
-          chromaDc[c][blk] = dc;
-          Arrays.fill(levels, 0);
+          chromaDc[c][blk] = sum4x4(chromaDifference, at, 8);
           continue;
         }
+        int[] levels = chroma[c][blk];
+        take4x4(chromaDifference, at, 8, levels);
         CoeffTransformer.fdct4x4(levels);
         chromaDc[c][blk] = levels[0];
         componentAc |= Quant.quantize4x4(levels, qpc, intra, 1);
+        chromaCoded |= 1 << (c * 4 + blk);
         score += Quant.decimateScore(levels, zigzag4x4, 1);
       }
       if (!intra && score < DECIMATE_CHROMA) {
-        for (int blk = 0; blk < 4; blk++) {
-          Arrays.fill(chroma[c][blk], 0);
-        }
+        chromaCoded &= ~(0xF << (c * 4));
         componentAc = false;
       }
       anyAc |= componentAc;
@@ -285,7 +320,7 @@ final class Residual {
       for (int c = 0; c < 2; c++) {
         for (int blk = 0; blk < 4; blk++) {
           cavlc[c + 1].writeACBlock(out, (mbX << 1) + (blk & 1), (mbY << 1) + (blk >> 1), PRESENT, PRESENT,
-              chroma[c][blk], H264Const.totalZeros16, 1, 15, zigzag4x4);
+              chromaLevels(c, blk), H264Const.totalZeros16, 1, 15, zigzag4x4);
         }
       }
     } else {
@@ -309,8 +344,17 @@ final class Residual {
     }
   }
 
+  /** AC levels of chroma block {@code blk} of component {@code c}, zeros for an uncoded block. */
+  private int[] chromaLevels(int c, int blk) {
+    return (chromaCoded & (1 << (c * 4 + blk))) != 0 ? chroma[c][blk] : ZERO;
+  }
+
   /** Prediction plus decoded residual into the picture; {@code intra16x16} adds the Hadamard-coded DCs. */
   void reconstructLuma(byte[] plane, int stride, int mbX, int mbY, int[] pred, boolean intra16x16) {
+    if (lumaCoded == 0) {
+      copy(plane, stride, mbX * 16, mbY * 16, pred, 16);
+      return;
+    }
     if (intra16x16) {
       CoeffTransformer.invDC4x4(lumaDc);
       CoeffTransformer.dequantizeDC4x4(lumaDc, qp, null);
@@ -330,12 +374,20 @@ final class Residual {
   void reconstructChroma(byte[][] planes, int stride, int mbX, int mbY, int[][] pred) {
     for (int c = 0; c < 2; c++) {
       int[] dc = chromaDc[c];
+      if ((chromaCoded >> (c * 4) & 0xF) == 0 && (dc[0] | dc[1] | dc[2] | dc[3]) == 0) {
+        copy(planes[c + 1], stride, mbX * 8, mbY * 8, pred[c], 8);
+        continue;
+      }
       CoeffTransformer.invDC2x2(dc);
       CoeffTransformer.dequantizeDC2x2(dc, qpc, null);
       for (int blk = 0; blk < 4; blk++) {
-        boolean coded = decode(chroma[c][blk], qpc, dc, blk);
-        put(planes[c + 1], stride, mbX * 8 + (blk & 1) * 4, mbY * 8 + (blk >> 1) * 4, pred[c], 8, (blk & 1) * 4,
-            (blk >> 1) * 4, coded ? block : null);
+        int px = mbX * 8 + (blk & 1) * 4;
+        int py = mbY * 8 + (blk >> 1) * 4;
+        if (decode(chromaLevels(c, blk), qpc, dc, blk)) {
+          put(planes[c + 1], stride, px, py, pred[c], 8, (blk & 1) * 4, (blk >> 1) * 4, block);
+        } else {
+          copy(planes[c + 1], stride, px, py, pred[c], 8, (blk & 1) * 4, (blk >> 1) * 4);
+        }
       }
     }
   }
@@ -356,6 +408,20 @@ final class Residual {
     }
     CoeffTransformer.idct4x4(block);
     return true;
+  }
+
+  /**
+   * Writes a whole n x n prediction (0..255, so no clipping) into a jcodec plane: the macroblock
+   * (or chroma block) without residual, most of them, in rows the JIT can vectorise.
+   */
+  private static void copy(byte[] plane, int stride, int px, int py, int[] pred, int n) {
+    for (int y = 0; y < n; y++) {
+      int o = (py + y) * stride + px;
+      int p = y * n;
+      for (int x = 0; x < n; x++) {
+        plane[o + x] = (byte) (pred[p + x] - 128);
+      }
+    }
   }
 
   /** Writes a 4x4 block of prediction (0..255, so no clipping) into a jcodec plane. */

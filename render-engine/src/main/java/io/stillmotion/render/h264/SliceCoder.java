@@ -348,43 +348,15 @@ final class SliceCoder {
     return sad >= 0 ? sad : predictLuma(mbX, mbY, mv);
   }
 
-  /**
-   * The chroma predictions (8.4.2.2.2): the luma vector in eighths of a chroma sample, bilinear
-   * between the four surrounding samples, positions outside the picture clamped to its edge.
-   */
+  /** The chroma predictions of both components for a vector into {@code predC}. */
   private void predictChroma(int mbX, int mbY, long mv) {
     int qx = (mbX << 6) + MotionField.unpackX(mv);
     int qy = (mbY << 6) + MotionField.unpackY(mv);
-    int x0 = qx >> 3;
-    int y0 = qy >> 3;
-    int dx = qx & 7;
-    int dy = qy & 7;
-    int wA = (8 - dx) * (8 - dy);
-    int wB = dx * (8 - dy);
-    int wC = (8 - dx) * dy;
-    int wD = dx * dy;
     int w = ref.getPlaneWidth(1);
     int h = ref.getPlaneHeight(1);
     for (int c = 0; c < 2; c++) {
-      byte[] plane = ref.getPlaneData(c + 1);
-      int[] out = predC[c];
-      for (int y = 0; y < 8; y++) {
-        int above = clamp(y0 + y, h) * w;
-        int below = clamp(y0 + y + 1, h) * w;
-        for (int x = 0; x < 8; x++) {
-          int left = clamp(x0 + x, w);
-          int right = clamp(x0 + x + 1, w);
-          int sum = wA * plane[above + left] + wB * plane[above + right] + wC * plane[below + left]
-              + wD * plane[below + right];
-          // The weights add up to 64, so the samples' -128 offset comes out of the sum unchanged.
-          out[y * 8 + x] = ((sum + 32) >> 6) + 128;
-        }
-      }
+      ChromaPrediction.predict8x8(ref.getPlaneData(c + 1), w, h, qx, qy, predC[c]);
     }
-  }
-
-  private static int clamp(int v, int size) {
-    return v < 0 ? 0 : Math.min(v, size - 1);
   }
 
   private void loadSource(int mbX, int mbY) {

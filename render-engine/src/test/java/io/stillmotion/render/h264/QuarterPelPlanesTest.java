@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
 import java.util.Random;
+import org.jcodec.codecs.h264.decode.BlockInterpolator;
 import org.jcodec.common.model.ColorSpace;
 import org.jcodec.common.model.Picture;
 import org.junit.jupiter.api.DisplayName;
@@ -42,6 +43,28 @@ class QuarterPelPlanesTest {
         assertThat(bounded).isEqualTo(expected);
       } else {
         assertThat(bounded).isBetween(limit, expected);
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("every quarter-pel prediction, out to the margin's edge, is jcodec's decoder's interpolation")
+  void predictionMatchesTheDecoder() {
+    Random random = new Random(11);
+    Picture reference = Picture.create(W, H, ColorSpace.YUV420J);
+    random.nextBytes(reference.getPlaneData(0));
+    QuarterPelPlanes planes = new QuarterPelPlanes(W, H);
+    planes.load(reference);
+    BlockInterpolator interpolator = new BlockInterpolator();
+    Picture decoders = Picture.create(16, 16, ColorSpace.YUV420J);
+    int[] ours = new int[256];
+    for (int qy = -4 * QuarterPelPlanes.MARGIN; qy < 4 * (H + QuarterPelPlanes.MARGIN - 17); qy++) {
+      for (int qx = -4 * QuarterPelPlanes.MARGIN; qx < 4 * (W + QuarterPelPlanes.MARGIN - 17); qx += 3) {
+        assertThat(planes.predict16x16(qx, qy, ours)).isTrue();
+        interpolator.getBlockLuma(reference, decoders, 0, qx, qy, 16, 16);
+        for (int i = 0; i < 256; i++) {
+          assertThat(ours[i]).as("(%d, %d) sample %d", qx, qy, i).isEqualTo(decoders.getPlaneData(0)[i] + 128);
+        }
       }
     }
   }

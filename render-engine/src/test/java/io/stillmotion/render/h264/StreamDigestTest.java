@@ -1,0 +1,33 @@
+package io.stillmotion.render.h264;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Pins the bytes the encoder writes. The exact shortcuts (bounds that prove a block quantises to
+ * nothing, copies instead of transforms of empty blocks, unclamped loops inside the picture) must
+ * not change a single bit; the decoder tests would not notice a changed decision, only a broken
+ * reconstruction. A change meant to alter the stream updates the digest, with its bytes and PSNR
+ * measured (EncoderBench).
+ */
+class StreamDigestTest {
+
+  /** SHA-256 of the streams below as written at main 6dafc5c (before the shortcuts). */
+  private static final String DIGEST = "ccd53d3f2f0744567768b7bb1edb9100e645fb985605cc79693037efe5bed040";
+
+  @Test
+  @DisplayName("every move at three QPs is coded byte for byte as before the exact shortcuts")
+  void streamIsUnchanged() throws Exception {
+    MessageDigest sha = MessageDigest.getInstance("SHA-256");
+    for (int qp : new int[] {20, 28, 36}) {
+      for (Scenes.Move move : Scenes.Move.values()) {
+        Streams.encode(move, 320, 192, 9, qp).units().forEach(sha::update);
+      }
+    }
+    assertThat(HexFormat.of().formatHex(sha.digest())).isEqualTo(DIGEST);
+  }
+}
