@@ -54,7 +54,13 @@ public final class HttpBench {
   private static final int REPEATS = Integer.getInteger("bench.repeats", 3);
   private static final String PHOTO = "path-2560x1600.jpg";
 
-  private record Result(String name, int requests, int errors, double perSecond, double p50Ms, double p99Ms) {
+  /** {@code errors}: why requests failed (a status and the error code of its JSON body, or the exception), how often. */
+  private record Result(String name, int requests, Map<String, Integer> errors, double perSecond, double p50Ms,
+      double p99Ms) {
+
+    int errorCount() {
+      return errors.values().stream().mapToInt(Integer::intValue).sum();
+    }
   }
 
   private HttpBench() {
@@ -94,7 +100,12 @@ public final class HttpBench {
       System.out.println("|------------------------|----------|-----------|----------|----------|--------|");
       for (Result r : new Result[] {ping, task, post}) {
         System.out.printf("| %-22s | %8d | %9.0f | %8.2f | %8.2f | %6d |%n", r.name(), r.requests(), r.perSecond(),
-            r.p50Ms(), r.p99Ms(), r.errors());
+            r.p50Ms(), r.p99Ms(), r.errorCount());
+      }
+      for (Result r : new Result[] {ping, task, post}) {
+        if (!r.errors().isEmpty()) {
+          System.out.printf("errors of %s: %s%n", r.name(), r.errors());
+        }
       }
       System.out.printf("%nGET task / ping throughput ratio: %.2f; load %s%n%n", task.perSecond() / ping.perSecond(),
           loadAverage());
@@ -219,7 +230,7 @@ public final class HttpBench {
       throws Exception {
     long[] latencies = new long[4_000_000];
     AtomicInteger count = new AtomicInteger();
-    AtomicInteger errors = new AtomicInteger();
+    Map<String, Integer> errors = new java.util.concurrent.ConcurrentSkipListMap<>();
     long start = System.nanoTime();
     long end = start + TimeUnit.SECONDS.toNanos(seconds);
     Promise<Void> done = Promise.promise();
@@ -234,11 +245,11 @@ public final class HttpBench {
     int n = Math.min(count.get(), latencies.length);
     long[] sorted = Arrays.copyOf(latencies, n);
     Arrays.sort(sorted);
-    return new Result(name, n, errors.get(), n / elapsed, percentile(sorted, 50), percentile(sorted, 99));
+    return new Result(name, n, errors, n / elapsed, percentile(sorted, 50), percentile(sorted, 99));
   }
 
   private static void loop(Supplier<Future<HttpResponse<Buffer>>> request, long[] latencies, AtomicInteger count,
-      AtomicInteger errors, long end, AtomicInteger running, Promise<Void> done) {
+      Map<String, Integer> errors, long end, AtomicInteger running, Promise<Void> done) {
     if (System.nanoTime() >= end) {
       if (running.decrementAndGet() == 0) {
         done.complete();
@@ -252,10 +263,23 @@ public final class HttpBench {
         latencies[i] = System.nanoTime() - sent;
       }
       if (r.failed() || r.result().statusCode() >= 300) {
-        errors.incrementAndGet();
+        errors.merge(errorReason(r), 1, Integer::sum);
       }
       loop(request, latencies, count, errors, end, running, done);
     });
+  }
+
+  private static String errorReason(io.vertx.core.AsyncResult<HttpResponse<Buffer>> r) {
+    if (r.failed()) {
+      return r.cause().getClass().getSimpleName();
+    }
+    String code = "";
+    try {
+      code = " " + r.result().bodyAsJsonObject().getJsonObject("error").getString("code");
+    } catch (RuntimeException notJson) {
+      // a body that is not our JSON error: the status alone says enough
+    }
+    return r.result().statusCode() + code;
   }
 
   private static double percentile(long[] sorted, int p) {
