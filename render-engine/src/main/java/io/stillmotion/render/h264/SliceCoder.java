@@ -56,7 +56,6 @@ final class SliceCoder {
   private final int[] left = new int[16];
   private final int[] topC = new int[8];
   private final int[] leftC = new int[8];
-  private final int[] scratch = new int[16];
 
   private BitWriter out;
   private Picture src;
@@ -206,8 +205,9 @@ final class SliceCoder {
 
   private void codeIntraMacroblock(int mbX, int mbY, boolean inPSlice) {
     int lumaMode = chooseLumaMode(mbX, mbY);
-    int cost16 = Costs.satd16x16(srcY, predY, scratch) + lambda * 4;
-    int cost4 = intra4x4.code(srcY, recon.getPlaneData(0), recon.getPlaneWidth(0), mbX, mbY, residual, lambda);
+    int cost16 = Costs.satd16x16(srcY, predY) + lambda * 4;
+    int cost4 = intra4x4.code(srcY, recon.getPlaneData(0), recon.getPlaneWidth(0), mbX, mbY, residual, lambda,
+        cost16);
     int chromaMode = chooseChromaMode(mbX, mbY);
     if (cost4 < cost16) {
       writeIntra4x4(mbX, mbY, inPSlice, chromaMode);
