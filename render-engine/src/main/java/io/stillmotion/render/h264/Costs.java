@@ -1,14 +1,8 @@
 package io.stillmotion.render.h264;
 
 /**
- * Distortion and rate estimates for mode decisions.
- *
- * <p>SATD here is the sum of the absolute values of the 4x4 Hadamard transform of a difference,
- * halved. The transform is linear and exact in integers, so the coefficients of source minus
- * prediction are the source's coefficients minus the prediction's; and a prediction that is the
- * same in every row (vertical), every column (horizontal) or everywhere (DC) has only four, four or
- * one coefficient that is not zero. The {@code satd...Of} methods use that to cost those three
- * modes from the source's coefficients alone, with the very sums a full transform would give.
+ * Distortion and rate estimates for mode decisions. SATD is the sum of the absolute values of the
+ * 4x4 Hadamard transform of a difference, halved.
  */
 final class Costs {
 
@@ -18,6 +12,41 @@ final class Costs {
   /** Weight of one estimated bit against one unit of SAD/SATD at a QP. */
   static int lambda(int qp) {
     return (int) Math.round(Math.sqrt(0.85 * Math.pow(2, (qp - 12) / 3.0)));
+  }
+
+  /** SAD of the {@code n} by {@code n} block {@code src} (stride n) against a prediction whose every row is {@code row}. */
+  static int sadOfRows(int[] src, int n, int[] row) {
+    int s = 0;
+    for (int y = 0; y < n; y++) {
+      for (int x = 0; x < n; x++) {
+        s += Math.abs(src[y * n + x] - row[x]);
+      }
+    }
+    return s;
+  }
+
+  /** SAD of the {@code n} by {@code n} block {@code src} against a prediction whose row y is filled with column[y]. */
+  static int sadOfColumns(int[] src, int n, int[] column) {
+    int s = 0;
+    for (int y = 0; y < n; y++) {
+      int value = column[y];
+      for (int x = 0; x < n; x++) {
+        s += Math.abs(src[y * n + x] - value);
+      }
+    }
+    return s;
+  }
+
+  /** SAD of a {@code size} by {@code size} block of {@code src} at {@code at} against one value everywhere. */
+  static int sadOfFlat(int[] src, int at, int stride, int size, int value) {
+    int s = 0;
+    for (int y = 0; y < size; y++) {
+      int o = at + y * stride;
+      for (int x = 0; x < size; x++) {
+        s += Math.abs(src[o + x] - value);
+      }
+    }
+    return s;
   }
 
   static int sad(int[] a, int[] b, int n) {
@@ -75,75 +104,6 @@ final class Costs {
     int t = r2 + r3;
     int u = r2 - r3;
     return Math.abs(s + t) + Math.abs(s - t) + Math.abs(d + u) + Math.abs(d - u);
-  }
-
-  /**
-   * The 4x4 Hadamard transform of the block of {@code src} at {@code at} into {@code out}: out[v * 4 + u]
-   * is the coefficient of vertical frequency v and horizontal frequency u, each 1-D transform of
-   * (a0, a1, a2, a3) giving (a0+a1+a2+a3, a0+a1-a2-a3, a0-a1+a2-a3, a0-a1-a2+a3); returns the sum
-   * of the coefficients' absolute values.
-   */
-  static int hadamard4x4(int[] src, int at, int stride, int[] out) {
-    for (int y = 0; y < 4; y++) {
-      int o = at + y * stride;
-      int s = src[o] + src[o + 1];
-      int d = src[o] - src[o + 1];
-      int t = src[o + 2] + src[o + 3];
-      int u = src[o + 2] - src[o + 3];
-      out[y * 4] = s + t;
-      out[y * 4 + 1] = s - t;
-      out[y * 4 + 2] = d + u;
-      out[y * 4 + 3] = d - u;
-    }
-    int sum = 0;
-    for (int x = 0; x < 4; x++) {
-      int s = out[x] + out[4 + x];
-      int d = out[x] - out[4 + x];
-      int t = out[8 + x] + out[12 + x];
-      int u = out[8 + x] - out[12 + x];
-      out[x] = s + t;
-      out[4 + x] = s - t;
-      out[8 + x] = d + u;
-      out[12 + x] = d - u;
-      sum += Math.abs(s + t) + Math.abs(s - t) + Math.abs(d + u) + Math.abs(d - u);
-    }
-    return sum;
-  }
-
-  /**
-   * SATD against a prediction whose every row is (p0, p1, p2, p3), given the source's coefficients
-   * and their absolute sum from {@link #hadamard4x4}: only the first row of coefficients changes,
-   * by four times the row's 1-D transform.
-   */
-  static int satdOfRows(int[] coefficients, int absSum, int p0, int p1, int p2, int p3) {
-    return (absSum + changed(coefficients, 0, 1, p0, p1, p2, p3)) >> 1;
-  }
-
-  /** As {@link #satdOfRows} for a prediction whose row y is filled with p_y: only the first column changes. */
-  static int satdOfColumns(int[] coefficients, int absSum, int p0, int p1, int p2, int p3) {
-    return (absSum + changed(coefficients, 0, 4, p0, p1, p2, p3)) >> 1;
-  }
-
-  /** As {@link #satdOfRows} for a prediction of one value everywhere: only the DC coefficient changes. */
-  static int satdOfFlat(int[] coefficients, int absSum, int value) {
-    return (absSum - Math.abs(coefficients[0]) + Math.abs(coefficients[0] - 16 * value)) >> 1;
-  }
-
-  /**
-   * How the absolute sum changes when four times the 1-D transform of (p0..p3) is taken from the
-   * four coefficients at {@code at}, {@code at + step}, ...
-   */
-  private static int changed(int[] c, int at, int step, int p0, int p1, int p2, int p3) {
-    int s = p0 + p1;
-    int d = p0 - p1;
-    int t = p2 + p3;
-    int u = p2 - p3;
-    int c0 = c[at];
-    int c1 = c[at + step];
-    int c2 = c[at + 2 * step];
-    int c3 = c[at + 3 * step];
-    return Math.abs(c0 - 4 * (s + t)) - Math.abs(c0) + Math.abs(c1 - 4 * (s - t)) - Math.abs(c1)
-        + Math.abs(c2 - 4 * (d + u)) - Math.abs(c2) + Math.abs(c3 - 4 * (d - u)) - Math.abs(c3);
   }
 
   /** Bits of a motion vector difference (two signed Exp-Golomb codes). */

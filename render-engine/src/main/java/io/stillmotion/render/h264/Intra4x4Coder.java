@@ -18,7 +18,6 @@ final class Intra4x4Coder {
   private final int[] predicted = new int[16];
   private final Intra4x4Prediction predictions = new Intra4x4Prediction();
   private final int[] prediction = new int[16];
-  private final int[] coefficients = new int[16];
 
   Intra4x4Coder(int mbW, int mbH) {
     this.blocksPerRow = mbW * 4;
@@ -33,7 +32,8 @@ final class Intra4x4Coder {
    * stops there and returns a value at or above the limit. Intra 16x16 then codes every level and
    * sample of the macroblock anew.
    */
-  int code(int[] src, byte[] plane, int stride, int mbX, int mbY, Residual residual, int lambda, int limit) {
+  int code(int[] src, SourceHadamard hadamard, byte[] plane, int stride, int mbX, int mbY, Residual residual,
+      int lambda, int limit) {
     int total = 0;
     for (int i8 = 0; i8 < 4; i8++) {
       for (int b = 0; b < 4; b++) {
@@ -52,15 +52,13 @@ final class Intra4x4Coder {
           expected = Math.min(modeForPrediction(gy * blocksPerRow + gx - 1),
               modeForPrediction((gy - 1) * blocksPerRow + gx));
         }
-        int at = by * 64 + bx * 4;
-        int absSum = Costs.hadamard4x4(src, at, 16, coefficients);
         int bestCost = Integer.MAX_VALUE;
         int bestMode = Intra4x4Prediction.DC;
         for (int mode = 0; mode < Intra4x4Prediction.MODES; mode++) {
           if (!Intra4x4Prediction.available(mode, hasTop, hasLeft)) {
             continue;
           }
-          int cost = satd(mode, src, at, absSum) + lambda * (mode == expected ? 1 : 4);
+          int cost = satd(mode, src, hadamard, blk) + lambda * (mode == expected ? 1 : 4);
           if (cost < bestCost) {
             bestCost = cost;
             bestMode = mode;
@@ -81,18 +79,16 @@ final class Intra4x4Coder {
     return total;
   }
 
-  /** SATD of the source block at {@code at} against {@code mode}'s prediction of the block last loaded. */
-  private int satd(int mode, int[] src, int at, int absSum) {
+  /** SATD of source block {@code blk} against {@code mode}'s prediction of the block last loaded. */
+  private int satd(int mode, int[] src, SourceHadamard hadamard, int blk) {
     Intra4x4Prediction p = predictions;
     return switch (mode) {
-      case Intra4x4Prediction.VERTICAL -> Costs.satdOfRows(coefficients, absSum, p.top(0), p.top(1), p.top(2),
-          p.top(3));
-      case Intra4x4Prediction.HORIZONTAL -> Costs.satdOfColumns(coefficients, absSum, p.left(0), p.left(1),
-          p.left(2), p.left(3));
-      case Intra4x4Prediction.DC -> Costs.satdOfFlat(coefficients, absSum, p.dc());
+      case Intra4x4Prediction.VERTICAL -> hadamard.satdOfRows(blk, p.top(0), p.top(1), p.top(2), p.top(3));
+      case Intra4x4Prediction.HORIZONTAL -> hadamard.satdOfColumns(blk, p.left(0), p.left(1), p.left(2), p.left(3));
+      case Intra4x4Prediction.DC -> hadamard.satdOfFlat(blk, p.dc());
       default -> {
         p.predict(mode, prediction);
-        yield Costs.satd4x4(src, at, 16, prediction, 0, 4);
+        yield Costs.satd4x4(src, (blk >> 2) * 64 + (blk & 3) * 4, 16, prediction, 0, 4);
       }
     };
   }

@@ -45,28 +45,36 @@ class CostsTest {
   }
 
   @Test
-  @DisplayName("vertical, horizontal and flat predictions cost from the source's coefficients what a full SATD costs")
-  void shortcutsEqualTheFullSatd() {
-    Random random = new Random(8);
-    int[] src = new int[16];
-    int[] coefficients = new int[16];
-    int[] pred = new int[16];
-    for (int trial = 0; trial < 2000; trial++) {
-      fill(src, random, trial);
-      int absSum = Costs.hadamard4x4(src, 0, 4, coefficients);
-      int[] p = {random.nextInt(256), random.nextInt(256), random.nextInt(256), random.nextInt(256)};
-      for (int i = 0; i < 16; i++) {
-        pred[i] = p[i & 3];
+  @DisplayName("SADs against rows, columns and one value equal the SAD against the drawn prediction")
+  void shortcutSadsEqualTheSad() {
+    Random random = new Random(6);
+    for (int n : new int[] {8, 16}) {
+      int[] src = new int[n * n];
+      int[] edge = new int[n];
+      int[] pred = new int[n * n];
+      for (int trial = 0; trial < 200; trial++) {
+        fill(src, random, trial);
+        fill(edge, random, trial + 1);
+        for (int i = 0; i < n * n; i++) {
+          pred[i] = edge[i % n];
+        }
+        assertThat(Costs.sadOfRows(src, n, edge)).isEqualTo(Costs.sad(src, pred, n * n));
+        for (int i = 0; i < n * n; i++) {
+          pred[i] = edge[i / n];
+        }
+        assertThat(Costs.sadOfColumns(src, n, edge)).isEqualTo(Costs.sad(src, pred, n * n));
+        Arrays.fill(pred, edge[0]);
+        assertThat(Costs.sadOfFlat(src, 0, n, n, edge[0])).isEqualTo(Costs.sad(src, pred, n * n));
+        int[] corner = new int[16];
+        int at = n + 2;
+        for (int y = 0; y < 4; y++) {
+          for (int x = 0; x < 4; x++) {
+            corner[y * 4 + x] = src[at + y * n + x];
+          }
+        }
+        Arrays.fill(pred, 0, 16, edge[1]);
+        assertThat(Costs.sadOfFlat(src, at, n, 4, edge[1])).isEqualTo(Costs.sad(corner, pred, 16));
       }
-      assertThat(Costs.satdOfRows(coefficients, absSum, p[0], p[1], p[2], p[3]))
-          .isEqualTo(reference(src, 0, 4, pred, 0, 4));
-      for (int i = 0; i < 16; i++) {
-        pred[i] = p[i >> 2];
-      }
-      assertThat(Costs.satdOfColumns(coefficients, absSum, p[0], p[1], p[2], p[3]))
-          .isEqualTo(reference(src, 0, 4, pred, 0, 4));
-      Arrays.fill(pred, p[0]);
-      assertThat(Costs.satdOfFlat(coefficients, absSum, p[0])).isEqualTo(reference(src, 0, 4, pred, 0, 4));
     }
   }
 
