@@ -76,23 +76,34 @@ final class Costs {
     int b1 = bAt + bStride;
     int b2 = b1 + bStride;
     int b3 = b2 + bStride;
-    // Rows first: each row's four differences to its 1-D transform, kept in locals.
-    int s0 = a[aAt] - b[bAt] + a[aAt + 1] - b[bAt + 1];
-    int d0 = a[aAt] - b[bAt] - a[aAt + 1] + b[bAt + 1];
-    int t0 = a[aAt + 2] - b[bAt + 2] + a[aAt + 3] - b[bAt + 3];
-    int u0 = a[aAt + 2] - b[bAt + 2] - a[aAt + 3] + b[bAt + 3];
-    int s1 = a[a1] - b[b1] + a[a1 + 1] - b[b1 + 1];
-    int d1 = a[a1] - b[b1] - a[a1 + 1] + b[b1 + 1];
-    int t1 = a[a1 + 2] - b[b1 + 2] + a[a1 + 3] - b[b1 + 3];
-    int u1 = a[a1 + 2] - b[b1 + 2] - a[a1 + 3] + b[b1 + 3];
-    int s2 = a[a2] - b[b2] + a[a2 + 1] - b[b2 + 1];
-    int d2 = a[a2] - b[b2] - a[a2 + 1] + b[b2 + 1];
-    int t2 = a[a2 + 2] - b[b2 + 2] + a[a2 + 3] - b[b2 + 3];
-    int u2 = a[a2 + 2] - b[b2 + 2] - a[a2 + 3] + b[b2 + 3];
-    int s3 = a[a3] - b[b3] + a[a3 + 1] - b[b3 + 1];
-    int d3 = a[a3] - b[b3] - a[a3 + 1] + b[b3 + 1];
-    int t3 = a[a3 + 2] - b[b3 + 2] + a[a3 + 3] - b[b3 + 3];
-    int u3 = a[a3 + 2] - b[b3 + 2] - a[a3 + 3] + b[b3 + 3];
+    return satd4x4(a[aAt] - b[bAt], a[aAt + 1] - b[bAt + 1], a[aAt + 2] - b[bAt + 2], a[aAt + 3] - b[bAt + 3],
+        a[a1] - b[b1], a[a1 + 1] - b[b1 + 1], a[a1 + 2] - b[b1 + 2], a[a1 + 3] - b[b1 + 3],
+        a[a2] - b[b2], a[a2 + 1] - b[b2 + 1], a[a2 + 2] - b[b2 + 2], a[a2 + 3] - b[b2 + 3],
+        a[a3] - b[b3], a[a3 + 1] - b[b3 + 1], a[a3 + 2] - b[b3 + 2], a[a3 + 3] - b[b3 + 3]);
+  }
+
+  /**
+   * SATD of the 4x4 difference given row by row, in locals (no scratch array): rows are
+   * transformed first, then each column's transform is summed.
+   */
+  static int satd4x4(int d00, int d01, int d02, int d03, int d10, int d11, int d12, int d13,
+      int d20, int d21, int d22, int d23, int d30, int d31, int d32, int d33) {
+    int s0 = d00 + d01;
+    int d0 = d00 - d01;
+    int t0 = d02 + d03;
+    int u0 = d02 - d03;
+    int s1 = d10 + d11;
+    int d1 = d10 - d11;
+    int t1 = d12 + d13;
+    int u1 = d12 - d13;
+    int s2 = d20 + d21;
+    int d2 = d20 - d21;
+    int t2 = d22 + d23;
+    int u2 = d22 - d23;
+    int s3 = d30 + d31;
+    int d3 = d30 - d31;
+    int t3 = d32 + d33;
+    int u3 = d32 - d33;
     return (column(s0 + t0, s1 + t1, s2 + t2, s3 + t3) + column(s0 - t0, s1 - t1, s2 - t2, s3 - t3)
         + column(d0 + u0, d1 + u1, d2 + u2, d3 + u3) + column(d0 - u0, d1 - u1, d2 - u2, d3 - u3)) >> 1;
   }

@@ -86,10 +86,7 @@ final class Intra4x4Coder {
       case Intra4x4Prediction.VERTICAL -> hadamard.satdOfRows(blk, p.top(0), p.top(1), p.top(2), p.top(3));
       case Intra4x4Prediction.HORIZONTAL -> hadamard.satdOfColumns(blk, p.left(0), p.left(1), p.left(2), p.left(3));
       case Intra4x4Prediction.DC -> hadamard.satdOfFlat(blk, p.dc());
-      default -> {
-        p.predict(mode, prediction);
-        yield Costs.satd4x4(src, (blk >> 2) * 64 + (blk & 3) * 4, 16, prediction, 0, 4);
-      }
+      default -> p.satd(mode, src, (blk >> 2) * 64 + (blk & 3) * 4);
     };
   }
 
