@@ -76,7 +76,7 @@ final class Costs {
     int b1 = bAt + bStride;
     int b2 = b1 + bStride;
     int b3 = b2 + bStride;
-    return satd4x4(a[aAt] - b[bAt], a[aAt + 1] - b[bAt + 1], a[aAt + 2] - b[bAt + 2], a[aAt + 3] - b[bAt + 3],
+    return satd4x4(Integer.MAX_VALUE, a[aAt] - b[bAt], a[aAt + 1] - b[bAt + 1], a[aAt + 2] - b[bAt + 2], a[aAt + 3] - b[bAt + 3],
         a[a1] - b[b1], a[a1 + 1] - b[b1 + 1], a[a1 + 2] - b[b1 + 2], a[a1 + 3] - b[b1 + 3],
         a[a2] - b[b2], a[a2 + 1] - b[b2 + 1], a[a2 + 2] - b[b2 + 2], a[a2 + 3] - b[b2 + 3],
         a[a3] - b[b3], a[a3 + 1] - b[b3 + 1], a[a3 + 2] - b[b3 + 2], a[a3 + 3] - b[b3 + 3]);
@@ -84,9 +84,11 @@ final class Costs {
 
   /**
    * SATD of the 4x4 difference given row by row, in locals (no scratch array): rows are
-   * transformed first, then each column's transform is summed.
+   * transformed first, then each column's transform is summed. Once half the columns already
+   * reach {@code limit}, the sum stops there: it returns the SATD, or a value at or above
+   * {@code limit} that is no greater than the SATD.
    */
-  static int satd4x4(int d00, int d01, int d02, int d03, int d10, int d11, int d12, int d13,
+  static int satd4x4(int limit, int d00, int d01, int d02, int d03, int d10, int d11, int d12, int d13,
       int d20, int d21, int d22, int d23, int d30, int d31, int d32, int d33) {
     int s0 = d00 + d01;
     int d0 = d00 - d01;
@@ -104,8 +106,11 @@ final class Costs {
     int d3 = d30 - d31;
     int t3 = d32 + d33;
     int u3 = d32 - d33;
-    return (column(s0 + t0, s1 + t1, s2 + t2, s3 + t3) + column(s0 - t0, s1 - t1, s2 - t2, s3 - t3)
-        + column(d0 + u0, d1 + u1, d2 + u2, d3 + u3) + column(d0 - u0, d1 - u1, d2 - u2, d3 - u3)) >> 1;
+    int half = column(s0 + t0, s1 + t1, s2 + t2, s3 + t3) + column(s0 - t0, s1 - t1, s2 - t2, s3 - t3);
+    if (half >> 1 >= limit) {
+      return half >> 1;
+    }
+    return (half + column(d0 + u0, d1 + u1, d2 + u2, d3 + u3) + column(d0 - u0, d1 - u1, d2 - u2, d3 - u3)) >> 1;
   }
 
   /** Sum of the absolute values of the 1-D Hadamard transform of one column. */

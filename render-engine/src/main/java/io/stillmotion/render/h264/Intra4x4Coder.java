@@ -58,7 +58,8 @@ final class Intra4x4Coder {
           if (!Intra4x4Prediction.available(mode, hasTop, hasLeft)) {
             continue;
           }
-          int cost = satd(mode, src, hadamard, blk) + lambda * (mode == expected ? 1 : 4);
+          int bits = lambda * (mode == expected ? 1 : 4);
+          int cost = satd(mode, src, hadamard, blk, bestCost - bits) + bits;
           if (cost < bestCost) {
             bestCost = cost;
             bestMode = mode;
@@ -79,14 +80,17 @@ final class Intra4x4Coder {
     return total;
   }
 
-  /** SATD of source block {@code blk} against {@code mode}'s prediction of the block last loaded. */
-  private int satd(int mode, int[] src, SourceHadamard hadamard, int blk) {
+  /**
+   * SATD of source block {@code blk} against {@code mode}'s prediction of the block last loaded,
+   * or a value at or above {@code limit} when it reaches the limit (the mode has lost then).
+   */
+  private int satd(int mode, int[] src, SourceHadamard hadamard, int blk, int limit) {
     Intra4x4Prediction p = predictions;
     return switch (mode) {
       case Intra4x4Prediction.VERTICAL -> hadamard.satdOfRows(blk, p.top(0), p.top(1), p.top(2), p.top(3));
       case Intra4x4Prediction.HORIZONTAL -> hadamard.satdOfColumns(blk, p.left(0), p.left(1), p.left(2), p.left(3));
       case Intra4x4Prediction.DC -> hadamard.satdOfFlat(blk, p.dc());
-      default -> p.satd(mode, src, (blk >> 2) * 64 + (blk & 3) * 4);
+      default -> p.satd(mode, src, (blk >> 2) * 64 + (blk & 3) * 4, limit);
     };
   }
 

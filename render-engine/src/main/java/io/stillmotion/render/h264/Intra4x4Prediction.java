@@ -123,12 +123,14 @@ final class Intra4x4Prediction {
 
   /**
    * SATD of the 4x4 block of {@code src} at {@code at} (stride 16) against the prediction of
-   * {@code mode}, read from the edge values without drawing it.
+   * {@code mode}, read from the edge values without drawing it; a value at or above {@code limit}
+   * once the SATD is known to reach it (see {@link Costs#satd4x4(int, int, int, int, int, int, int,
+   * int, int, int, int, int, int, int, int, int, int)}).
    */
-  int satd(int mode, int[] src, int at) {
+  int satd(int mode, int[] src, int at, int limit) {
     byte[] s = SOURCE[mode];
     int[] v = values;
-    return Costs.satd4x4(src[at] - v[s[0]], src[at + 1] - v[s[1]], src[at + 2] - v[s[2]], src[at + 3] - v[s[3]],
+    return Costs.satd4x4(limit, src[at] - v[s[0]], src[at + 1] - v[s[1]], src[at + 2] - v[s[2]], src[at + 3] - v[s[3]],
         src[at + 16] - v[s[4]], src[at + 17] - v[s[5]], src[at + 18] - v[s[6]], src[at + 19] - v[s[7]],
         src[at + 32] - v[s[8]], src[at + 33] - v[s[9]], src[at + 34] - v[s[10]], src[at + 35] - v[s[11]],
         src[at + 48] - v[s[12]], src[at + 49] - v[s[13]], src[at + 50] - v[s[14]], src[at + 51] - v[s[15]]);

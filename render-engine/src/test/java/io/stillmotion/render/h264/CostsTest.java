@@ -45,6 +45,28 @@ class CostsTest {
   }
 
   @Test
+  @DisplayName("a SATD with a limit is exact below the limit and, at or above it, some value between the limit and the SATD")
+  void satdStopsAtTheLimit() {
+    Random random = new Random(12);
+    int[] d = new int[16];
+    for (int trial = 0; trial < 5000; trial++) {
+      for (int i = 0; i < 16; i++) {
+        d[i] = random.nextInt(511) - 255;
+      }
+      int full = Costs.satd4x4(Integer.MAX_VALUE, d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], d[10],
+          d[11], d[12], d[13], d[14], d[15]);
+      int limit = random.nextInt(full * 2 + 1);
+      int bounded = Costs.satd4x4(limit, d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], d[10], d[11],
+          d[12], d[13], d[14], d[15]);
+      if (full < limit) {
+        assertThat(bounded).isEqualTo(full);
+      } else {
+        assertThat(bounded).isBetween(limit, full);
+      }
+    }
+  }
+
+  @Test
   @DisplayName("SADs against rows, columns and one value equal the SAD against the drawn prediction")
   void shortcutSadsEqualTheSad() {
     Random random = new Random(6);
