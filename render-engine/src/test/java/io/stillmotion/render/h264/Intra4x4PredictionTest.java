@@ -66,6 +66,29 @@ class Intra4x4PredictionTest {
     assertThat(ours.dc()).isEqualTo(dc[0]).isEqualTo(dc[15]);
   }
 
+  @Test
+  @DisplayName("the SATD of a directional mode is the SATD against the prediction it draws")
+  void directionalSatdMatchesTheDrawnPrediction() {
+    Random random = new Random(13);
+    Intra4x4Prediction ours = new Intra4x4Prediction();
+    int[] src = new int[256];
+    int[] predicted = new int[16];
+    for (int trial = 0; trial < 300; trial++) {
+      byte[] plane = new byte[WIDTH * 8];
+      random.nextBytes(plane);
+      for (int i = 0; i < src.length; i++) {
+        src[i] = random.nextInt(256);
+      }
+      ours.load(plane, WIDTH, X0, Y0, true, true, trial % 2 == 0);
+      int at = random.nextInt(4) * 64 + random.nextInt(4) * 4;
+      for (int mode = Intra4x4Prediction.DIAGONAL_DOWN_LEFT; mode < Intra4x4Prediction.MODES; mode++) {
+        ours.predict(mode, predicted);
+        assertThat(ours.satd(mode, src, at, Integer.MAX_VALUE)).as("trial %d, mode %d", trial, mode)
+            .isEqualTo(Costs.satd4x4(src, at, 16, predicted, 0, 4));
+      }
+    }
+  }
+
   /** Smooth neighbourhoods make the filters' rounding matter more than random noise does. */
   private static void flatten(byte[] plane, Random random) {
     int base = random.nextInt(256) - 128;
