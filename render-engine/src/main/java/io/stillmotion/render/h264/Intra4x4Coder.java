@@ -16,10 +16,8 @@ final class Intra4x4Coder {
   private final int[] pictureModes;
   private final int[] modes = new int[16];
   private final int[] predicted = new int[16];
-  private final int[] neighbours = new int[13];
+  private final Intra4x4Prediction predictions = new Intra4x4Prediction();
   private final int[] prediction = new int[16];
-  private final int[] best = new int[16];
-  private final int[] scratch = new int[16];
 
   Intra4x4Coder(int mbW, int mbH) {
     this.blocksPerRow = mbW * 4;
@@ -29,8 +27,13 @@ final class Intra4x4Coder {
   /**
    * Codes the macroblock's luma as Intra 4x4 into {@code residual}'s levels and the picture's
    * samples; returns its cost (SATD plus lambda-weighted mode bits) to weigh against Intra 16x16.
+   * Each block adds a cost of at least zero, so once the sum reaches {@code limit} (the cost of
+   * Intra 16x16, which wins ties) Intra 4x4 has lost whatever the remaining blocks cost: coding
+   * stops there and returns a value at or above the limit. Intra 16x16 then codes every level and
+   * sample of the macroblock anew.
    */
-  int code(int[] src, byte[] plane, int stride, int mbX, int mbY, Residual residual, int lambda) {
+  int code(int[] src, SourceHadamard hadamard, byte[] plane, int stride, int mbX, int mbY, Residual residual,
+      int lambda, int limit) {
     int total = 0;
     for (int i8 = 0; i8 < 4; i8++) {
       for (int b = 0; b < 4; b++) {
@@ -43,7 +46,7 @@ final class Intra4x4Coder {
         boolean hasLeft = gx > 0;
         boolean hasTopRight = hasTop && gx + 1 < blocksPerRow
             && (by == 0 || bx < 3 && decodingOrder(bx + 1, by - 1) < decodingOrder(bx, by));
-        loadNeighbours(plane, stride, gx * 4, gy * 4, hasTop, hasLeft, hasTopRight);
+        predictions.load(plane, stride, gx * 4, gy * 4, hasTop, hasLeft, hasTopRight);
         int expected = Intra4x4Prediction.DC;
         if (hasTop && hasLeft) {
           expected = Math.min(modeForPrediction(gy * blocksPerRow + gx - 1),
@@ -55,24 +58,40 @@ final class Intra4x4Coder {
           if (!Intra4x4Prediction.available(mode, hasTop, hasLeft)) {
             continue;
           }
-          Intra4x4Prediction.predict(mode, neighbours, hasTop, hasLeft, prediction);
-          int cost = Costs.satd4x4(src, 16, bx * 4, by * 4, prediction, 4, 0, 0, scratch)
-              + lambda * (mode == expected ? 1 : 4);
+          int bits = lambda * (mode == expected ? 1 : 4);
+          int cost = satd(mode, src, hadamard, blk, bestCost - bits) + bits;
           if (cost < bestCost) {
             bestCost = cost;
             bestMode = mode;
-            System.arraycopy(prediction, 0, best, 0, 16);
           }
         }
         total += bestCost;
         modes[blk] = bestMode;
         predicted[blk] = expected;
         pictureModes[gy * blocksPerRow + gx] = bestMode;
-        int[] decoded = residual.lumaIntra4x4(src, blk, best);
-        Residual.put(plane, stride, gx * 4, gy * 4, best, 4, 0, 0, decoded);
+        predictions.predict(bestMode, prediction);
+        int[] decoded = residual.lumaIntra4x4(src, blk, prediction);
+        Residual.put(plane, stride, gx * 4, gy * 4, prediction, 4, 0, 0, decoded);
+        if (total >= limit) {
+          return total;
+        }
       }
     }
     return total;
+  }
+
+  /**
+   * SATD of source block {@code blk} against {@code mode}'s prediction of the block last loaded,
+   * or a value at or above {@code limit} when it reaches the limit (the mode has lost then).
+   */
+  private int satd(int mode, int[] src, SourceHadamard hadamard, int blk, int limit) {
+    Intra4x4Prediction p = predictions;
+    return switch (mode) {
+      case Intra4x4Prediction.VERTICAL -> hadamard.satdOfRows(blk, p.top(0), p.top(1), p.top(2), p.top(3));
+      case Intra4x4Prediction.HORIZONTAL -> hadamard.satdOfColumns(blk, p.left(0), p.left(1), p.left(2), p.left(3));
+      case Intra4x4Prediction.DC -> hadamard.satdOfFlat(blk, p.dc());
+      default -> p.satd(mode, src, (blk >> 2) * 64 + (blk & 3) * 4, limit);
+    };
   }
 
   /** prev_intra4x4_pred_mode_flag / rem_intra4x4_pred_mode of the macroblock last coded. */
@@ -106,26 +125,5 @@ final class Intra4x4Coder {
   /** luma4x4BlkIdx of the block at (bx, by) of a macroblock. */
   private static int decodingOrder(int bx, int by) {
     return ((by >> 1) * 2 + (bx >> 1)) * 4 + (by & 1) * 2 + (bx & 1);
-  }
-
-  private void loadNeighbours(byte[] plane, int stride, int x0, int y0, boolean hasTop, boolean hasLeft,
-      boolean hasTopRight) {
-    if (hasTop) {
-      int row = (y0 - 1) * stride + x0;
-      for (int i = 0; i < 4; i++) {
-        neighbours[i] = plane[row + i] + 128;
-      }
-      for (int i = 4; i < 8; i++) {
-        neighbours[i] = hasTopRight ? plane[row + i] + 128 : neighbours[3];
-      }
-    }
-    if (hasLeft) {
-      for (int i = 0; i < 4; i++) {
-        neighbours[8 + i] = plane[(y0 + i) * stride + x0 - 1] + 128;
-      }
-    }
-    if (hasTop && hasLeft) {
-      neighbours[12] = plane[(y0 - 1) * stride + x0 - 1] + 128;
-    }
   }
 }

@@ -72,7 +72,8 @@ final class IntraPrediction {
     }
   }
 
-  private static int lumaDc(int[] top, int[] left) {
+  /** The Intra 16x16 DC prediction; top/left are null when unavailable. */
+  static int lumaDc(int[] top, int[] left) {
     if (top != null && left != null) {
       return (sum(top, 0, 16) + sum(left, 0, 16) + 16) >> 5;
     } else if (top != null) {
@@ -90,22 +91,25 @@ final class IntraPrediction {
   private static void chromaDc(int[] top, int[] left, int[] out) {
     for (int by = 0; by < 2; by++) {
       for (int bx = 0; bx < 2; bx++) {
-        int t = top == null ? -1 : sum(top, bx * 4, 4);
-        int l = left == null ? -1 : sum(left, by * 4, 4);
-        int dc;
-        if (bx == by) {
-          dc = t >= 0 && l >= 0 ? (t + l + 4) >> 3 : t >= 0 ? (t + 2) >> 2 : l >= 0 ? (l + 2) >> 2 : 128;
-        } else if (bx == 1) {
-          dc = t >= 0 ? (t + 2) >> 2 : l >= 0 ? (l + 2) >> 2 : 128;
-        } else {
-          dc = l >= 0 ? (l + 2) >> 2 : t >= 0 ? (t + 2) >> 2 : 128;
-        }
+        int dc = chromaDc(top, left, bx, by);
         for (int y = 0; y < 4; y++) {
           int o = (by * 4 + y) * 8 + bx * 4;
           Arrays.fill(out, o, o + 4, dc);
         }
       }
     }
+  }
+
+  /** The chroma DC prediction of the 4x4 block (bx, by) of an 8x8 component; top/left are null when unavailable. */
+  static int chromaDc(int[] top, int[] left, int bx, int by) {
+    int t = top == null ? -1 : sum(top, bx * 4, 4);
+    int l = left == null ? -1 : sum(left, by * 4, 4);
+    if (bx == by) {
+      return t >= 0 && l >= 0 ? (t + l + 4) >> 3 : t >= 0 ? (t + 2) >> 2 : l >= 0 ? (l + 2) >> 2 : 128;
+    } else if (bx == 1) {
+      return t >= 0 ? (t + 2) >> 2 : l >= 0 ? (l + 2) >> 2 : 128;
+    }
+    return l >= 0 ? (l + 2) >> 2 : t >= 0 ? (t + 2) >> 2 : 128;
   }
 
   /** Plane prediction; {@code gain} is 5 for 16x16 luma and 34 for 8x8 chroma. */

@@ -40,6 +40,7 @@ final class SliceCoder {
   private final MotionField field;
   private final Residual residual;
   private final Intra4x4Coder intra4x4;
+  private final SourceHadamard sourceHadamard = new SourceHadamard();
   private final LoopFilter loopFilter;
   /** The reference's interpolated planes, during a P picture. */
   private QuarterPelPlanes referencePlanes;
@@ -54,9 +55,9 @@ final class SliceCoder {
   private final int[][] predC = new int[2][64];
   private final int[] top = new int[16];
   private final int[] left = new int[16];
-  private final int[] topC = new int[8];
-  private final int[] leftC = new int[8];
-  private final int[] scratch = new int[16];
+  private final int[][] topC = new int[2][8];
+  private final int[][] leftC = new int[2][8];
+  private final int[] topLeftC = new int[2];
 
   private BitWriter out;
   private Picture src;
@@ -65,6 +66,8 @@ final class SliceCoder {
   private int lambda;
   private int skipRun;
   private int bestCost;
+  /** SAD of the Intra 16x16 prediction {@link #chooseLumaMode} chose. */
+  private int lumaModeSad;
 
   SliceCoder(SeqParameterSet sps, PictureParameterSet pps) {
     this.mbW = sps.picWidthInMbsMinus1 + 1;
@@ -206,8 +209,10 @@ final class SliceCoder {
 
   private void codeIntraMacroblock(int mbX, int mbY, boolean inPSlice) {
     int lumaMode = chooseLumaMode(mbX, mbY);
-    int cost16 = Costs.satd16x16(srcY, predY, scratch) + lambda * 4;
-    int cost4 = intra4x4.code(srcY, recon.getPlaneData(0), recon.getPlaneWidth(0), mbX, mbY, residual, lambda);
+    sourceHadamard.load(srcY);
+    int cost16 = lumaSatd(lumaMode) + lambda * 4;
+    int cost4 = intra4x4.code(srcY, sourceHadamard, recon.getPlaneData(0), recon.getPlaneWidth(0), mbX, mbY,
+        residual, lambda, cost16);
     int chromaMode = chooseChromaMode(mbX, mbY);
     if (cost4 < cost16) {
       writeIntra4x4(mbX, mbY, inPSlice, chromaMode);
@@ -251,55 +256,117 @@ final class SliceCoder {
   /** Best intra 16x16 SAD of luma, leaving the chosen prediction in {@code predY}. */
   private int intraCost(int mbX, int mbY) {
     chooseLumaMode(mbX, mbY);
-    return Costs.sad(srcY, predY, 256);
+    return lumaModeSad;
   }
 
-  /** Picks the Intra 16x16 mode of lowest SAD and leaves its prediction in {@code predY}. */
+  /**
+   * Picks the Intra 16x16 mode of lowest SAD and leaves its prediction in {@code predY} (its SAD in
+   * {@link #lumaModeSad}). Vertical, horizontal and DC are costed straight from the neighbours;
+   * only plane, tried last, is drawn, and kept when it wins.
+   */
   private int chooseLumaMode(int mbX, int mbY) {
-    boolean hasTop = mbY > 0;
-    boolean hasLeft = mbX > 0;
     int topLeft = neighbours(0, mbX, mbY, 16, top, left);
+    int[] above = mbY > 0 ? top : null;
+    int[] before = mbX > 0 ? left : null;
     int best = IntraPrediction.LUMA_DC;
     int bestSad = Integer.MAX_VALUE;
     for (int mode = 0; mode < 4; mode++) {
-      if (IntraPrediction.lumaModeAvailable(mode, hasTop, hasLeft)) {
-        IntraPrediction.luma(mode, hasTop ? top : null, hasLeft ? left : null, topLeft, predY);
-        int sad = Costs.sad(srcY, predY, 256);
+      if (IntraPrediction.lumaModeAvailable(mode, above != null, before != null)) {
+        int sad = switch (mode) {
+          case IntraPrediction.LUMA_V -> Costs.sadOfRows(srcY, 16, top);
+          case IntraPrediction.LUMA_H -> Costs.sadOfColumns(srcY, 16, left);
+          case IntraPrediction.LUMA_DC -> Costs.sadOfFlat(srcY, 0, 16, 16, IntraPrediction.lumaDc(above, before));
+          default -> {
+            IntraPrediction.luma(mode, above, before, topLeft, predY);
+            yield Costs.sad(srcY, predY, 256);
+          }
+        };
         if (sad < bestSad) {
           bestSad = sad;
           best = mode;
         }
       }
     }
-    IntraPrediction.luma(best, hasTop ? top : null, hasLeft ? left : null, topLeft, predY);
+    lumaModeSad = bestSad;
+    if (best != IntraPrediction.LUMA_PLANE) {
+      IntraPrediction.luma(best, above, before, topLeft, predY);
+    }
     return best;
   }
 
-  /** Picks the chroma intra mode of lowest SAD over both components and leaves its predictions in {@code predC}. */
+  /**
+   * SATD of the Intra 16x16 prediction in {@code predY} (made by {@code mode}); vertical,
+   * horizontal and DC from {@link #sourceHadamard}, which must hold the macroblock's source.
+   */
+  private int lumaSatd(int mode) {
+    if (mode == IntraPrediction.LUMA_PLANE) {
+      return Costs.satd16x16(srcY, predY);
+    }
+    int satd = 0;
+    for (int blk = 0; blk < 16; blk++) {
+      int x = (blk & 3) * 4;
+      int y = (blk >> 2) * 4;
+      satd += switch (mode) {
+        case IntraPrediction.LUMA_V -> sourceHadamard.satdOfRows(blk, top[x], top[x + 1], top[x + 2], top[x + 3]);
+        case IntraPrediction.LUMA_H -> sourceHadamard.satdOfColumns(blk, left[y], left[y + 1], left[y + 2],
+            left[y + 3]);
+        default -> sourceHadamard.satdOfFlat(blk, predY[0]);
+      };
+    }
+    return satd;
+  }
+
+  /**
+   * Picks the chroma intra mode of lowest SAD over both components and leaves its predictions in
+   * {@code predC}; as for luma, only plane (last) is drawn to be costed.
+   */
   private int chooseChromaMode(int mbX, int mbY) {
+    int[] topLeft = topLeftC;
+    for (int c = 0; c < 2; c++) {
+      topLeft[c] = neighbours(c + 1, mbX, mbY, 8, topC[c], leftC[c]);
+    }
     boolean hasTop = mbY > 0;
     boolean hasLeft = mbX > 0;
     int best = IntraPrediction.CHROMA_DC;
     int bestSad = Integer.MAX_VALUE;
     for (int mode = 0; mode < 4; mode++) {
       if (IntraPrediction.chromaModeAvailable(mode, hasTop, hasLeft)) {
-        int sad = predictChromaIntra(mode, mbX, mbY);
+        int sad = chromaSad(mode, hasTop, hasLeft, topLeft);
         if (sad < bestSad) {
           bestSad = sad;
           best = mode;
         }
       }
     }
-    predictChromaIntra(best, mbX, mbY);
+    if (best != IntraPrediction.CHROMA_PLANE) {
+      for (int c = 0; c < 2; c++) {
+        IntraPrediction.chroma(best, hasTop ? topC[c] : null, hasLeft ? leftC[c] : null, topLeft[c], predC[c]);
+      }
+    }
     return best;
   }
 
-  private int predictChromaIntra(int mode, int mbX, int mbY) {
+  /** SAD of both chroma components against a mode's prediction; only plane's is drawn (into {@code predC}). */
+  private int chromaSad(int mode, boolean hasTop, boolean hasLeft, int[] topLeft) {
     int sad = 0;
     for (int c = 0; c < 2; c++) {
-      int topLeft = neighbours(c + 1, mbX, mbY, 8, topC, leftC);
-      IntraPrediction.chroma(mode, mbY > 0 ? topC : null, mbX > 0 ? leftC : null, topLeft, predC[c]);
-      sad += Costs.sad(srcC[c], predC[c], 64);
+      int[] above = hasTop ? topC[c] : null;
+      int[] before = hasLeft ? leftC[c] : null;
+      switch (mode) {
+        case IntraPrediction.CHROMA_V -> sad += Costs.sadOfRows(srcC[c], 8, above);
+        case IntraPrediction.CHROMA_H -> sad += Costs.sadOfColumns(srcC[c], 8, before);
+        case IntraPrediction.CHROMA_DC -> {
+          for (int blk = 0; blk < 4; blk++) {
+            int bx = blk & 1;
+            int by = blk >> 1;
+            sad += Costs.sadOfFlat(srcC[c], by * 32 + bx * 4, 8, 4, IntraPrediction.chromaDc(above, before, bx, by));
+          }
+        }
+        default -> {
+          IntraPrediction.chroma(mode, above, before, topLeft[c], predC[c]);
+          sad += Costs.sad(srcC[c], predC[c], 64);
+        }
+      }
     }
     return sad;
   }
