@@ -35,14 +35,17 @@ class RowBandsTest {
     AtomicIntegerArray seen = new AtomicIntegerArray(rows);
     Set<String> threads = ConcurrentHashMap.newKeySet();
     CountDownLatch helperStarted = new CountDownLatch(1);
+    CountDownLatch callerStarted = new CountDownLatch(1);
     String caller = Thread.currentThread().getName();
     new RowBands(pool, 1).run(rows, (from, to) -> {
       threads.add(Thread.currentThread().getName());
-      if (!Thread.currentThread().getName().equals(caller)) {
-        helperStarted.countDown();
-      } else {
-        // hold the caller on its bands until the helper has claimed one, so both surely share the loop
+      // each holds its first band until the other has one, so both surely share the loop
+      if (Thread.currentThread().getName().equals(caller)) {
+        callerStarted.countDown();
         await(helperStarted);
+      } else {
+        helperStarted.countDown();
+        await(callerStarted);
       }
       for (int r = from; r < to; r++) {
         seen.incrementAndGet(r);
