@@ -47,6 +47,11 @@ final class ImageDecoder {
 
   /** Decodes within the guard's limits: it checks the bytes itself, whoever checked them before. */
   static RgbImage decode(byte[] bytes, ImageGuard guard) throws RenderException {
+    return decode(bytes, guard, RowBands.SERIAL);
+  }
+
+  /** {@code bands}: the threads that share the conversion of the decoded pixels. */
+  static RgbImage decode(byte[] bytes, ImageGuard guard, RowBands bands) throws RenderException {
     if (bytes == null || bytes.length == 0) {
       throw ImageRejectedException.unreadable(null);
     }
@@ -55,7 +60,7 @@ final class ImageDecoder {
     if (inspected.iccProfile() != null) {
       image = withProfile(image, iccProfile(inspected.iccProfile()));
     }
-    RgbImage rgb = toOpaqueSrgb(image);
+    RgbImage rgb = toOpaqueSrgb(image, bands);
     return ExifOrientation.apply(rgb, ExifOrientation.of(bytes));
   }
 
@@ -83,7 +88,7 @@ final class ImageDecoder {
     }
   }
 
-  private static RgbImage toOpaqueSrgb(BufferedImage image) {
+  private static RgbImage toOpaqueSrgb(BufferedImage image, RowBands bands) {
     ColorModel cm = image.getColorModel();
     ColorSpace cs = cm.getColorSpace();
     if (cs.getType() == ColorSpace.TYPE_GRAY && image.getRaster().getNumBands() <= 2) {
@@ -91,7 +96,7 @@ final class ImageDecoder {
     }
     if (image.getType() == BufferedImage.TYPE_3BYTE_BGR && cs.isCS_sRGB()
         && isPlainInterleaved(image.getRaster(), 3)) {
-      return fromBgr(image.getRaster());
+      return fromBgr(image.getRaster(), bands);
     }
     BufferedImage srgb = image;
     if (!cs.isCS_sRGB() && !(cm instanceof IndexColorModel)) {
@@ -111,14 +116,16 @@ final class ImageDecoder {
   }
 
   /** The common JPEG result: sRGB bytes B, G, R per pixel in one array; read directly (getRGB is slow). */
-  private static RgbImage fromBgr(WritableRaster raster) {
+  private static RgbImage fromBgr(WritableRaster raster, RowBands bands) {
     int w = raster.getWidth();
     int h = raster.getHeight();
     byte[] data = ((DataBufferByte) raster.getDataBuffer()).getData();
     int[] out = new int[w * h];
-    for (int i = 0, o = 0; i < out.length; i++, o += 3) {
-      out[i] = ((data[o + 2] & 0xFF) << 16) | ((data[o + 1] & 0xFF) << 8) | (data[o] & 0xFF);
-    }
+    bands.run(h, (from, to) -> {
+      for (int i = from * w, o = 3 * i; i < to * w; i++, o += 3) {
+        out[i] = ((data[o + 2] & 0xFF) << 16) | ((data[o + 1] & 0xFF) << 8) | (data[o] & 0xFF);
+      }
+    });
     return new RgbImage(w, h, out);
   }
 

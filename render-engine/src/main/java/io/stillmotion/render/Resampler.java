@@ -14,57 +14,72 @@ final class Resampler {
   }
 
   static RgbImage resize(RgbImage src, int width, int height) {
+    return resize(src, width, height, RowBands.SERIAL);
+  }
+
+  /** {@code bands}: the threads that share the work of shrinking (enlarging is left to Java2D). */
+  static RgbImage resize(RgbImage src, int width, int height, RowBands bands) {
     if (width == src.width() && height == src.height()) {
       return src;
     }
     if (width <= src.width() && height <= src.height()) {
-      return areaAverage(src, width, height);
+      return areaAverage(src, width, height, bands);
     }
     return bicubic(src, width, height);
   }
 
   static RgbImage areaAverage(RgbImage src, int width, int height) {
+    return areaAverage(src, width, height, RowBands.SERIAL);
+  }
+
+  /**
+   * Each output row is the weighted sum of the horizontally filtered source rows it covers; a band
+   * of output rows keeps the last two filtered rows, as neighbouring output rows share their edge row.
+   */
+  static RgbImage areaAverage(RgbImage src, int width, int height, RowBands bands) {
     double sx = (double) src.width() / width;
     double sy = (double) src.height() / height;
     Span[] cols = spans(src.width(), width, sx);
-    float[] rowA = new float[width * 3];
-    float[] rowB = new float[width * 3];
-    int cachedA = -1;
-    int cachedB = -1;
-    float[] acc = new float[width * 3];
     int[] out = new int[width * height];
-    for (int oy = 0; oy < height; oy++) {
-      double y0 = oy * sy;
-      double y1 = Math.min(src.height(), (oy + 1) * sy);
-      java.util.Arrays.fill(acc, 0f);
-      for (int sy0 = (int) y0; sy0 < y1; sy0++) {
-        float w = (float) (Math.min(sy0 + 1, y1) - Math.max(sy0, y0));
-        float[] row;
-        if (sy0 == cachedA) {
-          row = rowA;
-        } else if (sy0 == cachedB) {
-          row = rowB;
-        } else {
-          float[] t = rowA;
-          rowA = rowB;
-          rowB = t;
-          cachedA = cachedB;
-          cachedB = sy0;
-          horizontal(src, sy0, cols, rowB);
-          row = rowB;
+    bands.run(height, (from, to) -> {
+      float[] rowA = new float[width * 3];
+      float[] rowB = new float[width * 3];
+      int cachedA = -1;
+      int cachedB = -1;
+      float[] acc = new float[width * 3];
+      for (int oy = from; oy < to; oy++) {
+        double y0 = oy * sy;
+        double y1 = Math.min(src.height(), (oy + 1) * sy);
+        java.util.Arrays.fill(acc, 0f);
+        for (int sy0 = (int) y0; sy0 < y1; sy0++) {
+          float w = (float) (Math.min(sy0 + 1, y1) - Math.max(sy0, y0));
+          float[] row;
+          if (sy0 == cachedA) {
+            row = rowA;
+          } else if (sy0 == cachedB) {
+            row = rowB;
+          } else {
+            float[] t = rowA;
+            rowA = rowB;
+            rowB = t;
+            cachedA = cachedB;
+            cachedB = sy0;
+            horizontal(src, sy0, cols, rowB);
+            row = rowB;
+          }
+          for (int i = 0; i < acc.length; i++) {
+            acc[i] += w * row[i];
+          }
         }
-        for (int i = 0; i < acc.length; i++) {
-          acc[i] += w * row[i];
+        float norm = (float) (1 / (y1 - y0));
+        for (int ox = 0; ox < width; ox++) {
+          int r = round(acc[ox * 3] * norm);
+          int g = round(acc[ox * 3 + 1] * norm);
+          int b = round(acc[ox * 3 + 2] * norm);
+          out[oy * width + ox] = (r << 16) | (g << 8) | b;
         }
       }
-      float norm = (float) (1 / (y1 - y0));
-      for (int ox = 0; ox < width; ox++) {
-        int r = round(acc[ox * 3] * norm);
-        int g = round(acc[ox * 3 + 1] * norm);
-        int b = round(acc[ox * 3 + 2] * norm);
-        out[oy * width + ox] = (r << 16) | (g << 8) | b;
-      }
-    }
+    });
     return new RgbImage(width, height, out);
   }
 

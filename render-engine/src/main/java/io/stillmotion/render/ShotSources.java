@@ -10,10 +10,11 @@ import java.util.function.BooleanSupplier;
  * The shots' sources, prepared when a GOP first needs them and dropped when the last GOP that
  * shows them is done, so memory does not grow with the number of shots. Preparing a shot reads
  * its bytes, decodes them, finds its focus if asked, scales the image once to the detail its path
- * needs, crops it to the part the path shows and builds the YUV pyramid; one shot is prepared at
- * a time (a decoded full-size photo is the largest thing a render holds). A prepared shot is a
- * few tens of MB at most ({@link #maxWorkingPixels} before cropping), and only the shots of the
- * GOPs in flight (at most threads + 1) are prepared at once.
+ * needs and builds the YUV pyramid of the part the path shows (read in place, not copied); one
+ * shot is prepared at a time (a decoded full-size photo is the largest thing a render holds), its
+ * rows shared with idle render threads ({@link RowBands}), since the GOPs waiting for it cannot
+ * start before. A prepared shot is a few tens of MB at most ({@link #maxWorkingPixels} before
+ * cropping), and only the shots of the GOPs in flight (at most threads + 1) are prepared at once.
  */
 final class ShotSources {
 
@@ -28,6 +29,7 @@ final class ShotSources {
   private final Slot[] slots;
   private final BooleanSupplier cancelled;
   private final ImageGuard guard;
+  private final RowBands bands;
   private int prepared;
   private int peakPrepared;
 
@@ -39,13 +41,17 @@ final class ShotSources {
   /** {@code users}: every set of shots that will be acquired together, once each (GOPs, the poster). */
   ShotSources(Story story, Timeline timeline, List<List<Integer>> users, long maxWorkingPixels,
       BooleanSupplier cancelled) {
-    this(story, timeline, users, maxWorkingPixels, cancelled, ImageDecoder.DEFAULT_GUARD);
+    this(story, timeline, users, maxWorkingPixels, cancelled, ImageDecoder.DEFAULT_GUARD, RowBands.SERIAL);
   }
 
-  /** {@code guard}: the limits each shot's image is decoded within. */
+  /**
+   * {@code guard}: the limits each shot's image is decoded within; {@code bands}: the threads that
+   * share the work of preparing a shot (the GOPs waiting for it have nothing else to do).
+   */
   ShotSources(Story story, Timeline timeline, List<List<Integer>> users, long maxWorkingPixels,
-      BooleanSupplier cancelled, ImageGuard guard) {
+      BooleanSupplier cancelled, ImageGuard guard, RowBands bands) {
     this.guard = guard;
+    this.bands = bands;
     this.story = story;
     this.timeline = timeline;
     this.maxWorkingPixels = maxWorkingPixels;
@@ -121,7 +127,7 @@ final class ShotSources {
         throw new RenderCancelledException();
       }
       Shot s = story.shots().get(shot);
-      RgbImage decoded = ImageDecoder.decode(read(s, shot), guard);
+      RgbImage decoded = ImageDecoder.decode(read(s, shot), guard, bands);
       if (cancelled.getAsBoolean()) {
         throw new RenderCancelledException();
       }
@@ -130,15 +136,13 @@ final class ShotSources {
       Motion motion = s.motion().focus().auto()
           ? s.motion().withFocus(FocusFinder.find(decoded, s.motion(), (double) w / h))
           : s.motion();
-      RgbImage working = VideoRenderer.fitSource(decoded, motion, w, h, maxWorkingPixels);
+      RgbImage working = VideoRenderer.fitSource(decoded, motion, w, h, maxWorkingPixels, bands);
       decoded = null;
       CameraPath path = new CameraPath(motion, timeline.visibleFrames(shot), (double) w / h, working.width(),
           working.height());
       int[] crop = crop(path, working, w);
-      RgbImage visible = crop[2] == working.width() && crop[3] == working.height()
-          ? working
-          : Crop.of(working, crop[0], crop[1], crop[2], crop[3]);
-      FrameRenderer renderer = new FrameRenderer(YuvPyramid.of(visible), w, h, crop[0], crop[1]);
+      YuvPyramid pyramid = YuvPyramid.of(working, crop[0], crop[1], crop[2], crop[3], bands);
+      FrameRenderer renderer = new FrameRenderer(pyramid, w, h, crop[0], crop[1]);
       return new Prepared(path, renderer, overlays(shot));
     } catch (RenderException e) {
       throw story.shots().size() > 1 && !(e instanceof InvalidStoryException)
@@ -184,17 +188,6 @@ final class ShotSources {
   private void add(List<Overlay> overlays, TextOverlays.Drawn d) {
     if (d != null) {
       overlays.add(Overlay.of(d.argb(), d.width(), d.height(), d.left(), d.top(), story.width(), story.height()));
-    }
-  }
-
-  /** A rectangle of an image. */
-  private static final class Crop {
-    static RgbImage of(RgbImage img, int x, int y, int w, int h) {
-      int[] out = new int[w * h];
-      for (int j = 0; j < h; j++) {
-        System.arraycopy(img.pixels(), (y + j) * img.width() + x, out, j * w, w);
-      }
-      return new RgbImage(w, h, out);
     }
   }
 }

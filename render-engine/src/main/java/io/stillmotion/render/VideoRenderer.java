@@ -125,7 +125,8 @@ public final class VideoRenderer implements AutoCloseable {
     AtomicBoolean stop = new AtomicBoolean();
     BooleanSupplier cancelled = () -> stop.get() || (heard.isCancelled() && stopNow(stop));
     long budget = story.shots().size() == 1 ? MAX_WORKING_PIXELS : MAX_STORY_WORKING_PIXELS;
-    ShotSources sources = new ShotSources(story, timeline, users, budget, cancelled, guard);
+    ShotSources sources = new ShotSources(story, timeline, users, budget, cancelled, guard,
+        new RowBands(helpers, threads - 1));
     StoryFrames frames = new StoryFrames(timeline, sources, story.width(), story.height());
     VideoFormat format = new VideoFormat(story.width(), story.height(), story.fps(), story.quality());
     AudioTrack audio = story.soundtrack() == null ? null : story.soundtrack().fitTo(timeline.frames() / (double) story.fps());
@@ -170,6 +171,11 @@ public final class VideoRenderer implements AutoCloseable {
    * about one output pixel: area averaging for large images, bicubic for small ones.
    */
   static RgbImage fitSource(RgbImage image, Motion motion, int width, int height, long maxPixels) {
+    return fitSource(image, motion, width, height, maxPixels, RowBands.SERIAL);
+  }
+
+  /** {@code bands}: the threads that share the resizing. */
+  static RgbImage fitSource(RgbImage image, Motion motion, int width, int height, long maxPixels, RowBands bands) {
     double aspect = (double) width / height;
     double cover = Math.min(image.width(), image.height() * aspect);
     double zoom = CameraPath.maxZoom(motion, aspect, image.width(), image.height());
@@ -183,7 +189,7 @@ public final class VideoRenderer implements AutoCloseable {
     }
     int w = Math.max(2, (int) Math.round(image.width() * k));
     int h = Math.max(2, (int) Math.round(image.height() * k));
-    return Resampler.resize(image, w, h);
+    return Resampler.resize(image, w, h, bands);
   }
 
   private static Path createFile(Path workDir) throws RenderException {

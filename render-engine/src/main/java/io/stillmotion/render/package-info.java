@@ -11,8 +11,8 @@
  * Story -> Timeline (frames of each shot, transitions centred on slot boundaries, GOP layout)
  * per GOP, in parallel: GopFrames -> ShotSources (lazily, one decode at a time:
  *         bytes -> ImageDecoder -> FocusFinder (focus=auto: faces.FaceDetector, else saliency)
- *         -> fitSource -> crop to the path
- *         -> YuvPyramid, text -> Overlay)
+ *         -> fitSource -> YuvPyramid of the part the path shows, text -> Overlay;
+ *         rows shared with idle threads by RowBands)
  *       -> StoryFrames (CameraPath view -> FrameRenderer -> overlays; Blend for transitions)
  *       -> GopEncoder (motion-aware H.264 along the dominant shot's camera, or jcodec's)
  * -> Mp4Writer (avc1 + mp4a from Soundtrack.fitTo, moov first, interleaved), Posters
