@@ -59,10 +59,15 @@ final class TaskRoutes {
 
   Future<Void> start() {
     resync.start();
-    // Once per service at start, as the worker does; never needed for the service to run.
-    tasks.ensureIndexes().onFailure(e -> log.warn("task indexes not created ({}); queries run without them",
-        e.getMessage()));
-    return relay.start().compose(v -> webhooks.start());
+    // Once per service at start, as the worker does, and before the gateway takes requests: the embedded
+    // server is not safe for an insert racing an index build (ConcurrentModificationException in its
+    // index list). Never needed for the service to run: a failure is logged and the start goes on.
+    return tasks.ensureIndexes()
+        .recover(e -> {
+          log.warn("task indexes not created ({}); queries run without them", e.getMessage());
+          return Future.succeededFuture();
+        })
+        .compose(v -> relay.start()).compose(v -> webhooks.start());
   }
 
   Future<Void> stop() {

@@ -102,12 +102,18 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
     sweeper = new StaleTaskSweeper(vertx, mongo, config.reliability(), config.workerId(), broker::publishTask,
         broker::queueDepth, this::announceSweptFailure);
     sweeper.start();
-    tasks.ensureIndexes().onFailure(e -> log.warn("task indexes not created ({}); queries run without them",
-        e.getMessage()));
-    broker.start();
-    log.info("worker {} started: concurrency {}, {} render threads", config.workerId(),
-        config.workerConcurrency(), config.renderThreads());
-    return Future.succeededFuture();
+    // Before the first task is taken (the embedded server is not safe for a write racing an index
+    // build); a failure is logged and the worker starts anyway: no query needs the indexes to run.
+    return tasks.ensureIndexes()
+        .recover(e -> {
+          log.warn("task indexes not created ({}); queries run without them", e.getMessage());
+          return Future.succeededFuture();
+        })
+        .onComplete(v -> {
+          broker.start();
+          log.info("worker {} started: concurrency {}, {} render threads", config.workerId(),
+              config.workerConcurrency(), config.renderThreads());
+        });
   }
 
   /**
