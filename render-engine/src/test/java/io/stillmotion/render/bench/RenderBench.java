@@ -34,6 +34,7 @@ public final class RenderBench {
   private static final double SECONDS = 5;
   private static final int FPS = 30;
   private static final String REAL_PHOTO = "path-2560x1600.jpg";
+  private static final int[][] SIZES = {{1280, 720}, {1920, 1080}};
 
   private record Row(String image, String size, double seconds, double fps, double cpuFps, long bytes, double mbits,
       double psnr, double ssim, long peakHeapMb, String x264, String zoompan) {
@@ -55,8 +56,11 @@ public final class RenderBench {
       String colour = "";
       for (VideoEncoder encoder : encoders()) {
         try (VideoRenderer renderer = new VideoRenderer(threads, encoder)) {
-          warmUp(renderer, photo, work);
-          for (int[] size : new int[][] {{1280, 720}, {1920, 1080}}) {
+          for (int[] size : SIZES) {
+            warmUp(renderer, procedural, size[0], size[1], work);
+            warmUp(renderer, photo, size[0], size[1], work);
+          }
+          for (int[] size : SIZES) {
             String tag = encoder.configName() + ": ";
             rows.add(measure(renderer, tag + "procedural", procedural, size[0], size[1], work));
             rows.add(measure(renderer, tag + REAL_PHOTO, photo, size[0], size[1], work));
@@ -97,9 +101,14 @@ public final class RenderBench {
     return new RenderSpec(Effect.KEN_BURNS, SECONDS, FPS, w, h, Easing.EASE_IN_OUT, 0.5, 0.5, Quality.MEDIUM);
   }
 
-  private static void warmUp(VideoRenderer renderer, byte[] image, Path work) throws Exception {
-    RenderSpec o = new RenderSpec(Effect.ZOOM_IN, 2, FPS, 1280, 720, Easing.LINEAR, 0.5, 0.5, Quality.MEDIUM);
-    Files.delete(renderer.render(image, o, work, RenderListener.NONE).video());
+  /**
+   * Renders a row's job unmeasured. Every job is rendered once before any is measured: on two cores the
+   * JIT needs several renders to compile the render path for both images and both sizes (the second
+   * render of a fresh JVM takes about 1.2x the sixth), and x264, which it is set against, has no warm-up
+   * to pay. A service that has rendered a few videos runs at this steady state.
+   */
+  private static void warmUp(VideoRenderer renderer, byte[] image, int w, int h, Path work) throws Exception {
+    Files.delete(renderer.render(image, options(w, h), work, RenderListener.NONE).video());
   }
 
   private static Row measure(VideoRenderer renderer, String name, byte[] image, int w, int h, Path work)
@@ -119,7 +128,7 @@ public final class RenderBench {
     String x264 = "-";
     String zoompan = "-";
     if (TestMedia.ffmpegAvailable()) {
-      x264 = x264(reference, o, work, seconds, result.videoBytes());
+      x264 = x264(reference, o, work, seconds, result.videoBytes(), quality[0]);
       zoompan = zoompan(image, o, work);
     }
     Files.delete(result.video());
@@ -141,13 +150,54 @@ public final class RenderBench {
     return new double[] {sums[0] / n, sums[1] / n};
   }
 
-  /** x264 veryfast on the same frames piped raw; reports its speed, size and PSNR and ours as ratios. */
-  private static String x264(ReferenceFrames reference, RenderSpec o, Path work, double ourSeconds, long ourBytes)
-      throws Exception {
+  /** One x264 veryfast encode of the frames: its wall time, size and mean PSNR-Y against them. */
+  private record X264(int crf, double seconds, long bytes, double psnr) {
+  }
+
+  /**
+   * x264 veryfast on the same frames piped raw, at its default CRF 23: its speed, size and PSNR-Y, and
+   * ours as ratios. Then the size at equal PSNR-Y: x264 again at CRFs two apart until its PSNR-Y
+   * brackets ours, and its size at our PSNR-Y interpolated between the two (log of the size linear
+   * in PSNR-Y, as rate-distortion curves are over a few dB).
+   */
+  private static String x264(ReferenceFrames reference, RenderSpec o, Path work, double ourSeconds, long ourBytes,
+      double ourPsnr) throws Exception {
+    X264 base = x264Run(reference, o, work, 23);
+    if (base == null) {
+      return "x264 failed";
+    }
+    X264 near = base;
+    X264 far = null;
+    int step = ourPsnr > base.psnr() ? -2 : 2;
+    for (int crf = 23 + step; crf >= 10 && crf <= 40 && Math.abs(crf - 23) <= 10; crf += step) {
+      X264 run = x264Run(reference, o, work, crf);
+      if (run == null) {
+        break;
+      }
+      if ((run.psnr() - ourPsnr) * (near.psnr() - ourPsnr) <= 0) {
+        far = run;
+        break;
+      }
+      near = run;
+    }
+    String equal = "-";
+    if (far != null && far.psnr() != near.psnr()) {
+      double t = (ourPsnr - near.psnr()) / (far.psnr() - near.psnr());
+      double bytesAtOurs = Math.exp(Math.log(near.bytes()) + t * (Math.log(far.bytes()) - Math.log(near.bytes())));
+      equal = String.format("x%.2f (x264 CRF %d..%d)", ourBytes / bytesAtOurs, Math.min(near.crf(), far.crf()),
+          Math.max(near.crf(), far.crf()));
+    }
+    return String.format("%.0f fps %.2f Mbit/s %.1f dB | ours: speed x%.2f size x%.2f, size at equal PSNR-Y %s",
+        o.frameCount() / base.seconds(), base.bytes() * 8 / SECONDS / 1e6, base.psnr(), base.seconds() / ourSeconds,
+        (double) ourBytes / base.bytes(), equal);
+  }
+
+  private static X264 x264Run(ReferenceFrames reference, RenderSpec o, Path work, int crf) throws Exception {
     Path out = work.resolve("x264.mp4");
     Process p = new ProcessBuilder(TestMedia.FFMPEG.toString(), "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt",
         "yuv420p", "-s", o.width() + "x" + o.height(), "-r", String.valueOf(o.fps()), "-i", "-", "-c:v", "libx264",
-        "-preset", "veryfast", "-pix_fmt", "yuv420p", "-movflags", "+faststart", out.toString())
+        "-preset", "veryfast", "-crf", String.valueOf(crf), "-pix_fmt", "yuv420p", "-movflags", "+faststart",
+        out.toString())
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     long start = System.nanoTime();
     try (OutputStream in = p.getOutputStream()) {
@@ -160,7 +210,7 @@ public final class RenderBench {
       });
     }
     if (p.waitFor() != 0) {
-      return "x264 failed";
+      return null;
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     long bytes = Files.size(out);
@@ -169,9 +219,7 @@ public final class RenderBench {
     TestMedia.decodeFrames(out, o.width(), o.height(),
         f -> psnr[0] += TestMedia.psnrY(reference.frame(i.getAndIncrement()), f, o.width(), o.height()));
     Files.delete(out);
-    return String.format("%.0f fps %.2f Mbit/s %.1f dB | ours: speed x%.2f size x%.2f",
-        o.frameCount() / seconds, bytes * 8 / SECONDS / 1e6, psnr[0] / Math.max(1, i.get()),
-        seconds / ourSeconds, (double) ourBytes / bytes);
+    return new X264(crf, seconds, bytes, psnr[0] / Math.max(1, i.get()));
   }
 
   /** ffmpeg doing the whole job itself: decode, zoompan, x264 veryfast. */
@@ -280,7 +328,8 @@ public final class RenderBench {
         + " differs from fps when other work shares the machine.");
     System.out.println();
     System.out.println("x264 veryfast on the same frames (and ours relative to it: speed >1 = we are faster,"
-        + " size >1 = we are bigger); ffmpeg zoompan end to end:");
+        + " size >1 = we are bigger; the size at equal PSNR-Y interpolates x264 runs at CRFs around ours);"
+        + " ffmpeg zoompan end to end:");
     for (Row r : rows) {
       System.out.printf("%-28s %-10s x264: %s%n%-39s zoompan: %s%n", r.image, r.size, r.x264, "", r.zoompan);
     }
