@@ -106,6 +106,23 @@ class ImageDecoderTest {
   }
 
   @Test
+  @DisplayName("a JPEG tagged with a camera's sRGB profile decodes to exactly the pixels of the untagged file")
+  void cameraSrgbProfileIsTakenAsSrgb() throws Exception {
+    java.util.Optional<Path> photo = TestMedia.sharedPhoto("path-2560x1600.jpg");
+    Assumptions.assumeTrue(photo.isPresent(), "the shared test photos are not beside the repository");
+    byte[] profile = JpegSegments.iccProfile(Files.readAllBytes(photo.get()));
+    // Colours this profile would move by one level if it were applied (saturated greens with little red).
+    byte[] plain = TestMedia.jpeg(TestMedia.patches(64, 64, 0x04E0D3, 0x0AD15C, 0x03E329, 0x08D95F, 0x09FEF6,
+        0x0DD223), 1.0f);
+    byte[] tagged = TestMedia.withIccProfile(plain, profile);
+
+    int[] want = ImageDecoder.decode(plain).pixels();
+    int[] got = ImageDecoder.decode(tagged).pixels();
+    long differing = java.util.stream.IntStream.range(0, want.length).filter(i -> want[i] != got[i]).count();
+    assertThat(differing).as("pixels that differ from the untagged file's").isZero();
+  }
+
+  @Test
   @DisplayName("a PNG with an embedded colour profile (iCCP) is converted to sRGB")
   void pngIccProfileConvertedToSrgb() throws Exception {
     BufferedImage img = TestMedia.patches(32, 32, 0x333333);

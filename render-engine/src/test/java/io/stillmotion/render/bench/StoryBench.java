@@ -159,7 +159,7 @@ public final class StoryBench {
     if (configured != null && !configured.isBlank()) {
       return Path.of(configured);
     }
-    for (Path candidate : List.of(Path.of("../shared"), Path.of("../../shared"), Path.of("/work/shared"))) {
+    for (Path candidate : List.of(Path.of("../shared"), Path.of("../../shared"))) {
       if (Files.isDirectory(candidate.resolve("testdata/photos"))) {
         return candidate;
       }

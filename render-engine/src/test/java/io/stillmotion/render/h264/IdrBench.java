@@ -28,8 +28,10 @@ public final class IdrBench {
   public static void main(String[] args) throws Exception {
     Locale.setDefault(Locale.ROOT);
     String[] photos = args.length > 0 ? args
-        : new String[] {"/work/shared/testdata/photos/path-2560x1600.jpg",
-            "/work/shared/testdata/photos/colorful-cups-2560x1600.jpg"};
+        : java.util.stream.Stream.of("path-2560x1600.jpg", "colorful-cups-2560x1600.jpg")
+            .map(name -> io.stillmotion.render.TestMedia.sharedPhoto(name).orElseThrow(
+                () -> new IllegalStateException("no " + name + ": set -Dshared.dir to the shared folder")).toString())
+            .toArray(String[]::new);
     int rounds = Integer.getInteger("bench.rounds", 40);
     for (String photo : photos) {
       for (int[] size : SIZES) {
