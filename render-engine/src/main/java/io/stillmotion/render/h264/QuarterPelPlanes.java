@@ -160,39 +160,18 @@ final class QuarterPelPlanes {
   }
 
   /**
-   * Writes the 16x16 luma prediction at quarter-pel position (qx, qy) of its top-left sample into
-   * {@code out}; false (and nothing written) when the block reaches beyond the margin.
-   */
-  boolean predict16x16(int qx, int qy, int[] out) {
-    int at = origin(qx, qy);
-    if (at < 0) {
-      return false;
-    }
-    int pair = (qy & 3) * 4 + (qx & 3);
-    byte[] planeA = planes[PAIRS[pair][0]];
-    byte[] planeB = planes[PAIRS[pair][2]];
-    int atA = at + offset(PAIRS[pair][1]);
-    int atB = at + offset(PAIRS[pair][3]);
-    for (int r = 0; r < 16; r++) {
-      int ia = atA + r * stride;
-      int ib = atB + r * stride;
-      int o = r * 16;
-      for (int c = 0; c < 16; c++) {
-        out[o + c] = (u(planeA[ia + c]) + u(planeB[ib + c]) + 1) >> 1;
-      }
-    }
-    return true;
-  }
-
-  /**
    * SAD of a 16x16 source block (a jcodec plane, samples stored as value - 128, from offset
-   * {@code srcAt}) against the prediction at (qx, qy); -1 beyond the margin. Stops early once the
-   * SAD reaches {@code limit}, returning a partial sum that is at least the limit.
+   * {@code srcAt}) against the prediction at quarter-pel position (qx, qy) of its top-left sample;
+   * -1 (and nothing written) when the block reaches beyond the margin. Stops early once the SAD
+   * reaches {@code limit}, returning a partial sum that is at least the limit. On the way it writes
+   * the prediction into {@code prediction} (256 samples, stored as jcodec stores them) and the SAD
+   * of each 4x4 block into {@code blockSads} (raster order): whole only when the SAD returned is
+   * below the limit, which is when the caller keeps them.
    * Works on eight samples per long (SWAR): the rounded average of two bytes is
    * (a | b) - ((a ^ b) >> 1) lane by lane, and the absolute differences are taken in 16-bit
    * lanes, which hold a whole block's sum without overflowing (16 * 16 * 255 < 65536).
    */
-  int sad16x16(int qx, int qy, byte[] src, int srcAt, int srcStride, int limit) {
+  int sad16x16(int qx, int qy, byte[] src, int srcAt, int srcStride, int limit, byte[] prediction, int[] blockSads) {
     int at = origin(qx, qy);
     if (at < 0) {
       return -1;
@@ -202,22 +181,47 @@ final class QuarterPelPlanes {
     byte[] planeB = planes[PAIRS[pair][2]];
     int atA = at + offset(PAIRS[pair][1]);
     int atB = at + offset(PAIRS[pair][3]);
-    long lanes = 0;
+    int done = 0;
     int sad = 0;
+    long left = 0;
+    long right = 0;
     for (int r = 0; r < 16 && sad < limit; r++) {
       int ia = atA + r * stride;
       int ib = atB + r * stride;
       int is = srcAt + r * srcStride;
-      for (int c = 0; c < 16; c += 8) {
-        long a = (long) LONGS.get(planeA, ia + c);
-        long b = (long) LONGS.get(planeB, ib + c);
-        long p = (a | b) - ((a ^ b) >>> 1 & LOW_SEVEN_BITS);
-        long x = (long) LONGS.get(src, is + c) ^ SIGN_BITS;
-        lanes += absDiff(x & EVEN_BYTES, p & EVEN_BYTES) + absDiff(x >>> 8 & EVEN_BYTES, p >>> 8 & EVEN_BYTES);
+      long a = (long) LONGS.get(planeA, ia);
+      long b = (long) LONGS.get(planeB, ib);
+      long p = (a | b) - ((a ^ b) >>> 1 & LOW_SEVEN_BITS);
+      LONGS.set(prediction, r * 16, p ^ SIGN_BITS);
+      long x = (long) LONGS.get(src, is) ^ SIGN_BITS;
+      left += absDiff(x & EVEN_BYTES, p & EVEN_BYTES) + absDiff(x >>> 8 & EVEN_BYTES, p >>> 8 & EVEN_BYTES);
+      a = (long) LONGS.get(planeA, ia + 8);
+      b = (long) LONGS.get(planeB, ib + 8);
+      p = (a | b) - ((a ^ b) >>> 1 & LOW_SEVEN_BITS);
+      LONGS.set(prediction, r * 16 + 8, p ^ SIGN_BITS);
+      x = (long) LONGS.get(src, is + 8) ^ SIGN_BITS;
+      right += absDiff(x & EVEN_BYTES, p & EVEN_BYTES) + absDiff(x >>> 8 & EVEN_BYTES, p >>> 8 & EVEN_BYTES);
+      if ((r & 3) == 3) {
+        // Lane k of left holds columns 2k and 2k + 1 of the four rows: two lanes make a 4x4 block.
+        int blk = r & ~3;
+        blockSads[blk] = pairOfLanes(left);
+        blockSads[blk + 1] = pairOfLanes(left >>> 32);
+        blockSads[blk + 2] = pairOfLanes(right);
+        blockSads[blk + 3] = pairOfLanes(right >>> 32);
+        done += blockSads[blk] + blockSads[blk + 1] + blockSads[blk + 2] + blockSads[blk + 3];
+        left = 0;
+        right = 0;
+        sad = done;
+      } else {
+        sad = done + (int) (((left + right) * LANE_ONES) >>> 48);
       }
-      sad = (int) ((lanes * LANE_ONES) >>> 48);
     }
     return sad;
+  }
+
+  /** Sum of the two low 16-bit lanes. */
+  private static int pairOfLanes(long lanes) {
+    return (int) (lanes & 0xffff) + (int) (lanes >>> 16 & 0xffff);
   }
 
   /** |x - y| in each 16-bit lane of two longs whose lanes hold 0-255. */

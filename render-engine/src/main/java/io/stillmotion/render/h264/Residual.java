@@ -44,8 +44,7 @@ final class Residual {
   private int chromaCoded;
   private final int[][] chromaDc = new int[2][4];
   private final int[] block = new int[16];
-  /** Source minus prediction of an inter macroblock's luma and of one chroma component, in raster order. */
-  private final int[] lumaDifference = new int[256];
+  /** Source minus prediction of one chroma component, in raster order. */
   private final int[] chromaDifference = new int[64];
   private final int[] score8x8 = new int[4];
   private final SeqParameterSet sps;
@@ -89,21 +88,22 @@ final class Residual {
     return (blk >> 3) * 2 + ((blk & 3) >> 1);
   }
 
-  /** Inter luma residual with small isolated levels dropped; returns the luma coded block pattern. */
-  int lumaInter(int[] src, int[] pred) {
+  /**
+   * Inter luma residual with small isolated levels dropped; returns the luma coded block pattern.
+   * The source is the macroblock at {@code at} of a jcodec plane, the prediction 16x16 samples
+   * stored the same way, and {@code blockSads} the SADs of its 4x4 blocks against the source:
+   * most blocks stop at their SAD, and only the others take the difference.
+   */
+  int lumaInter(byte[] plane, int at, int stride, byte[] pred, int[] blockSads) {
     Arrays.fill(score8x8, 0);
-    // One pass over the whole macroblock, which the JIT vectorises; most blocks then stop at their SAD.
-    for (int i = 0; i < 256; i++) {
-      lumaDifference[i] = src[i] - pred[i];
-    }
     int coded = 0;
     for (int blk = 0; blk < 16; blk++) {
-      int at = (blk >> 2) * 64 + (blk & 3) * 4;
-      if (sad4x4(lumaDifference, at, 16) < zeroInterSad) {
+      if (blockSads[blk] < zeroInterSad) {
         continue;
       }
       int[] levels = luma[blk];
-      take4x4(lumaDifference, at, 16, levels);
+      difference(plane, at + (blk >> 2) * 4 * stride + (blk & 3) * 4, stride, pred, (blk >> 2) * 64 + (blk & 3) * 4,
+          levels);
       CoeffTransformer.fdct4x4(levels);
       if (Quant.quantize4x4(levels, qp, false, 0)) {
         coded |= 1 << blk;
@@ -126,6 +126,18 @@ final class Residual {
     }
     lumaCoded = coded;
     return cbp;
+  }
+
+  /** Source minus prediction of a 4x4 block, both stored as jcodec stores samples (prediction stride 16). */
+  private static void difference(byte[] plane, int at, int stride, byte[] pred, int p, int[] out) {
+    for (int y = 0; y < 4; y++) {
+      int s = at + y * stride;
+      int o = p + y * 16;
+      out[y * 4] = plane[s] - pred[o];
+      out[y * 4 + 1] = plane[s + 1] - pred[o + 1];
+      out[y * 4 + 2] = plane[s + 2] - pred[o + 2];
+      out[y * 4 + 3] = plane[s + 3] - pred[o + 3];
+    }
   }
 
   /** Sum of absolute values of the 4x4 block at {@code at} of a larger block. */
@@ -349,25 +361,42 @@ final class Residual {
     return (chromaCoded & (1 << (c * 4 + blk))) != 0 ? chroma[c][blk] : ZERO;
   }
 
-  /** Prediction plus decoded residual into the picture; {@code intra16x16} adds the Hadamard-coded DCs. */
-  void reconstructLuma(byte[] plane, int stride, int mbX, int mbY, int[] pred, boolean intra16x16) {
-    if (lumaCoded == 0) {
-      copy(plane, stride, mbX * 16, mbY * 16, pred, 16);
-      return;
-    }
-    if (intra16x16) {
-      CoeffTransformer.invDC4x4(lumaDc);
-      CoeffTransformer.dequantizeDC4x4(lumaDc, qp, null);
-    }
+  /** Intra 16x16 prediction (values 0-255) plus decoded residual, the Hadamard-coded DCs included, into the picture. */
+  void reconstructIntra16x16(byte[] plane, int stride, int mbX, int mbY, int[] pred) {
+    CoeffTransformer.invDC4x4(lumaDc);
+    CoeffTransformer.dequantizeDC4x4(lumaDc, qp, null);
     for (int blk = 0; blk < 16; blk++) {
       int px = mbX * 16 + (blk & 3) * 4;
       int py = mbY * 16 + (blk >> 2) * 4;
-      if ((lumaCoded & (1 << blk)) == 0) {
-        copy(plane, stride, px, py, pred, 16, (blk & 3) * 4, (blk >> 2) * 4);
-        continue;
-      }
-      boolean coded = decode(luma[blk], qp, intra16x16 ? lumaDc : null, blk);
+      boolean coded = decode(luma[blk], qp, lumaDc, blk);
       put(plane, stride, px, py, pred, 16, (blk & 3) * 4, (blk >> 2) * 4, coded ? block : null);
+    }
+  }
+
+  /**
+   * Inter prediction (16x16 samples stored as jcodec stores them) plus decoded residual into the
+   * picture: the prediction is copied whole, row by row, and only coded blocks add to it.
+   */
+  void reconstructInterLuma(byte[] plane, int stride, int mbX, int mbY, byte[] pred) {
+    int at = mbY * 16 * stride + mbX * 16;
+    for (int y = 0; y < 16; y++) {
+      System.arraycopy(pred, y * 16, plane, at + y * stride, 16);
+    }
+    for (int bits = lumaCoded; bits != 0; bits &= bits - 1) {
+      int blk = Integer.numberOfTrailingZeros(bits);
+      if (decode(luma[blk], qp, null, 0)) {
+        add(plane, stride, at + (blk >> 2) * 4 * stride + (blk & 3) * 4, block);
+      }
+    }
+  }
+
+  /** Adds a decoded 4x4 residual, clipped, to the prediction already in a jcodec plane. */
+  private static void add(byte[] plane, int stride, int at, int[] residual) {
+    for (int y = 0; y < 4; y++) {
+      int o = at + y * stride;
+      for (int x = 0; x < 4; x++) {
+        plane[o + x] = (byte) (IntraPrediction.clip(plane[o + x] + 128 + residual[y * 4 + x]) - 128);
+      }
     }
   }
 

@@ -51,7 +51,14 @@ final class SliceCoder {
   private final int[] srcY = new int[256];
   private final int[][] srcC = new int[2][64];
   private final int[] predY = new int[256];
-  private final int[] bestPredY = new int[256];
+  /**
+   * The inter luma prediction that wins so far and the one being measured (both stored as jcodec
+   * stores samples), with the SADs of their 4x4 blocks: a candidate that wins is swapped in.
+   */
+  private byte[] bestPrediction = new byte[256];
+  private byte[] candidatePrediction = new byte[256];
+  private int[] bestBlockSads = new int[16];
+  private int[] candidateBlockSads = new int[16];
   private final int[][] predC = new int[2][64];
   private final int[] top = new int[16];
   private final int[] left = new int[16];
@@ -83,7 +90,8 @@ final class SliceCoder {
     start(sh, source, reconstruction, null, writer);
     for (int mbY = 0; mbY < mbH; mbY++) {
       for (int mbX = 0; mbX < mbW; mbX++) {
-        loadSource(mbX, mbY);
+        loadLuma(mbX, mbY);
+        loadChroma(mbX, mbY);
         codeIntraMacroblock(mbX, mbY, false);
       }
     }
@@ -100,7 +108,7 @@ final class SliceCoder {
     referencePlanes = planes;
     for (int mbY = 0; mbY < mbH; mbY++) {
       for (int mbX = 0; mbX < mbW; mbX++) {
-        loadSource(mbX, mbY);
+        loadChroma(mbX, mbY);
         codeInterMacroblock(mbX, mbY, motion);
       }
     }
@@ -134,8 +142,7 @@ final class SliceCoder {
       if (skipCost <= bestCost) {
         mv = skipMv;
         bestCost = skipCost;
-        predictLuma(mbX, mbY, mv);
-        System.arraycopy(predY, 0, bestPredY, 0, 256);
+        keepCandidate();
       }
     }
     if (bestCost > INTRA_CHECK_SAD && intraCost(mbX, mbY) + lambda * INTRA_BITS < bestCost) {
@@ -145,9 +152,10 @@ final class SliceCoder {
       return;
     }
     intra4x4.notIntra4x4(mbX, mbY);
-    System.arraycopy(bestPredY, 0, predY, 0, 256);
     predictChroma(mbX, mbY, mv);
-    int cbpLuma = residual.lumaInter(srcY, predY);
+    int lumaStride = src.getPlaneWidth(0);
+    int cbpLuma = residual.lumaInter(src.getPlaneData(0), (mbY * 16) * lumaStride + mbX * 16, lumaStride,
+        bestPrediction, bestBlockSads);
     int cbpChroma = residual.chroma(srcC, predC, false);
     int cbp = cbpLuma | (cbpChroma << 4);
     field.setInter(mbX, mbY, MotionField.unpackX(mv), MotionField.unpackY(mv));
@@ -168,7 +176,7 @@ final class SliceCoder {
       residual.writeLuma(out, mbX, mbY, cbpLuma, 0);
       residual.writeChroma(out, mbX, mbY, cbpChroma);
     }
-    residual.reconstructLuma(recon.getPlaneData(0), recon.getPlaneWidth(0), mbX, mbY, predY, false);
+    residual.reconstructInterLuma(recon.getPlaneData(0), recon.getPlaneWidth(0), mbX, mbY, bestPrediction);
     residual.reconstructChroma(recon.getData(), recon.getPlaneWidth(1), mbX, mbY, predC);
   }
 
@@ -179,8 +187,8 @@ final class SliceCoder {
    * residual. The positions further out, which a search would try, lie farther from the true
    * motion than these four: measured (EncoderBench, path photo, 720p, QP 22-34), checking all
    * eight neighbours of the rounded vector instead wrote 0.1% more bytes at the same PSNR-Y and
-   * took 9-13% more CPU time for the whole encode. Leaves the winner's prediction in {@code bestPredY} and
-   * its cost in {@code bestCost}.
+   * took 9-13% more CPU time for the whole encode. Leaves the winner's prediction and block SADs in
+   * {@code bestPrediction} and {@code bestBlockSads}, and its cost in {@code bestCost}.
    */
   private long refine(int mbX, int mbY, CameraMotion motion, long mvp) {
     double exactX = motion.quarterX(mbX * 16 + 7.5);
@@ -190,6 +198,7 @@ final class SliceCoder {
     int y0 = (int) Math.floor(exactY);
     long best = camera;
     bestCost = lumaSad(mbX, mbY, camera, Integer.MAX_VALUE) + lambda * Costs.mvdBits(camera, mvp);
+    keepCandidate();
     for (int d = 0; d < 4; d++) {
       long candidate = MotionField.pack(x0 + (d & 1), y0 + (d >> 1));
       if (candidate == camera) {
@@ -200,11 +209,20 @@ final class SliceCoder {
       if (cost < bestCost) {
         bestCost = cost;
         best = candidate;
+        keepCandidate();
       }
     }
-    predictLuma(mbX, mbY, best);
-    System.arraycopy(predY, 0, bestPredY, 0, 256);
     return best;
+  }
+
+  /** The candidate just measured (its SAD below the limit it was given, so complete) becomes the best. */
+  private void keepCandidate() {
+    byte[] prediction = bestPrediction;
+    bestPrediction = candidatePrediction;
+    candidatePrediction = prediction;
+    int[] blockSads = bestBlockSads;
+    bestBlockSads = candidateBlockSads;
+    candidateBlockSads = blockSads;
   }
 
   private void codeIntraMacroblock(int mbX, int mbY, boolean inPSlice) {
@@ -235,7 +253,7 @@ final class SliceCoder {
     residual.writeLumaDc(out, mbX, mbY);
     residual.writeLuma(out, mbX, mbY, cbpLuma, 1);
     residual.writeChroma(out, mbX, mbY, cbpChroma);
-    residual.reconstructLuma(recon.getPlaneData(0), recon.getPlaneWidth(0), mbX, mbY, predY, true);
+    residual.reconstructIntra16x16(recon.getPlaneData(0), recon.getPlaneWidth(0), mbX, mbY, predY);
   }
 
   private void writeIntra4x4(int mbX, int mbY, boolean inPSlice, int chromaMode) {
@@ -253,8 +271,9 @@ final class SliceCoder {
     residual.writeChroma(out, mbX, mbY, cbpChroma);
   }
 
-  /** Best intra 16x16 SAD of luma, leaving the chosen prediction in {@code predY}. */
+  /** Best intra 16x16 SAD of luma, leaving the chosen prediction in {@code predY} (and the source in {@code srcY}). */
   private int intraCost(int mbX, int mbY) {
+    loadLuma(mbX, mbY);
     chooseLumaMode(mbX, mbY);
     return lumaModeSad;
   }
@@ -390,29 +409,39 @@ final class SliceCoder {
     return mbX > 0 && mbY > 0 ? data[(y0 - 1) * stride + x0 - 1] + 128 : 0;
   }
 
-  /** Interpolates the luma prediction for a vector into {@code predY} and returns its SAD. */
-  private int predictLuma(int mbX, int mbY, long mv) {
-    int qx = (mbX << 6) + MotionField.unpackX(mv);
-    int qy = (mbY << 6) + MotionField.unpackY(mv);
-    if (!referencePlanes.predict16x16(qx, qy, predY)) {
-      interpolator.getBlockLuma(ref, lumaPrediction, 0, qx, qy, 16, 16);
-      byte[] p = lumaPrediction.getPlaneData(0);
-      for (int i = 0; i < 256; i++) {
-        predY[i] = p[i] + 128;
-      }
-    }
-    return Costs.sad(srcY, predY, 256);
-  }
-
   /**
-   * SAD of the luma prediction for a vector, without keeping the prediction; once it reaches
-   * {@code limit} the vector has lost and the sum may stop there (at or above the limit).
+   * SAD of the luma prediction for a vector, written with its 4x4 block SADs into the candidate
+   * buffers; once it reaches {@code limit} the vector has lost and the sum may stop there (at or
+   * above the limit, the buffers incomplete).
    */
   private int lumaSad(int mbX, int mbY, long mv, int limit) {
+    int qx = (mbX << 6) + MotionField.unpackX(mv);
+    int qy = (mbY << 6) + MotionField.unpackY(mv);
+    byte[] plane = src.getPlaneData(0);
     int stride = src.getPlaneWidth(0);
-    int sad = referencePlanes.sad16x16((mbX << 6) + MotionField.unpackX(mv), (mbY << 6) + MotionField.unpackY(mv),
-        src.getPlaneData(0), (mbY * 16) * stride + mbX * 16, stride, limit);
-    return sad >= 0 ? sad : predictLuma(mbX, mbY, mv);
+    int at = (mbY * 16) * stride + mbX * 16;
+    int sad = referencePlanes.sad16x16(qx, qy, plane, at, stride, limit, candidatePrediction, candidateBlockSads);
+    return sad >= 0 ? sad : interpolatedSad(qx, qy, plane, at, stride);
+  }
+
+  /** As {@link #lumaSad}, for a block beyond the planes' margin: interpolated as a decoder does, SAD whole. */
+  private int interpolatedSad(int qx, int qy, byte[] plane, int at, int stride) {
+    interpolator.getBlockLuma(ref, lumaPrediction, 0, qx, qy, 16, 16);
+    System.arraycopy(lumaPrediction.getPlaneData(0), 0, candidatePrediction, 0, 256);
+    int sad = 0;
+    for (int blk = 0; blk < 16; blk++) {
+      int blockSad = 0;
+      for (int y = 0; y < 4; y++) {
+        int p = ((blk >> 2) * 4 + y) * 16 + (blk & 3) * 4;
+        int s = at + ((blk >> 2) * 4 + y) * stride + (blk & 3) * 4;
+        for (int x = 0; x < 4; x++) {
+          blockSad += Math.abs(plane[s + x] - candidatePrediction[p + x]);
+        }
+      }
+      candidateBlockSads[blk] = blockSad;
+      sad += blockSad;
+    }
+    return sad;
   }
 
   /** The chroma predictions of both components for a vector into {@code predC}. */
@@ -426,8 +455,12 @@ final class SliceCoder {
     }
   }
 
-  private void loadSource(int mbX, int mbY) {
+  /** The macroblock's luma as values 0-255 into {@code srcY}: intra coding needs it, inter coding reads the plane. */
+  private void loadLuma(int mbX, int mbY) {
     load(src.getPlaneData(0), src.getPlaneWidth(0), mbX * 16, mbY * 16, 16, srcY);
+  }
+
+  private void loadChroma(int mbX, int mbY) {
     load(src.getPlaneData(1), src.getPlaneWidth(1), mbX * 8, mbY * 8, 8, srcC[0]);
     load(src.getPlaneData(2), src.getPlaneWidth(2), mbX * 8, mbY * 8, 8, srcC[1]);
   }

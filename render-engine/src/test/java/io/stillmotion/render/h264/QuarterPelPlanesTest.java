@@ -16,7 +16,7 @@ class QuarterPelPlanesTest {
   private static final int H = 48;
 
   @Test
-  @DisplayName("the eight-samples-at-a-time SAD equals the plain SAD against the interpolated prediction")
+  @DisplayName("the eight-samples-at-a-time SAD and its 4x4 block SADs equal plain sums against the prediction it writes")
   void sadMatchesPrediction() {
     Random random = new Random(7);
     Picture reference = Picture.create(W, H, ColorSpace.YUV420J);
@@ -25,20 +25,23 @@ class QuarterPelPlanesTest {
     planes.load(reference);
     byte[] source = new byte[W * H];
     random.nextBytes(source);
-    int[] prediction = new int[256];
+    byte[] prediction = new byte[256];
+    int[] blockSads = new int[16];
     for (int n = 0; n < 2000; n++) {
       int qx = random.nextInt(4 * (W + 2 * QuarterPelPlanes.MARGIN - 17)) - 4 * QuarterPelPlanes.MARGIN;
       int qy = random.nextInt(4 * (H + 2 * QuarterPelPlanes.MARGIN - 17)) - 4 * QuarterPelPlanes.MARGIN;
       int x = random.nextInt(W - 15);
       int y = random.nextInt(H - 15);
-      assertThat(planes.predict16x16(qx, qy, prediction)).isTrue();
-      int expected = 0;
+      int sad = planes.sad16x16(qx, qy, source, y * W + x, W, Integer.MAX_VALUE, prediction, blockSads);
+      int[] expectedBlocks = new int[16];
       for (int i = 0; i < 256; i++) {
-        expected += Math.abs(source[(y + i / 16) * W + x + i % 16] + 128 - prediction[i]);
+        expectedBlocks[(i / 64) * 4 + (i % 16) / 4] += Math.abs(source[(y + i / 16) * W + x + i % 16] - prediction[i]);
       }
-      assertThat(planes.sad16x16(qx, qy, source, y * W + x, W, Integer.MAX_VALUE)).isEqualTo(expected);
+      int expected = Arrays.stream(expectedBlocks).sum();
+      assertThat(sad).isEqualTo(expected);
+      assertThat(blockSads).containsExactly(expectedBlocks);
       int limit = random.nextInt(2 * expected + 1);
-      int bounded = planes.sad16x16(qx, qy, source, y * W + x, W, limit);
+      int bounded = planes.sad16x16(qx, qy, source, y * W + x, W, limit, new byte[256], new int[16]);
       if (expected < limit) {
         assertThat(bounded).isEqualTo(expected);
       } else {
@@ -48,7 +51,7 @@ class QuarterPelPlanesTest {
   }
 
   @Test
-  @DisplayName("every quarter-pel prediction, out to the margin's edge, is jcodec's decoder's interpolation")
+  @DisplayName("every quarter-pel prediction the SAD writes, out to the margin's edge, is jcodec's decoder's interpolation")
   void predictionMatchesTheDecoder() {
     Random random = new Random(11);
     Picture reference = Picture.create(W, H, ColorSpace.YUV420J);
@@ -57,14 +60,13 @@ class QuarterPelPlanesTest {
     planes.load(reference);
     BlockInterpolator interpolator = new BlockInterpolator();
     Picture decoders = Picture.create(16, 16, ColorSpace.YUV420J);
-    int[] ours = new int[256];
+    byte[] source = new byte[W * H];
+    byte[] ours = new byte[256];
     for (int qy = -4 * QuarterPelPlanes.MARGIN; qy < 4 * (H + QuarterPelPlanes.MARGIN - 17); qy++) {
       for (int qx = -4 * QuarterPelPlanes.MARGIN; qx < 4 * (W + QuarterPelPlanes.MARGIN - 17); qx += 3) {
-        assertThat(planes.predict16x16(qx, qy, ours)).isTrue();
+        assertThat(planes.sad16x16(qx, qy, source, 0, W, Integer.MAX_VALUE, ours, new int[16])).isNotNegative();
         interpolator.getBlockLuma(reference, decoders, 0, qx, qy, 16, 16);
-        for (int i = 0; i < 256; i++) {
-          assertThat(ours[i]).as("(%d, %d) sample %d", qx, qy, i).isEqualTo(decoders.getPlaneData(0)[i] + 128);
-        }
+        assertThat(ours).as("(%d, %d)", qx, qy).containsExactly(decoders.getPlaneData(0));
       }
     }
   }
@@ -79,8 +81,10 @@ class QuarterPelPlanesTest {
     byte[] source = new byte[W * H];
     Arrays.fill(source, (byte) -128);
     for (int q = 0; q < 16; q++) {
-      assertThat(planes.sad16x16(16 + (q & 3), 16 + (q >> 2), source, 0, W, Integer.MAX_VALUE))
-          .isEqualTo(256 * 255);
+      int[] blockSads = new int[16];
+      assertThat(planes.sad16x16(16 + (q & 3), 16 + (q >> 2), source, 0, W, Integer.MAX_VALUE, new byte[256],
+          blockSads)).isEqualTo(256 * 255);
+      assertThat(blockSads).containsOnly(16 * 255);
     }
   }
 
@@ -89,8 +93,9 @@ class QuarterPelPlanesTest {
   void beyondMargin() {
     QuarterPelPlanes planes = new QuarterPelPlanes(W, H);
     planes.load(Picture.create(W, H, ColorSpace.YUV420J));
-    assertThat(planes.sad16x16(-4 * QuarterPelPlanes.MARGIN - 4, 0, new byte[W * H], 0, W, Integer.MAX_VALUE))
-        .isEqualTo(-1);
-    assertThat(planes.predict16x16(4 * (W + QuarterPelPlanes.MARGIN), 0, new int[256])).isFalse();
+    assertThat(planes.sad16x16(-4 * QuarterPelPlanes.MARGIN - 4, 0, new byte[W * H], 0, W, Integer.MAX_VALUE,
+        new byte[256], new int[16])).isEqualTo(-1);
+    assertThat(planes.sad16x16(4 * (W + QuarterPelPlanes.MARGIN), 0, new byte[W * H], 0, W, Integer.MAX_VALUE,
+        new byte[256], new int[16])).isEqualTo(-1);
   }
 }
