@@ -57,8 +57,7 @@ final class FrameRenderer {
     YuvPyramid.Level cl = source.level(chromaLevel);
     PlaneSampler chroma =
         new PlaneSampler(cl.width(), cl.height(), chromaLevel, left, top, scale, 0.5, 1, 2, width / 2, height / 2);
-    chroma.sample(cl.cb(), planes[1], cstride);
-    chroma.sample(cl.cr(), planes[2], cstride);
+    chroma.sample(cl.cb(), cl.cr(), planes[1], planes[2], cstride);
     padPicture(pic, width, height);
   }
 

@@ -1,39 +1,49 @@
 package io.stillmotion.render;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.IntBuffer;
+
 /**
  * Bilinear sampling of one output grid from the planes of a {@link YuvPyramid.Level}, in 8.8 fixed
  * point weights on samples x16, rounded once at the end (so the samples are exact integers and the
  * order of the two blends does not change them). The taps (source column and weight of each output
  * column, source row and weight of each output row) depend only on the grid, so they are worked out
- * once and serve every plane sampled on that grid (Cb and Cr share them).
+ * once and serve every plane sampled on that grid (Cb and Cr share them, and are drawn in one pass).
  *
- * <p>Where the time goes: blending two source rows into a row of column values is a loop C2
- * vectorises, but only when every array in it holds ints (JDK 17 does not vectorise short loads
- * widened to int). So each source row is widened once into an int row, kept while the next output
- * row still needs it (one output row per source row or more: every source row serves two output
- * rows), and the blend runs on ints. The horizontal pass gathers two column values per output
- * sample; it stays scalar.
+ * <p>Where the time goes: on JDK 17, C2 vectorises a loop only when all its arrays hold ints (not
+ * short loads widened to int, not int results narrowed to bytes) and its body is small. So the one
+ * scalar pass is the horizontal one, done first, once per source row (the level has about as many
+ * rows as the output, {@link YuvPyramid#levelFor}): it gathers two shorts per output sample, which
+ * also widens them, into int rows kept while the next output row still needs them. The output
+ * columns are split into four lanes (column 4q + lane is entry q of that lane), so that the vertical
+ * blend runs on int lanes and four lanes pack into the little-endian int of four output bytes with
+ * whole-array loops; the packed row is then copied into the plane in bulk. Drawing each sample
+ * straight to a byte, as before, cost a scalar byte store per sample and a widening copy of each
+ * source row.
  */
 final class PlaneSampler {
+
+  private static final int LANES = 4;
+  /** Rounds once at the end, and shifts the value by -128 as the picture stores it. */
+  private static final int ROUND = (1 << 19) - (128 << 20);
 
   private final int levelWidth;
   private final int outW;
   private final int outH;
-  /** Per output column: left source column and the right one's weight (of 256). */
-  private final int[] x0;
-  private final int[] fx;
   /** Per output row: upper source row and the lower one's weight (of 256). */
   private final int[] y0;
   private final int[] fy;
   /** 0 where the level is one sample wide or high (both taps on the same sample). */
   private final int xStep;
   private final int yStep;
-  /** The source columns any output sample reads. */
-  private final int from;
-  private final int to;
-  private final int[] upper;
-  private final int[] lower;
-  private final int[] column;
+  /** Per lane and entry: left source column and the right one's weight (of 256). */
+  private final int[][] laneX;
+  private final int[][] laneF;
+  /** Horizontal results of the upper and lower source rows, per plane (two for Cb and Cr). */
+  private final int[][][] rows;
+  private final int[][] blended;
+  private final int[] packed;
 
   /**
    * Output sample (i, j) sits at output-pixel position (step*i + offX, step*j + offY), measured
@@ -46,8 +56,8 @@ final class PlaneSampler {
     this.outW = outW;
     this.outH = outH;
     double levelScale = 1.0 / (1 << levelIndex);
-    x0 = new int[outW];
-    fx = new int[outW];
+    int[] x0 = new int[outW];
+    int[] fx = new int[outW];
     for (int i = 0; i < outW; i++) {
       double sx = (left + (step * i + offX) * scale) * levelScale - 0.5;
       sx = Math.max(0, Math.min(levelWidth - 1, sx));
@@ -64,65 +74,123 @@ final class PlaneSampler {
     }
     xStep = levelWidth < 2 ? 0 : 1;
     yStep = levelHeight < 2 ? 0 : 1;
-    from = x0[0];
-    to = x0[outW - 1] + xStep;
-    upper = new int[to + 1];
-    lower = new int[to + 1];
-    column = new int[to + 1];
+    int entries = (outW + LANES - 1) / LANES;
+    laneX = new int[LANES][entries];
+    laneF = new int[LANES][entries];
+    for (int lane = 0; lane < LANES; lane++) {
+      for (int q = 0; q < entries; q++) {
+        int i = Math.min(LANES * q + lane, outW - 1);
+        laneX[lane][q] = x0[i];
+        laneF[lane][q] = fx[i];
+      }
+    }
+    rows = new int[4][LANES][entries];
+    blended = new int[LANES][entries];
+    packed = new int[entries];
   }
 
-  /** Samples {@code plane} (the level's Y, Cb or Cr) into {@code out}, row j at offset j * stride, as value - 128. */
+  /**
+   * Samples {@code plane} (the level's Y, Cb or Cr) into {@code out}, row j at offset j * stride, as
+   * value - 128; {@code stride} is a multiple of 4 (a picture's planes are whole macroblocks wide).
+   */
   void sample(short[] plane, byte[] out, int stride) {
-    int[] a = upper;
-    int[] b = lower;
-    int rowA = -1;
-    int rowB = -1;
+    sample(plane, null, out, null, stride);
+  }
+
+  /** Samples two planes on this grid at once (Cb and Cr): the taps are read once for both. */
+  void sample(short[] planeA, short[] planeB, byte[] outA, byte[] outB, int stride) {
+    if (stride % 4 != 0) {
+      throw new IllegalArgumentException("stride must be a multiple of 4: " + stride);
+    }
+    IntBuffer intsA = ByteBuffer.wrap(outA).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
+    IntBuffer intsB = outB == null ? null : ByteBuffer.wrap(outB).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
+    int[][] upperA = rows[0];
+    int[][] lowerA = rows[1];
+    int[][] upperB = rows[2];
+    int[][] lowerB = rows[3];
+    int rowUpper = -1;
+    int rowLower = -1;
     for (int j = 0; j < outH; j++) {
       int r0 = y0[j];
       int r1 = r0 + yStep;
-      if (r0 != rowA) {
-        if (r0 == rowB) {
-          int[] t = a;
-          a = b;
-          b = t;
-          rowB = -1;
+      if (r0 != rowUpper) {
+        if (r0 == rowLower) {
+          int[][] t = upperA;
+          upperA = lowerA;
+          lowerA = t;
+          t = upperB;
+          upperB = lowerB;
+          lowerB = t;
+          rowLower = -1;
         } else {
-          widen(plane, r0, a);
+          horizontal(planeA, planeB, r0, upperA, upperB);
         }
-        rowA = r0;
+        rowUpper = r0;
       }
-      if (r1 != rowB) {
-        widen(plane, r1, b);
-        rowB = r1;
+      if (r1 != rowLower) {
+        horizontal(planeA, planeB, r1, lowerA, lowerB);
+        rowLower = r1;
       }
-      blendRows(a, b, fy[j]);
-      blendColumns(out, j * stride);
+      vertical(upperA, lowerA, fy[j], outA, intsA, j * stride);
+      if (planeB != null) {
+        vertical(upperB, lowerB, fy[j], outB, intsB, j * stride);
+      }
     }
   }
 
-  private void widen(short[] plane, int row, int[] into) {
+  private void horizontal(short[] planeA, short[] planeB, int row, int[][] intoA, int[][] intoB) {
     int base = row * levelWidth;
-    for (int k = from; k <= to; k++) {
-      into[k] = plane[base + k];
+    for (int lane = 0; lane < LANES; lane++) {
+      if (planeB == null) {
+        gather(planeA, base, laneX[lane], laneF[lane], intoA[lane]);
+      } else {
+        gather(planeA, planeB, base, laneX[lane], laneF[lane], intoA[lane], intoB[lane]);
+      }
     }
   }
 
-  private void blendRows(int[] a, int[] b, int weight) {
-    int[] c = column;
-    int keep = 256 - weight;
-    for (int k = from; k <= to; k++) {
-      c[k] = a[k] * keep + b[k] * weight;
-    }
-  }
-
-  private void blendColumns(byte[] out, int offset) {
-    int[] c = column;
+  private void gather(short[] plane, int base, int[] x, int[] f, int[] into) {
     int step = xStep;
-    for (int i = 0; i < outW; i++) {
-      int k = x0[i];
-      int f = fx[i];
-      int v = (c[k] * (256 - f) + c[k + step] * f + (1 << 19)) >> 20;
-      out[offset + i] = (byte) (v - 128);
+    for (int q = 0; q < into.length; q++) {
+      int k = base + x[q];
+      int w = f[q];
+      into[q] = plane[k] * (256 - w) + plane[k + step] * w;
+    }
+  }
+
+  private void gather(short[] planeA, short[] planeB, int base, int[] x, int[] f, int[] intoA, int[] intoB) {
+    int step = xStep;
+    for (int q = 0; q < intoA.length; q++) {
+      int k = base + x[q];
+      int w = f[q];
+      intoA[q] = planeA[k] * (256 - w) + planeA[k + step] * w;
+      intoB[q] = planeB[k] * (256 - w) + planeB[k + step] * w;
+    }
+  }
+
+  private void vertical(int[][] upper, int[][] lower, int weight, byte[] out, IntBuffer ints, int offset) {
+    for (int lane = 0; lane < LANES; lane++) {
+      blend(upper[lane], lower[lane], weight, blended[lane]);
+    }
+    pack(blended[0], blended[1], blended[2], blended[3], packed);
+    int whole = outW / LANES;
+    ints.put(offset / LANES, packed, 0, whole);
+    for (int i = whole * LANES; i < outW; i++) {
+      out[offset + i] = (byte) blended[i % LANES][i / LANES];
+    }
+  }
+
+  private static void blend(int[] upper, int[] lower, int weight, int[] into) {
+    int keep = 256 - weight;
+    for (int q = 0; q < into.length; q++) {
+      into[q] = (upper[q] * keep + lower[q] * weight + ROUND) >> 20;
+    }
+  }
+
+  /** Four lanes' low bytes into little-endian ints: byte 4q + lane of the row is lane's entry q. */
+  private static void pack(int[] lane0, int[] lane1, int[] lane2, int[] lane3, int[] into) {
+    for (int q = 0; q < into.length; q++) {
+      into[q] = (lane0[q] & 255) | (lane1[q] & 255) << 8 | (lane2[q] & 255) << 16 | lane3[q] << 24;
     }
   }
 }

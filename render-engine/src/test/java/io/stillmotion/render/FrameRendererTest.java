@@ -1,6 +1,7 @@
 package io.stillmotion.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.awt.image.BufferedImage;
 import java.util.Arrays;
@@ -163,6 +164,17 @@ class FrameRendererTest {
             .isEqualTo(-1);
       }
     }
+  }
+
+  @Test
+  @DisplayName("the sampler refuses a row stride that is not a multiple of 4, as it copies rows four bytes at a time")
+  void refusesAStrideThatIsNotWholeInts() {
+    PlaneSampler sampler = new PlaneSampler(8, 8, 0, 0, 0, 1, 0.5, 0.5, 1, 6, 4);
+    short[] plane = new short[64];
+    assertThatThrownBy(() -> sampler.sample(plane, new byte[6 * 4], 6)).isInstanceOf(IllegalArgumentException.class);
+    byte[] out = new byte[8 * 4];
+    sampler.sample(plane, out, 8);
+    assertThat(out[0]).isEqualTo((byte) -128);
   }
 
   private static int[] randomPixels(int n, Random random) {
