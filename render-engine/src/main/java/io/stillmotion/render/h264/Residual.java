@@ -47,8 +47,6 @@ final class Residual {
   /** Source minus prediction of an inter macroblock's luma and of one chroma component, in raster order. */
   private final int[] lumaDifference = new int[256];
   private final int[] chromaDifference = new int[64];
-  /** SADs of the four blocks of {@link #chromaDifference}. */
-  private final int[] chromaSad = new int[4];
   private final int[] score8x8 = new int[4];
   private final SeqParameterSet sps;
   private final PictureParameterSet pps;
@@ -58,8 +56,6 @@ final class Residual {
   /** Inter 4x4 blocks (luma, chroma) with a SAD below these quantise to nothing. */
   private int zeroInterSad;
   private int zeroInterChromaSad;
-  /** An inter chroma component whose blocks' SADs add up to less than this has only zero 2x2 DC levels. */
-  private int zeroInterChromaDcSad;
 
   Residual(SeqParameterSet sps, PictureParameterSet pps) {
     this.sps = sps;
@@ -71,7 +67,6 @@ final class Residual {
     qpc = Quant.chromaQp(sliceQp);
     zeroInterSad = Quant.zeroBlockSad(sliceQp, false);
     zeroInterChromaSad = Quant.zeroBlockSad(qpc, false);
-    zeroInterChromaDcSad = zeroChromaDcSad(qpc);
     cavlc = new CAVLC[] {new CAVLC(sps, pps, 2, 2), new CAVLC(sps, pps, 1, 1), new CAVLC(sps, pps, 1, 1)};
   }
 
@@ -231,14 +226,7 @@ final class Residual {
     return cbp;
   }
 
-  /**
-   * Both chroma components' residuals; returns the chroma coded block pattern (0, 1 or 2). An inter
-   * component's residual nearly always quantises to nothing (99.9% of them in the path and cups
-   * Ken Burns at QP 22-34). Its blocks' SADs show which blocks need no transform, and their sum
-   * bounds each output of the 2x2 DC transform (a signed sum of the four blocks' sums): below
-   * {@link #zeroInterChromaDcSad} no DC level can be non-zero, and the DCs need not be summed,
-   * transformed or quantised.
-   */
+  /** Both chroma components' residuals; returns the chroma coded block pattern (0, 1 or 2). */
   int chroma(int[][] src, int[][] pred, boolean intra) {
     boolean anyDc = false;
     boolean anyAc = false;
@@ -251,19 +239,17 @@ final class Residual {
       for (int i = 0; i < 64; i++) {
         chromaDifference[i] = from[i] - predicted[i];
       }
-      int[] dc = chromaDc[c];
-      boolean dcZero = !intra && chromaBlockSads() < zeroInterChromaDcSad;
       for (int blk = 0; blk < 4; blk++) {
         int at = (blk >> 1) * 32 + (blk & 1) * 4;
-        if (!intra && chromaSad[blk] < zeroInterChromaSad) {
+        if (!intra && sad4x4(chromaDifference, at, 8) < zeroInterChromaSad) {
           // The DC coefficient is still needed (for the 2x2 DC transform): the plain sum of the residual.
-          dc[blk] = dcZero ? 0 : sum4x4(chromaDifference, at, 8);
+          chromaDc[c][blk] = sum4x4(chromaDifference, at, 8);
           continue;
         }
         int[] levels = chroma[c][blk];
         take4x4(chromaDifference, at, 8, levels);
         CoeffTransformer.fdct4x4(levels);
-        dc[blk] = levels[0];
+        chromaDc[c][blk] = levels[0];
         componentAc |= Quant.quantize4x4(levels, qpc, intra, 1);
         chromaCoded |= 1 << (c * 4 + blk);
         score += Quant.decimateScore(levels, zigzag4x4, 1);
@@ -273,40 +259,10 @@ final class Residual {
         componentAc = false;
       }
       anyAc |= componentAc;
-      if (dcZero) {
-        Arrays.fill(dc, 0);
-      } else {
-        CoeffTransformer.fvdDC2x2(dc);
-        anyDc |= Quant.quantizeDc(dc, 4, qpc, intra);
-      }
+      CoeffTransformer.fvdDC2x2(chromaDc[c]);
+      anyDc |= Quant.quantizeDc(chromaDc[c], 4, qpc, intra);
     }
     return anyAc ? 2 : anyDc ? 1 : 0;
-  }
-
-  /** The SADs of the four blocks of {@link #chromaDifference} into {@link #chromaSad}; returns their sum. */
-  private int chromaBlockSads() {
-    int sum = 0;
-    for (int blk = 0; blk < 4; blk++) {
-      int sad = sad4x4(chromaDifference, (blk >> 1) * 32 + (blk & 1) * 4, 8);
-      chromaSad[blk] = sad;
-      sum += sad;
-    }
-    return sum;
-  }
-
-  /**
-   * The smallest sum of absolute residuals of a chroma component whose 2x2 DC coefficients can
-   * quantise to a non-zero level (inter rounding): below it every one of them is zero. Asked of the
-   * quantiser itself, so it cannot drift from it.
-   */
-  private static int zeroChromaDcSad(int qpc) {
-    int[] dc = new int[1];
-    for (int sad = 0; ; sad++) {
-      dc[0] = sad;
-      if (Quant.quantizeDc(dc, 1, qpc, false)) {
-        return sad;
-      }
-    }
   }
 
   /** Residual of a 4x4 block (source at (sx, sy), prediction at (px, py)) through the forward transform. */

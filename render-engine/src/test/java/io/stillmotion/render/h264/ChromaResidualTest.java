@@ -15,16 +15,16 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link Residual}'s chroma path against the plain computation it shortcuts: every block
- * transformed and quantised, every DC summed, transformed and quantised, the same decimation. The
- * macroblocks' residuals sweep their sum of absolute values across the bounds the shortcuts rest
- * on, at every QP.
+ * {@link Residual}'s chroma path against the plain computation it shortcuts (inter blocks under
+ * {@link Quant#zeroBlockSad} skip the transform): every block transformed and quantised, every DC
+ * transformed and quantised, the same decimation. The macroblocks' residuals sweep their sum of
+ * absolute values across the quantisers' thresholds, at every QP.
  */
 class ChromaResidualTest {
 
   private static final int MB_W = 8;
   private static final int MB_H = 6;
-  /** Residual sums swept per QP: past the largest bound (chroma QP 39's DC, 374). */
+  /** Residual sums swept per QP: past the largest sum whose DC levels all quantise to zero (374, chroma QP 39). */
   private static final int SWEEP = 480;
 
   @Test
@@ -43,7 +43,7 @@ class ChromaResidualTest {
         byte[][] expectedPlanes = {null, new byte[MB_W * 8 * MB_H * 8], new byte[MB_W * 8 * MB_H * 8]};
         int[][] src = new int[2][64];
         int[][] pred = new int[2][64];
-        for (int mb = 0; mb < 2 * SWEEP; mb++) {
+        for (int mb = 0; mb < 3 * SWEEP; mb++) {
           int mbX = mb % MB_W;
           int mbY = mb / MB_W % MB_H;
           macroblock(random, mb, src, pred);
@@ -62,9 +62,9 @@ class ChromaResidualTest {
   }
 
   /**
-   * Even macroblocks: residuals of one sign summing to {@code mb / 2} in one component, spread over
-   * a random number of the blocks (DC-heavy, up to the DC bound's edge); odd ones: random noise of
-   * random amplitude in both.
+   * One macroblock in three: residuals of one sign summing to {@code mb / 3} in one component,
+   * spread over a random number of its blocks (DC-heavy); one in three: a single sample off by up
+   * to 250 (one block's AC); the rest: random noise of random amplitude in both components.
    */
   private static void macroblock(Random random, int mb, int[][] src, int[][] pred) {
     for (int c = 0; c < 2; c++) {
@@ -73,15 +73,19 @@ class ChromaResidualTest {
         src[c][i] = pred[c][i];
       }
     }
-    if (mb % 2 == 0) {
+    if (mb % 3 == 0) {
       int c = random.nextInt(2);
       int sign = random.nextBoolean() ? 1 : -1;
       int blocks = 1 + random.nextInt(4);
-      for (int left = mb / 2; left > 0; left--) {
+      for (int left = mb / 3; left > 0; left--) {
         int blk = random.nextInt(blocks);
         int at = (blk >> 1) * 32 + (blk & 1) * 4 + random.nextInt(4) * 8 + random.nextInt(4);
         src[c][at] += sign;
       }
+    } else if (mb % 3 == 1) {
+      int c = random.nextInt(2);
+      int at = random.nextInt(64);
+      src[c][at] = Math.max(0, Math.min(255, src[c][at] + random.nextInt(501) - 250));
     } else {
       int amplitude = new int[] {1, 2, 3, 5, 9, 30}[random.nextInt(6)];
       for (int c = 0; c < 2; c++) {
