@@ -24,7 +24,7 @@ final class Residual {
   /** Inter luma 8x8 blocks (and macroblocks) whose levels score below these are not worth coding. */
   private static final int DECIMATE_8X8 = 4;
   private static final int DECIMATE_MB = 6;
-  private static final int DECIMATE_CHROMA = 7;
+  static final int DECIMATE_CHROMA = 7;
 
   /** No levels: what an uncoded block reads as. */
   private static final int[] ZERO = new int[16];

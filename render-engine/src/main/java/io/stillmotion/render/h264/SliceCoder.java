@@ -65,6 +65,7 @@ final class SliceCoder {
   private final int[][] topC = new int[2][8];
   private final int[][] leftC = new int[2][8];
   private final int[] topLeftC = new int[2];
+  private final ChromaPrediction chromaPrediction = new ChromaPrediction();
 
   private BitWriter out;
   private Picture src;
@@ -448,11 +449,8 @@ final class SliceCoder {
   private void predictChroma(int mbX, int mbY, long mv) {
     int qx = (mbX << 6) + MotionField.unpackX(mv);
     int qy = (mbY << 6) + MotionField.unpackY(mv);
-    int w = ref.getPlaneWidth(1);
-    int h = ref.getPlaneHeight(1);
-    for (int c = 0; c < 2; c++) {
-      ChromaPrediction.predict8x8(ref.getPlaneData(c + 1), w, h, qx, qy, predC[c]);
-    }
+    chromaPrediction.predict8x8(ref.getPlaneData(1), ref.getPlaneData(2), ref.getPlaneWidth(1), ref.getPlaneHeight(1),
+        qx, qy, predC[0], predC[1]);
   }
 
   /** The macroblock's luma as values 0-255 into {@code srcY}: intra coding needs it, inter coding reads the plane. */

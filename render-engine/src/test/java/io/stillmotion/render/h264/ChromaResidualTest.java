@@ -1,0 +1,189 @@
+package io.stillmotion.render.h264;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.jcodec.codecs.h264.decode.CoeffTransformer.zigzag4x4;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Random;
+import org.jcodec.codecs.h264.H264Const;
+import org.jcodec.codecs.h264.decode.CoeffTransformer;
+import org.jcodec.codecs.h264.io.CAVLC;
+import org.jcodec.codecs.h264.io.model.MBType;
+import org.jcodec.common.io.BitWriter;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link Residual}'s chroma path against the plain computation it shortcuts (inter blocks under
+ * {@link Quant#zeroBlockSad} skip the transform): every block transformed and quantised, every DC
+ * transformed and quantised, the same decimation. The macroblocks' residuals sweep their sum of
+ * absolute values across the quantisers' thresholds, at every QP.
+ */
+class ChromaResidualTest {
+
+  private static final int MB_W = 8;
+  private static final int MB_H = 6;
+  /** Residual sums swept per QP: past the largest sum whose DC levels all quantise to zero (374, chroma QP 39). */
+  private static final int SWEEP = 480;
+
+  @Test
+  @DisplayName("chroma residuals write the same bits and reconstruct the same samples as transforming every block")
+  void matchesTransformingEveryBlock() {
+    StreamFormat format = new StreamFormat(MB_W * 16, MB_H * 16, 40, null);
+    Random random = new Random(7);
+    for (int qp = Quant.MIN_QP; qp <= Quant.MAX_QP; qp++) {
+      for (boolean intra : new boolean[] {false, true}) {
+        Residual residual = new Residual(format.sps(), format.pps());
+        residual.startSlice(qp);
+        PlainChroma plain = new PlainChroma(format, Quant.chromaQp(qp), intra);
+        BitWriter ours = new BitWriter(ByteBuffer.allocate(1 << 20));
+        BitWriter expected = new BitWriter(ByteBuffer.allocate(1 << 20));
+        byte[][] ourPlanes = {null, new byte[MB_W * 8 * MB_H * 8], new byte[MB_W * 8 * MB_H * 8]};
+        byte[][] expectedPlanes = {null, new byte[MB_W * 8 * MB_H * 8], new byte[MB_W * 8 * MB_H * 8]};
+        int[][] src = new int[2][64];
+        int[][] pred = new int[2][64];
+        for (int mb = 0; mb < 3 * SWEEP; mb++) {
+          int mbX = mb % MB_W;
+          int mbY = mb / MB_W % MB_H;
+          macroblock(random, mb, src, pred);
+          int cbp = residual.chroma(src, pred, intra);
+          assertThat(cbp).as("qp %d intra %b macroblock %d", qp, intra, mb).isEqualTo(plain.chroma(src, pred));
+          residual.writeChroma(ours, mbX, mbY, cbp);
+          plain.write(expected, mbX, mbY, cbp);
+          residual.reconstructChroma(ourPlanes, MB_W * 8, mbX, mbY, pred);
+          plain.reconstruct(expectedPlanes, MB_W * 8, mbX, mbY, pred);
+          assertThat(ourPlanes[1]).as("qp %d intra %b macroblock %d Cb", qp, intra, mb).isEqualTo(expectedPlanes[1]);
+          assertThat(ourPlanes[2]).as("qp %d intra %b macroblock %d Cr", qp, intra, mb).isEqualTo(expectedPlanes[2]);
+        }
+        assertThat(bytes(ours)).as("qp %d intra %b bits", qp, intra).isEqualTo(bytes(expected));
+      }
+    }
+  }
+
+  /**
+   * One macroblock in three: residuals of one sign summing to {@code mb / 3} in one component,
+   * spread over a random number of its blocks (DC-heavy); one in three: a single sample off by up
+   * to 250 (one block's AC); the rest: random noise of random amplitude in both components.
+   */
+  private static void macroblock(Random random, int mb, int[][] src, int[][] pred) {
+    for (int c = 0; c < 2; c++) {
+      for (int i = 0; i < 64; i++) {
+        pred[c][i] = 40 + random.nextInt(176);
+        src[c][i] = pred[c][i];
+      }
+    }
+    if (mb % 3 == 0) {
+      int c = random.nextInt(2);
+      int sign = random.nextBoolean() ? 1 : -1;
+      int blocks = 1 + random.nextInt(4);
+      for (int left = mb / 3; left > 0; left--) {
+        int blk = random.nextInt(blocks);
+        int at = (blk >> 1) * 32 + (blk & 1) * 4 + random.nextInt(4) * 8 + random.nextInt(4);
+        src[c][at] += sign;
+      }
+    } else if (mb % 3 == 1) {
+      int c = random.nextInt(2);
+      int at = random.nextInt(64);
+      src[c][at] = Math.max(0, Math.min(255, src[c][at] + random.nextInt(501) - 250));
+    } else {
+      int amplitude = new int[] {1, 2, 3, 5, 9, 30}[random.nextInt(6)];
+      for (int c = 0; c < 2; c++) {
+        for (int i = 0; i < 64; i++) {
+          src[c][i] = Math.max(0, Math.min(255, src[c][i] + random.nextInt(2 * amplitude + 1) - amplitude));
+        }
+      }
+    }
+  }
+
+  private static byte[] bytes(BitWriter writer) {
+    writer.flush();
+    ByteBuffer buffer = writer.getBuffer();
+    return Arrays.copyOf(buffer.array(), buffer.position());
+  }
+
+  /** The chroma residual computed without any shortcut, coded and decoded as a decoder reads it. */
+  private static final class PlainChroma {
+    private final int qpc;
+    private final boolean intra;
+    private final CAVLC[] cavlc;
+    private final int[][][] levels = new int[2][4][16];
+    private final int[][] dc = new int[2][4];
+
+    PlainChroma(StreamFormat format, int qpc, boolean intra) {
+      this.qpc = qpc;
+      this.intra = intra;
+      this.cavlc = new CAVLC[] {new CAVLC(format.sps(), format.pps(), 1, 1), new CAVLC(format.sps(), format.pps(), 1, 1)};
+    }
+
+    int chroma(int[][] src, int[][] pred) {
+      boolean anyAc = false;
+      boolean anyDc = false;
+      for (int c = 0; c < 2; c++) {
+        boolean componentAc = false;
+        int score = 0;
+        for (int blk = 0; blk < 4; blk++) {
+          int[] block = levels[c][blk];
+          for (int i = 0; i < 16; i++) {
+            int at = ((blk >> 1) * 4 + (i >> 2)) * 8 + (blk & 1) * 4 + (i & 3);
+            block[i] = src[c][at] - pred[c][at];
+          }
+          CoeffTransformer.fdct4x4(block);
+          dc[c][blk] = block[0];
+          componentAc |= Quant.quantize4x4(block, qpc, intra, 1);
+          score += Quant.decimateScore(block, zigzag4x4, 1);
+        }
+        if (!intra && score < Residual.DECIMATE_CHROMA) {
+          for (int[] block : levels[c]) {
+            Arrays.fill(block, 0);
+          }
+          componentAc = false;
+        }
+        anyAc |= componentAc;
+        CoeffTransformer.fvdDC2x2(dc[c]);
+        anyDc |= Quant.quantizeDc(dc[c], 4, qpc, intra);
+      }
+      return anyAc ? 2 : anyDc ? 1 : 0;
+    }
+
+    void write(BitWriter out, int mbX, int mbY, int cbp) {
+      for (int c = 0; c < 2; c++) {
+        if (cbp != 0) {
+          cavlc[c].writeChrDCBlock(out, dc[c], H264Const.totalZeros4, 0, 4, CAVLC.NO_ZIGZAG);
+        }
+      }
+      for (int c = 0; c < 2; c++) {
+        for (int blk = 0; blk < 4; blk++) {
+          int bx = (mbX << 1) + (blk & 1);
+          int by = (mbY << 1) + (blk >> 1);
+          if (cbp == 2) {
+            cavlc[c].writeACBlock(out, bx, by, MBType.P_16x16, MBType.P_16x16, levels[c][blk], H264Const.totalZeros16,
+                1, 15, zigzag4x4);
+          } else {
+            cavlc[c].setZeroCoeff(bx, by);
+          }
+        }
+      }
+    }
+
+    void reconstruct(byte[][] planes, int stride, int mbX, int mbY, int[][] pred) {
+      for (int c = 0; c < 2; c++) {
+        int[] dcs = dc[c].clone();
+        CoeffTransformer.invDC2x2(dcs);
+        CoeffTransformer.dequantizeDC2x2(dcs, qpc, null);
+        for (int blk = 0; blk < 4; blk++) {
+          int[] block = levels[c][blk].clone();
+          CoeffTransformer.dequantizeAC(block, qpc, null);
+          block[0] = dcs[blk];
+          CoeffTransformer.idct4x4(block);
+          for (int i = 0; i < 16; i++) {
+            int x = (blk & 1) * 4 + (i & 3);
+            int y = (blk >> 1) * 4 + (i >> 2);
+            int v = Math.max(0, Math.min(255, pred[c][y * 8 + x] + block[i]));
+            planes[c + 1][(mbY * 8 + y) * stride + mbX * 8 + x] = (byte) (v - 128);
+          }
+        }
+      }
+    }
+  }
+}
