@@ -149,7 +149,8 @@ public class GatewayVerticle extends VerticleBase {
     protection.mountGuards(router);
     router.get("/api/v1/ping").handler(ctx -> json(ctx, 200, new JsonObject().put("message", "pong")));
     router.post("/api/v1/task").handler(uploadSeenMark()).handler(protection.uploads())
-        .handler(protection.crossSite()).handler(protection.rateLimit()).handler(protection.backpressure()).handler(protection.uploadPace())
+        .handler(protection.crossSite()).handler(protection.rateLimit()).handler(protection.backpressure())
+        .handler(protection.uploadPace())
         .handler(AbortedUpload.MARK_BODY_START).handler(uploadBodyHandler()).handler(this::createTask)
         .failureHandler(new AbortedUpload(uploadBodyLimit(), MAX_FORM_FIELD_BYTES));
     taskRoutes.mount(router, protection);
