@@ -80,6 +80,11 @@ final class UploadWarmUp {
     }
   }
 
+  /** Whether this JVM has started a warm-up. */
+  static boolean started() {
+    return STARTED.get();
+  }
+
   private static CompletableFuture<Boolean> startOnce(Supplier<Boolean> warmUp) {
     if (!Boolean.parseBoolean(System.getProperty("stillmotion.uploadWarmUp", "true"))
         || !STARTED.compareAndSet(false, true)) {

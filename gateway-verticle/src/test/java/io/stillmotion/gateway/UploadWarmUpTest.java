@@ -67,11 +67,13 @@ class UploadWarmUpTest {
   }
 
   @Test
-  @DisplayName("the test suites' switch keeps the gateway from starting a warm-up")
+  @DisplayName("the test suites' switch keeps the gateway, and any other caller, from starting a warm-up")
   void switchedOffInTests() throws Exception {
     assertThat(System.getProperty("stillmotion.uploadWarmUp")).isEqualTo("false");
+    assertThat(UploadWarmUp.started()).as("started by the gateway").isFalse();
     assertThat(UploadWarmUp.start(system.vertx, system.config, probe, system.tasks, system.media, () -> false).get())
         .isFalse();
     assertThat(UploadWarmUp.startEarly(system.vertx, system.config).get()).isFalse();
+    assertThat(UploadWarmUp.started()).isFalse();
   }
 }
