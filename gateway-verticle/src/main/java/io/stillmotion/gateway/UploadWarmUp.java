@@ -30,7 +30,8 @@ import java.util.stream.Stream;
  * Sends one made-up photo through the way an upload takes when the gateway starts, so that the first
  * real upload does not pay for loading and interpreting it: that upload took 0.36-0.40 s on the
  * server against about 0.1 s for the next ones. A private server on a loopback port of its own
- * (never the gateway's: nothing is counted, logged or rate-limited) receives the multipart body
+ * (never the gateway's: no request log line, rate limit or task metric; Vert.x's own HTTP server
+ * meters may see one request) receives the multipart body
  * through {@link BodyHandler}, reads it with {@link TaskRequest} and checks the image with the
  * gateway's own {@link ImageProbe}; then the database client looks up a task and an upload that do
  * not exist. Nothing is stored or published. Runs on its own daemon thread, never on an event loop,
