@@ -31,6 +31,7 @@ import javax.imageio.ImageIO;
 public final class AotTraining {
 
   private static final String BOUNDARY = "stillmotion-training";
+  static final String CONTENT_TYPE = "multipart/form-data; boundary=" + BOUNDARY;
 
   private AotTraining() {
   }
@@ -68,13 +69,13 @@ public final class AotTraining {
     Buffer upload = multipart(photo(1600, 1000));
     return vertx.createHttpClient()
         .request(HttpMethod.POST, server.actualPort(), "127.0.0.1", "/upload")
-        .compose(request -> request.putHeader("content-type", "multipart/form-data; boundary=" + BOUNDARY)
+        .compose(request -> request.putHeader("content-type", CONTENT_TYPE)
             .send(upload))
         .compose(response -> response.body().map(body -> response.statusCode()))
         .await(60, TimeUnit.SECONDS);
   }
 
-  private static Buffer multipart(byte[] jpeg) {
+  static Buffer multipart(byte[] jpeg) {
     String head = "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"photo.jpg\"\r\n"
         + "Content-Type: image/jpeg\r\n\r\n";
     return Buffer.buffer(head.getBytes(StandardCharsets.US_ASCII)).appendBytes(jpeg)
@@ -82,7 +83,7 @@ public final class AotTraining {
   }
 
   /** A JPEG photo-sized and textured enough to run the whole check. */
-  private static byte[] photo(int width, int height) throws Exception {
+  static byte[] photo(int width, int height) throws Exception {
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     for (int y = 0; y < height; y++) {
       for (int x = 0; x < width; x++) {

@@ -9,6 +9,7 @@ import io.stillmotion.telemetry.TaskMdc;
 import io.stillmotion.telemetry.Telemetry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
@@ -17,11 +18,13 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.FileSystemAccess;
+import io.vertx.ext.web.handler.PlatformHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import org.slf4j.Logger;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The HTTP side of Stillmotion: accepts uploads, stores them, records and publishes tasks, answers
@@ -49,6 +52,7 @@ public class GatewayVerticle extends VerticleBase {
   private ImageProbe probe;
   private TaskIntake intake;
   private HttpServer server;
+  private final AtomicBoolean uploadSeen = new AtomicBoolean();
 
   /** Configured from environment variables (the runnable jar). */
   public GatewayVerticle() {
@@ -85,6 +89,7 @@ public class GatewayVerticle extends VerticleBase {
           server = s;
           log.info("gateway listening on {} port {}", config.httpHost(), s.actualPort());
           warnIfOpen();
+          UploadWarmUp.start(vertx, config, probe, tasks, media, uploadSeen::get);
         });
   }
 
@@ -113,6 +118,14 @@ public class GatewayVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * Starts this JVM's upload warm-up now, before any gateway is deployed (see {@link UploadWarmUp}):
+   * for a process that has more to start first. A gateway deployed later starts no second one.
+   */
+  public static void warmUpUploadsEarly(Vertx vertx, StillmotionConfig config) {
+    UploadWarmUp.startEarly(vertx, config);
+  }
+
   /** The port actually bound (useful with HTTP_PORT=0). */
   public int actualPort() {
     return server.actualPort();
@@ -135,8 +148,9 @@ public class GatewayVerticle extends VerticleBase {
     router.route().handler(this::securityHeaders);
     protection.mountGuards(router);
     router.get("/api/v1/ping").handler(ctx -> json(ctx, 200, new JsonObject().put("message", "pong")));
-    router.post("/api/v1/task").handler(protection.uploads()).handler(protection.crossSite())
-        .handler(protection.rateLimit()).handler(protection.backpressure()).handler(protection.uploadPace())
+    router.post("/api/v1/task").handler(uploadSeenMark()).handler(protection.uploads())
+        .handler(protection.crossSite()).handler(protection.rateLimit()).handler(protection.backpressure())
+        .handler(protection.uploadPace())
         .handler(AbortedUpload.MARK_BODY_START).handler(uploadBodyHandler()).handler(this::createTask)
         .failureHandler(new AbortedUpload(uploadBodyLimit(), MAX_FORM_FIELD_BYTES));
     taskRoutes.mount(router, protection);
@@ -182,6 +196,14 @@ public class GatewayVerticle extends VerticleBase {
         .putHeader("Content-Security-Policy", "default-src 'self'; img-src 'self' blob: data:; "
             + "media-src 'self' blob:; style-src 'self' 'unsafe-inline'; object-src 'none'; frame-ancestors 'none'");
     ctx.next();
+  }
+
+  /** The start-up's upload warm-up gives way to real uploads; first in the chain, before any guard. */
+  private PlatformHandler uploadSeenMark() {
+    return ctx -> {
+      uploadSeen.lazySet(true);
+      ctx.next();
+    };
   }
 
   private void createTask(RoutingContext ctx) {

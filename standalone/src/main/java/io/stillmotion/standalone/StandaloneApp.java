@@ -36,15 +36,18 @@ public final class StandaloneApp implements AutoCloseable {
   }
 
   public static StandaloneApp start(StillmotionConfig config) throws Exception {
-    EmbeddedMongo mongo = config.mongoUri() == null
-        ? EmbeddedMongo.startPersistent(Path.of(config.dataDir(), "mongo"), 0) : null;
-    EmbeddedBroker broker = config.amqpUri() == null ? EmbeddedBroker.start() : null;
-    StillmotionConfig effective = config.withConnections(
-        mongo != null ? mongo.connectionString() : config.mongoUri(),
-        broker != null ? broker.uri() : config.amqpUri());
     // One registry for the whole JVM: the gateway's /metrics shows the worker's meters too.
     Vertx vertx = Telemetry.createVertx();
+    // The embedded servers take most of the start: meanwhile the JIT compiles what the first upload runs.
+    GatewayVerticle.warmUpUploadsEarly(vertx, config);
+    EmbeddedMongo mongo = null;
+    EmbeddedBroker broker = null;
     try {
+      mongo = config.mongoUri() == null ? EmbeddedMongo.startPersistent(Path.of(config.dataDir(), "mongo"), 0) : null;
+      broker = config.amqpUri() == null ? EmbeddedBroker.start() : null;
+      StillmotionConfig effective = config.withConnections(
+          mongo != null ? mongo.connectionString() : config.mongoUri(),
+          broker != null ? broker.uri() : config.amqpUri());
       if (mongo != null) {
         recoverFromLastRun(vertx, effective);
       }

@@ -30,6 +30,7 @@ final class EndToEnd {
   private static final double SECONDS = 5;
   private static final int FPS = 30;
   private static final Path FFMPEG = Path.of("/usr/bin/ffmpeg");
+  private static final Path CURL = Path.of("/usr/bin/curl");
 
   /**
    * One video: seconds from the start of the upload to FINISHED, the POST alone, the worker's render,
@@ -45,21 +46,88 @@ final class EndToEnd {
   private final WebClient http;
   private final byte[] photo;
   private final Path photoFile;
-  private final ListAppender<ILoggingEvent> workerLog = new ListAppender<>();
+  private static final ListAppender<ILoggingEvent> WORKER_LOG = new ListAppender<>();
 
   EndToEnd(WebClient http, Path photoFile) throws Exception {
     this.http = http;
     this.photoFile = photoFile;
     this.photo = Files.readAllBytes(photoFile);
-    Logger worker = (Logger) LoggerFactory.getLogger("io.stillmotion.worker.WorkerVerticle");
-    worker.setLevel(Level.INFO);
-    worker.setAdditive(false);
-    workerLog.start();
-    worker.addAppender(workerLog);
+  }
+
+  /**
+   * From now on, keeps the worker's lines and the start's (warm-ups, the gateway's request lines): call it
+   * before the service starts, or the warm-ups' lines are gone.
+   */
+  static void captureLogs() {
+    WORKER_LOG.start();
+    for (String name : new String[] {"io.stillmotion.worker.WorkerVerticle", "io.stillmotion.http",
+        "io.stillmotion.worker.RenderWarmUp", "io.stillmotion.gateway.UploadWarmUp"}) {
+      Logger logger = (Logger) LoggerFactory.getLogger(name);
+      logger.setLevel(Level.INFO);
+      logger.setAdditive(false);
+      logger.addAppender(WORKER_LOG);
+    }
+  }
+
+  /** The service's own account of the start: its warm-ups' lines and the first upload as the gateway timed it. */
+  List<String> startLines() {
+    List<String> lines = new ArrayList<>();
+    boolean firstPost = true;
+    for (ILoggingEvent event : List.copyOf(WORKER_LOG.list)) {
+      String message = event.getFormattedMessage();
+      if (event.getLoggerName().endsWith("WarmUp")) {
+        lines.add(String.format(Locale.ROOT, "%tT.%<tL %s", event.getTimeStamp(), message));
+      } else if (firstPost && message.startsWith("POST /api/v1/task ")) {
+        lines.add(String.format(Locale.ROOT, "%tT.%<tL first upload on the server: %s", event.getTimeStamp(), message));
+        firstPost = false;
+      }
+    }
+    return lines;
   }
 
   static boolean ffmpegAvailable() {
     return Files.isExecutable(FFMPEG);
+  }
+
+  static boolean curlAvailable() {
+    return Files.isExecutable(CURL);
+  }
+
+  /**
+   * As {@link #video}, but from another process, as a real client uploads: {@code curl} posts the photo
+   * and then reads the task's event stream. The JVM's own client would bill its first use (class loading,
+   * interpreted multipart encoding) to the service: it shares this JVM with it.
+   */
+  Run videoFromOutside(String size, int port) throws Exception {
+    long cpuStart = processCpuNanos();
+    long start = System.nanoTime();
+    String base = "http://127.0.0.1:" + port + "/api/v1/";
+    String answer = curl("-F", "size=" + size, "-F", "file=@" + photoFile + ";type=image/jpeg", base + "task");
+    double post = (System.nanoTime() - start) / 1e9;
+    if (!answer.startsWith("{\"id\":\"")) {
+      throw new IllegalStateException("upload refused: " + answer);
+    }
+    String id = answer.substring(7, answer.indexOf('"', 7));
+    String events = curl("-N", "--max-time", "1800", base + "task/" + id + "/events");
+    String last = events.substring(events.lastIndexOf("\"status\":\"") + 10);
+    if (!last.startsWith("FINISHED\"")) {
+      throw new IllegalStateException(id + " did not finish: " + last);
+    }
+    double total = (System.nanoTime() - start) / 1e9;
+    return new Run(total, post, renderSeconds(id), (processCpuNanos() - cpuStart) / 1e9);
+  }
+
+  /** {@code curl -sS} with the arguments given; its standard output. */
+  private static String curl(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(CURL.toString(), "-sS"));
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    String output = new String(process.getInputStream().readAllBytes());
+    int rc = process.waitFor();
+    if (rc != 0) {
+      throw new IllegalStateException("curl failed: exit " + rc + ": " + output);
+    }
+    return output;
   }
 
   /** Uploads the photo with the size given ({@code 1280x720} is the default) and waits for FINISHED. */
@@ -87,7 +155,7 @@ final class EndToEnd {
 
   /** The worker's "[id] finished: n frames, b bytes in ms" line. */
   private double renderSeconds(String id) {
-    for (ILoggingEvent event : List.copyOf(workerLog.list)) {
+    for (ILoggingEvent event : List.copyOf(WORKER_LOG.list)) {
       Object[] args = event.getArgumentArray();
       if (event.getMessage().contains("finished:") && args != null && args.length == 4 && id.equals(args[0])) {
         return ((Number) args[3]).longValue() / 1e3;

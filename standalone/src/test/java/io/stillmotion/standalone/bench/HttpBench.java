@@ -44,7 +44,10 @@ import static io.stillmotion.testing.Futures.await;
  * /api/v1/ping} (the ceiling: no database), {@code GET /api/v1/task/{id}} of a finished task, {@code
  * POST /api/v1/task} (a 320x240 PNG: sniff, decode check, GridFS write, insert, confirmed publish).
  * Prints requests/s, p50/p99 latency and errors. Tunables: {@code -Dbench.seconds=10
- * -Dbench.concurrency=32 -Dbench.repeats=3 -Dbench.endToEnd=true -Dshared.dir=../shared}. Runs in its own JVM ({@code
+ * -Dbench.concurrency=32 -Dbench.repeats=3 -Dbench.endToEnd=true -Dbench.coldClient=curl|jvm
+ * -Dbench.warmSizes=1280x720,1920x1080
+ * -Dshared.dir=../shared} ({@code coldClient}: who uploads the first video; curl, when installed, as a client
+ * in another process would). Runs in its own JVM ({@code
  * exec:exec}): the embedded broker cannot start inside Maven's class loader ({@code exec:java}).
  */
 public final class HttpBench {
@@ -63,6 +66,9 @@ public final class HttpBench {
     }
   }
 
+  private static long readyAt;
+  private static double readyUptime;
+
   private HttpBench() {
   }
 
@@ -70,6 +76,7 @@ public final class HttpBench {
     // A log line per request and per task would measure the console, not the service.
     ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
         .setLevel(ch.qos.logback.classic.Level.WARN);
+    EndToEnd.captureLogs();
     Path dataDir = Files.createTempDirectory("stillmotion-bench");
     StandaloneApp app = StandaloneApp.start(StillmotionConfig.fromEnv(Map.of(
         "HTTP_PORT", "0",
@@ -77,6 +84,8 @@ public final class HttpBench {
         "WEB_ROOT", dataDir.resolve("no-ui").toString(),
         "RATE_LIMIT_PER_MINUTE", "0",
         "MAX_QUEUED_TASKS", "10000000")));
+    readyAt = System.currentTimeMillis();
+    readyUptime = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() / 1e3;
     Vertx vertx = Vertx.vertx();
     try {
       WebClient http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
@@ -123,7 +132,11 @@ public final class HttpBench {
     }
     String loadBefore = loadAverage();
     EndToEnd e2e = new EndToEnd(http, photo);
-    EndToEnd.Run cold = e2e.video("1280x720");
+    // A real client is another process: its start-up is not the service's. The JVM's client is the fallback.
+    boolean outside = "curl".equals(System.getProperty("bench.coldClient", "curl")) && EndToEnd.curlAvailable();
+    String coldClient = outside ? "curl, another process" : "Vert.x WebClient in this JVM (its own first use "
+        + "is counted too)" + (EndToEnd.curlAvailable() ? "" : "; no /usr/bin/curl");
+    EndToEnd.Run cold = outside ? e2e.videoFromOutside("1280x720", app.httpPort()) : e2e.video("1280x720");
     Map<String, List<EndToEnd.Run>> service = new LinkedHashMap<>();
     Map<String, List<EndToEnd.Cli>> ffmpeg = new LinkedHashMap<>();
     List<Double> engine = new ArrayList<>();
@@ -131,7 +144,7 @@ public final class HttpBench {
     byte[] photoBytes = Files.readAllBytes(photo);
     Path work = Files.createTempDirectory("stillmotion-bench-engine");
     try (VideoRenderer renderer = new VideoRenderer(Runtime.getRuntime().availableProcessors())) {
-      for (int[] size : new int[][] {{1280, 720}, {1920, 1080}}) {
+      for (int[] size : warmSizes()) {
         String name = size[0] + "x" + size[1];
         for (int i = 0; i < REPEATS; i++) {
           service.computeIfAbsent(name, k -> new ArrayList<>()).add(e2e.video(name));
@@ -163,6 +176,10 @@ public final class HttpBench {
     List<EndToEnd.Cli> ff720 = ffmpeg.getOrDefault("1280x720", List.of());
     row("1280x720, first video after start", List.of(cold), ff720);
     service.forEach((name, runs) -> row(name + ", warm", runs, ffmpeg.getOrDefault(name, List.of())));
+    System.out.println("(first video uploaded by " + coldClient + "; the warm ones by this JVM's WebClient)");
+    System.out.printf(java.util.Locale.ROOT, "The start: service ready at %tT.%<tL, %.2f s after the JVM's start; "
+        + "first upload sent at once%n", readyAt, readyUptime);
+    e2e.startLines().forEach(line -> System.out.println("  " + line));
     System.out.println("(ratio: service / ffmpeg CLI, wall time; CPU s: this JVM's CPU time during the video, all "
         + "threads / ffmpeg's; on a loaded machine each runnable thread gets a share, so wall time favours more "
         + "threads)");
@@ -175,6 +192,13 @@ public final class HttpBench {
         + "alone; ratio %.2f%n", workerRender, alone, workerRender / alone, serviceCpu, aloneCpu, serviceCpu / aloneCpu);
     System.out.printf("POST /task of the %d KB photo, one at a time: median %.0f ms (of %d)%n",
         photoBytes.length / 1024, EndToEnd.median(posts) * 1e3, posts.size());
+  }
+
+  /** {@code -Dbench.warmSizes=1280x720,1920x1080} (the default): the warm videos' sizes. */
+  private static int[][] warmSizes() {
+    return Arrays.stream(System.getProperty("bench.warmSizes", "1280x720,1920x1080").split(","))
+        .map(size -> Arrays.stream(size.trim().split("x")).mapToInt(Integer::parseInt).toArray())
+        .toArray(int[][]::new);
   }
 
   private static void row(String name, List<EndToEnd.Run> runs, List<EndToEnd.Cli> ffmpeg) {
