@@ -30,8 +30,14 @@ import java.util.Map;
  */
 final class SrgbProfiles {
 
+  /**
+   * Larger profiles are never taken for sRGB (sRGB profiles are 0.5-7 KB; big ones carry lookup tables
+   * for print or wide gamuts): a file cannot make this check parse or keep much.
+   */
+  static final int MAX_PROFILE_BYTES = 64 * 1024;
   private static final int CACHED = 32;
   private static final Raster PROBE = probe();
+  /** Answers by the SHA-256 of the profile: 32 small entries, whatever the profiles' sizes. */
   private static final Map<ByteBuffer, Boolean> ANSWERS = new LinkedHashMap<>(CACHED * 2, 0.75f, true) {
     private static final long serialVersionUID = 1L;
 
@@ -49,7 +55,10 @@ final class SrgbProfiles {
 
   /** True when converting from {@code profile} to sRGB moves no 8-bit sample by more than {@link #TOLERANCE}. */
   static boolean isSrgb(byte[] profile) {
-    ByteBuffer key = ByteBuffer.wrap(profile.clone());
+    if (profile.length > MAX_PROFILE_BYTES) {
+      return false;
+    }
+    ByteBuffer key = ByteBuffer.wrap(sha256(profile));
     synchronized (ANSWERS) {
       Boolean known = ANSWERS.get(key);
       if (known != null) {
@@ -61,6 +70,14 @@ final class SrgbProfiles {
       ANSWERS.put(key, identity);
     }
     return identity;
+  }
+
+  private static byte[] sha256(byte[] bytes) {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
   }
 
   private static boolean check(byte[] bytes) {

@@ -26,6 +26,15 @@ class SrgbProfilesTest {
   }
 
   @Test
+  @DisplayName("a profile larger than any sRGB one is not taken for sRGB, even with an sRGB profile's data at its start")
+  void hugeProfiles() {
+    byte[] srgb = ICC_Profile.getInstance(ColorSpace.CS_sRGB).getData();
+    byte[] huge = java.util.Arrays.copyOf(srgb, SrgbProfiles.MAX_PROFILE_BYTES + 1);
+
+    assertThat(SrgbProfiles.isSrgb(huge)).isFalse();
+  }
+
+  @Test
   @DisplayName("the sRGB IEC61966-2.1 profile cameras embed (the shared path photo's) counts as sRGB")
   void cameraSrgbProfile() throws Exception {
     Optional<Path> photo = TestMedia.sharedPhoto("path-2560x1600.jpg");
