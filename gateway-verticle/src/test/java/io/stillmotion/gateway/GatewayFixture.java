@@ -106,6 +106,19 @@ final class GatewayFixture implements AutoCloseable {
     return get(mongo.count(Names.UPLOADS_BUCKET + ".files", new JsonObject()));
   }
 
+  /** How many tasks and stored uploads there are: what a refused request must leave as it was. */
+  record Stored(long tasks, long uploads) {
+
+    /** The same after {@code accepted} more uploads, each one task with one stored file. */
+    Stored plus(long accepted) {
+      return new Stored(tasks + accepted, uploads + accepted);
+    }
+  }
+
+  Stored stored() throws Exception {
+    return new Stored(tasks(), storedUploads());
+  }
+
   static void assertJsonError(HttpResponse<Buffer> response, int status, String code) {
     assertThat(response.statusCode()).as("status of %s", response.bodyAsString()).isEqualTo(status);
     assertThat(response.getHeader("Content-Type")).startsWith("application/json");

@@ -39,8 +39,7 @@ class HostileInputTest {
 
   private static final int UPLOAD_LIMIT = 2 * 1024 * 1024;
   private static GatewayFixture gw;
-  private long tasksBefore;
-  private long uploadsBefore;
+  private GatewayFixture.Stored before;
 
   @BeforeAll
   static void start() throws Exception {
@@ -54,13 +53,11 @@ class HostileInputTest {
 
   @BeforeEach
   void count() throws Exception {
-    tasksBefore = gw.tasks();
-    uploadsBefore = gw.storedUploads();
+    before = gw.stored();
   }
 
   private void assertNothingStored() throws Exception {
-    assertThat(gw.tasks()).isEqualTo(tasksBefore);
-    assertThat(gw.storedUploads()).isEqualTo(uploadsBefore);
+    assertThat(gw.stored()).isEqualTo(before);
   }
 
   private HttpResponse<Buffer> upload(String fileName, String contentType, byte[] bytes) throws Exception {
@@ -168,9 +165,7 @@ class HostileInputTest {
     }
     assertJsonError(upload("noeoi.jpg", "image/jpeg", Arrays.copyOf(jpeg, jpeg.length - 2)), 422, "image_unreadable");
     assertThat(upload("whole.jpg", "image/jpeg", jpeg).statusCode()).isEqualTo(200);
-    uploadsBefore++;
-    tasksBefore++;
-    assertNothingStored();
+    assertThat(gw.stored()).isEqualTo(before.plus(1));
   }
 
   @Test

@@ -182,22 +182,22 @@ class OpenApiConformanceTest {
   }
 
   private String created(Map<String, String> fields) throws Exception {
-    HttpResponse<Buffer> response = system.upload(TestSystem.png(320, 240), fields);
+    HttpResponse<Buffer> response = system.upload(GatewayFixture.png(320, 240), fields);
     check(HttpMethod.POST, "/api/v1/task", response, 200);
     return response.bodyAsJsonObject().getString("id");
   }
 
   private String createdStory() throws Exception {
     MultipartForm form = MultipartForm.create()
-        .binaryFileUpload("file", "a.png", Buffer.buffer(TestSystem.png(320, 240)), "image/png")
-        .binaryFileUpload("file", "b.png", Buffer.buffer(TestSystem.png(240, 320)), "image/png")
+        .binaryFileUpload("file", "a.png", Buffer.buffer(GatewayFixture.png(320, 240)), "image/png")
+        .binaryFileUpload("file", "b.png", Buffer.buffer(GatewayFixture.png(240, 320)), "image/png")
         .attribute("caption", "First").attribute("caption", "Second").attribute("title", "Two pictures")
         .attribute("duration", "2").attribute("size", "720x720").attribute("fps", "24");
     HttpResponse<Buffer> response = get(system.http.post("/api/v1/task").sendMultipartForm(form));
     check(HttpMethod.POST, "/api/v1/task", response, 200);
     MultipartForm bad = MultipartForm.create()
-        .binaryFileUpload("file", "a.png", Buffer.buffer(TestSystem.png(64, 64)), "image/png")
-        .binaryFileUpload("file", "b.png", Buffer.buffer(TestSystem.png(64, 64)), "image/png")
+        .binaryFileUpload("file", "a.png", Buffer.buffer(GatewayFixture.png(64, 64)), "image/png")
+        .binaryFileUpload("file", "b.png", Buffer.buffer(GatewayFixture.png(64, 64)), "image/png")
         .attribute("story", "{\"shots\": [{}, {\"effect\": \"spin\"}]}");
     check(HttpMethod.POST, "/api/v1/task", get(system.http.post("/api/v1/task").sendMultipartForm(bad)), 422);
     return response.bodyAsJsonObject().getString("id");
@@ -208,8 +208,8 @@ class OpenApiConformanceTest {
     check(HttpMethod.POST, path, get(system.http.post(path).sendBuffer(Buffer.buffer("x"))), 415);
     check(HttpMethod.POST, path, get(system.http.post(path).sendMultipartForm(MultipartForm.create()
         .attribute("effect", "zoom-in"))), 400);
-    check(HttpMethod.POST, path, system.upload(TestSystem.png(64, 64), Map.of("fps", "29")), 422);
-    check(HttpMethod.POST, path, system.upload(TestSystem.png(64, 64), Map.of("callbackUrl", "ftp://x")), 422);
+    check(HttpMethod.POST, path, system.upload(GatewayFixture.png(64, 64), Map.of("fps", "29")), 422);
+    check(HttpMethod.POST, path, system.upload(GatewayFixture.png(64, 64), Map.of("callbackUrl", "ftp://x")), 422);
     check(HttpMethod.POST, path, system.upload("not an image".getBytes(), Map.of()), 415);
     check(HttpMethod.POST, path, get(system.http.post(path).putHeader("Origin", "https://elsewhere.example")
         .sendMultipartForm(MultipartForm.create().attribute("effect", "zoom-in"))), 403);

@@ -31,8 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StoryUploadTest {
 
   private static GatewayFixture gw;
-  private long tasksBefore;
-  private long uploadsBefore;
+  private GatewayFixture.Stored before;
 
   @BeforeAll
   static void start() throws Exception {
@@ -46,13 +45,11 @@ class StoryUploadTest {
 
   @BeforeEach
   void count() throws Exception {
-    tasksBefore = gw.tasks();
-    uploadsBefore = gw.storedUploads();
+    before = gw.stored();
   }
 
   private void assertNothingStored() throws Exception {
-    assertThat(gw.tasks()).isEqualTo(tasksBefore);
-    assertThat(gw.storedUploads()).isEqualTo(uploadsBefore);
+    assertThat(gw.stored()).isEqualTo(before);
   }
 
   /** A story request: the images in order, then fields (a list value repeats the field), then audio. */
@@ -146,7 +143,7 @@ class StoryUploadTest {
     assertThat(story.getJsonObject("audio").getString("format")).isEqualTo("mp3");
     assertThat(task.getJsonObject("options").getString("size")).isEqualTo("720x1280");
     assertThat(task.getJsonObject("options").getDouble("duration")).isEqualTo(12.0);
-    assertThat(gw.storedUploads()).isEqualTo(uploadsBefore + 4);
+    assertThat(gw.storedUploads()).isEqualTo(before.uploads() + 4);
     for (int i = 0; i < 3; i++) {
       HttpResponse<Buffer> image = get(gw.http.get("/api/v1/task/" + id + "/image?index=" + i).send());
       assertThat(image.statusCode()).isEqualTo(200);

@@ -74,7 +74,7 @@ class TaskApiTest {
   @Test
   @DisplayName("the original image is served with its real type, ranges, ETag and 304")
   void originalImage() throws Exception {
-    byte[] image = TestSystem.png(300, 200);
+    byte[] image = GatewayFixture.png(300, 200);
     String id = system.upload(image, Map.of()).bodyAsJsonObject().getString("id");
 
     HttpResponse<Buffer> whole = get(system.http.get("/api/v1/task/" + id + "/image").send());
@@ -122,7 +122,7 @@ class TaskApiTest {
     long before = get(system.mongo.count(Names.TASKS_COLLECTION, new JsonObject()));
     for (String url : List.of("not a url", "ftp://example.com/hook", "file:///etc/passwd", "http://127.0.0.1/hook",
         "http://localhost:9000/hook", "http://[::1]/hook", "http://10.0.0.7/hook", "http://169.254.169.254/")) {
-      HttpResponse<Buffer> response = system.upload(TestSystem.png(64, 64), Map.of("callbackUrl", url));
+      HttpResponse<Buffer> response = system.upload(GatewayFixture.png(64, 64), Map.of("callbackUrl", url));
       assertJsonError(response, 422, "invalid_callbackUrl");
     }
     assertThat(get(system.mongo.count(Names.TASKS_COLLECTION, new JsonObject()))).isEqualTo(before);

@@ -19,12 +19,6 @@ import io.vertx.ext.web.multipart.MultipartForm;
 import io.vertx.rabbitmq.RabbitMQClient;
 import io.vertx.rabbitmq.RabbitMQOptions;
 
-import javax.imageio.ImageIO;
-import java.awt.Color;
-import java.awt.GradientPaint;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -106,19 +100,6 @@ final class TestSystem {
     return gateway.actualPort();
   }
 
-  static byte[] png(int width, int height) throws Exception {
-    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = image.createGraphics();
-    g.setPaint(new GradientPaint(0, 0, Color.ORANGE, width, height, Color.BLUE));
-    g.fillRect(0, 0, width, height);
-    g.setColor(Color.WHITE);
-    g.fillOval(width / 4, height / 4, width / 2, height / 2);
-    g.dispose();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ImageIO.write(image, "png", out);
-    return out.toByteArray();
-  }
-
   HttpResponse<Buffer> upload(byte[] image, Map<String, String> fields) throws Exception {
     MultipartForm form = MultipartForm.create();
     fields.forEach(form::attribute);
@@ -129,7 +110,7 @@ final class TestSystem {
   }
 
   String create(Map<String, String> fields) throws Exception {
-    HttpResponse<Buffer> response = upload(png(320, 240), fields);
+    HttpResponse<Buffer> response = upload(GatewayFixture.png(320, 240), fields);
     if (response.statusCode() != 200) {
       throw new AssertionError("upload refused: " + response.bodyAsString());
     }
@@ -143,7 +124,7 @@ final class TestSystem {
     Task task = new Task(id, status, status == TaskStatus.FINISHED ? 100 : 40, "/uploads/" + id + ".png",
         status == TaskStatus.FAILED ? "It broke." : null, RenderOptions.defaults(), 1, now, now, null, null, null);
     get(tasks.insert(task));
-    get(media.putBytes(Names.UPLOADS_BUCKET, task.uploadFileName(), png(64, 48), dataDir));
+    get(media.putBytes(Names.UPLOADS_BUCKET, task.uploadFileName(), GatewayFixture.png(64, 48), dataDir));
     if (status == TaskStatus.FINISHED) {
       get(media.putBytes(Names.VIDEOS_BUCKET, Names.videoFileName(id), new byte[5000], dataDir));
       get(media.putBytes(Names.VIDEOS_BUCKET, Names.posterFileName(id), new byte[] {(byte) 0xFF, (byte) 0xD8, 1, 2},
