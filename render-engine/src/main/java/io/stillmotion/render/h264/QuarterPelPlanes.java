@@ -219,42 +219,6 @@ final class QuarterPelPlanes {
     return sad;
   }
 
-  /**
-   * SAD of every {@code step}-th row of a 16x16 block from row {@code first} (as
-   * {@link #sad16x16}, nothing written): a cheap estimate to rank candidates; -1 beyond the margin.
-   * Stops early once the sum reaches {@code limit}, returning a partial sum that is at least the limit.
-   */
-  int sadOfRows(int qx, int qy, byte[] src, int srcAt, int srcStride, int first, int step, int limit) {
-    int at = origin(qx, qy);
-    if (at < 0) {
-      return -1;
-    }
-    int pair = (qy & 3) * 4 + (qx & 3);
-    byte[] planeA = planes[PAIRS[pair][0]];
-    byte[] planeB = planes[PAIRS[pair][2]];
-    int atA = at + offset(PAIRS[pair][1]);
-    int atB = at + offset(PAIRS[pair][3]);
-    long lanes = 0;
-    int sad = 0;
-    for (int r = first; r < 16 && sad < limit; r += step) {
-      int ia = atA + r * stride;
-      int ib = atB + r * stride;
-      int is = srcAt + r * srcStride;
-      long a = (long) LONGS.get(planeA, ia);
-      long b = (long) LONGS.get(planeB, ib);
-      long p = (a | b) - ((a ^ b) >>> 1 & LOW_SEVEN_BITS);
-      long x = (long) LONGS.get(src, is) ^ SIGN_BITS;
-      lanes += absDiff(x & EVEN_BYTES, p & EVEN_BYTES) + absDiff(x >>> 8 & EVEN_BYTES, p >>> 8 & EVEN_BYTES);
-      a = (long) LONGS.get(planeA, ia + 8);
-      b = (long) LONGS.get(planeB, ib + 8);
-      p = (a | b) - ((a ^ b) >>> 1 & LOW_SEVEN_BITS);
-      x = (long) LONGS.get(src, is + 8) ^ SIGN_BITS;
-      lanes += absDiff(x & EVEN_BYTES, p & EVEN_BYTES) + absDiff(x >>> 8 & EVEN_BYTES, p >>> 8 & EVEN_BYTES);
-      sad = (int) ((lanes * LANE_ONES) >>> 48);
-    }
-    return sad;
-  }
-
   /** Sum of the two low 16-bit lanes. */
   private static int pairOfLanes(long lanes) {
     return (int) (lanes & 0xffff) + (int) (lanes >>> 16 & 0xffff);

@@ -190,18 +190,18 @@ final class SliceCoder {
    * eight neighbours of the rounded vector instead wrote 0.1% more bytes at the same PSNR-Y and
    * took 9-13% more CPU time for the whole encode.
    *
-   * <p>The four are ranked by the SAD of every other row of the block (the odd rows,
-   * {@link QuarterPelPlanes#sadOfRows}, which writes nothing and stops once a position has lost;
-   * the rounded vector first) times two plus the vector's cost, and only the winner is predicted
-   * in full. Measured (EncoderBench, QP 22-34, size at equal PSNR-Y against measuring all four in
-   * full): +0.99% bytes on the path photo and +1.08% on the cups photo at 720p, +0.91% on the cups
-   * photo at 1080p. Cheaper choices lost more: only the rounded vector and the one of the other
-   * three the exact vector lies nearest +1.28% / +7.13% (path / cups, 720p; the cups photo's
-   * winners are spread over all four: 39% the rounded vector, 25% the nearest, 20% the other side,
-   * 17% the diagonal), that with the left or upper macroblock's winning position instead of the
-   * nearest +2.21% / +6.58%, a ranking by every fourth row +2.86% / +4.23%. A block whose candidates
-   * reach beyond the planes' margin measures all four in full. Leaves the winner's prediction and block SADs in
-   * {@code bestPrediction} and {@code bestBlockSads}, and its cost in {@code bestCost}.
+   * <p>Cheaper refinements, measured (EncoderBench, QP 22-34, size at equal PSNR-Y against this
+   * one, path / cups photo at 720p): only the rounded vector and the one of the other three the
+   * exact vector lies nearest +1.28% / +7.13% (the cups photo's winners are spread over all four:
+   * 39% the rounded vector, 25% the nearest, 20% the other side, 17% the diagonal); that plus
+   * stopping when every 4x4 block is under the zero-residual bound +1.35% / +7.61%; the left or
+   * upper macroblock's winning position instead of the nearest +2.21% / +6.58%; ranking the four
+   * by the SAD of every fourth row and predicting only the winner +2.86% / +4.23%, of every other
+   * row +0.99% / +1.08% (+0.91% on cups at 1080p) for no measurable drop in P-frame CPU on the
+   * loaded 2-core machine. The cups photo is at 0.91x x264
+   * veryfast's bytes at equal PSNR-Y at 720p (RenderBench), so none was kept (branch qpel).
+   * Leaves the winner's prediction and block SADs in {@code bestPrediction} and
+   * {@code bestBlockSads}, and its cost in {@code bestCost}.
    */
   private long refine(int mbX, int mbY, CameraMotion motion, long mvp) {
     double exactX = motion.quarterX(mbX * 16 + 7.5);
@@ -209,36 +209,6 @@ final class SliceCoder {
     long camera = MotionField.pack((int) Math.round(exactX), (int) Math.round(exactY));
     int x0 = (int) Math.floor(exactX);
     int y0 = (int) Math.floor(exactY);
-    byte[] plane = src.getPlaneData(0);
-    int stride = src.getPlaneWidth(0);
-    int at = (mbY * 16) * stride + mbX * 16;
-    long best = camera;
-    int bestEstimate = Integer.MAX_VALUE;
-    for (int d = -1; d < 4; d++) {
-      long candidate = d < 0 ? camera : MotionField.pack(x0 + (d & 1), y0 + (d >> 1));
-      if (d >= 0 && candidate == camera) {
-        continue;
-      }
-      int mvCost = lambda * Costs.mvdBits(candidate, mvp);
-      int limit = bestEstimate == Integer.MAX_VALUE ? Integer.MAX_VALUE : (bestEstimate - mvCost + 1) / 2;
-      int sad = referencePlanes.sadOfRows((mbX << 6) + MotionField.unpackX(candidate),
-          (mbY << 6) + MotionField.unpackY(candidate), plane, at, stride, 1, 2, limit);
-      if (sad < 0) {
-        return refineInFull(mbX, mbY, camera, x0, y0, mvp);
-      }
-      int estimate = 2 * sad + mvCost;
-      if (estimate < bestEstimate) {
-        bestEstimate = estimate;
-        best = candidate;
-      }
-    }
-    bestCost = lumaSad(mbX, mbY, best, Integer.MAX_VALUE) + lambda * Costs.mvdBits(best, mvp);
-    keepCandidate();
-    return best;
-  }
-
-  /** {@link #refine} near the picture's edge: the camera's vector and the other three each predicted in full. */
-  private long refineInFull(int mbX, int mbY, long camera, int x0, int y0, long mvp) {
     long best = camera;
     bestCost = lumaSad(mbX, mbY, camera, Integer.MAX_VALUE) + lambda * Costs.mvdBits(camera, mvp);
     keepCandidate();
