@@ -27,13 +27,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Speed, size and fidelity of the render engine on a procedural photo-like image and a real photo
  * at 720p30 and 1080p30 (5 s Ken Burns), against x264 veryfast fed the very same frames and
  * against ffmpeg's own zoompan pipeline when ffmpeg is installed. Run with {@code make bench}.
- * System property {@code shared.dir} points at the shared folder (default ../shared from the repo).
+ * System property {@code shared.dir} points at the shared folder (default ../shared from the repo),
+ * {@code bench.photo} names another of its photos than the path photo.
  */
 public final class RenderBench {
 
   private static final double SECONDS = 5;
   private static final int FPS = 30;
-  private static final String REAL_PHOTO = "path-2560x1600.jpg";
+  private static final String REAL_PHOTO = System.getProperty("bench.photo", "path-2560x1600.jpg");
   private static final int[][] SIZES = {{1280, 720}, {1920, 1080}};
 
   private record Row(String image, String size, double seconds, double fps, double cpuFps, long bytes, double mbits,
