@@ -199,7 +199,7 @@ final class SliceCoder {
    * by the SAD of every fourth row and predicting only the winner +2.86% / +4.23%, of every other
    * row +0.99% / +1.08% (+0.91% on cups at 1080p) for no measurable drop in P-frame CPU on the
    * loaded 2-core machine. The cups photo is at 0.91x x264
-   * veryfast's bytes at equal PSNR-Y at 720p (RenderBench), so none was kept (branch qpel).
+   * veryfast's bytes at equal PSNR-Y at 720p (RenderBench), so none was kept.
    * Leaves the winner's prediction and block SADs in {@code bestPrediction} and
    * {@code bestBlockSads}, and its cost in {@code bestCost}.
    */
