@@ -138,7 +138,9 @@ public final class GopCoder {
    * next one into a second set of pictures, then codes whatever frames of the group no helper has
    * started: when the group's last frame is done, the next group is ready to go, and the drawing
    * (which must stay on this thread, in order) no longer holds up the reference (which the next
-   * group waits for). Likewise the first group is drawn while a helper codes the IDR frame.
+   * group waits for). Likewise the first two groups are drawn while a helper codes the IDR frame
+   * (which nothing else can be coded before), and the first group's coding starts without waiting
+   * for any drawing.
    */
   public List<byte[]> codeGop(int gopIndex, int count, Frames frames, Supplier<Picture> newPicture,
       ExecutorService helpers, int helperThreads, IntConsumer coded) {
@@ -148,23 +150,31 @@ public final class GopCoder {
     for (int i = 0; i <= helperThreads; i++) {
       idle.add(new MotionH264Encoder(format));
     }
-    Picture firstPicture = pictures.get(0, 0);
+    // The IDR frame has a picture of its own: the second group is drawn into the set of pictures
+    // the first group's successors use while the IDR frame is still being coded from it.
+    Picture firstPicture = newPicture.get();
     View first = frames.draw(0, firstPicture);
     int idrQp = begin(first);
     Future<byte[]> idr = helpers.submit(() -> encoder.encodeIdr(firstPicture, idrQp, gopIndex));
     Group group;
+    Group second;
     try {
       group = count > 1 ? drawGroup(1, count, frames, pictures, 1) : null;
+      second = group != null && group.end() < count ? drawGroup(group.end(), count, frames, pictures, 2) : null;
       units[0] = await(idr);
     } finally {
       idr.cancel(false);
     }
     report(units, 0, 1, coded);
-    for (int number = 2; group != null; number++) {
+    for (int number = 3; group != null; ) {
       GroupCoding coding = new GroupCoding(group, units, idle);
       try {
         coding.start(helpers, helperThreads);
-        Group next = group.end() < count ? drawGroup(group.end(), count, frames, pictures, number) : null;
+        Group next = second;
+        second = null;
+        if (next == null && group.end() < count) {
+          next = drawGroup(group.end(), count, frames, pictures, number++);
+        }
         coding.codeRest();
         coding.await();
         report(units, group.start(), group.end(), coded);
@@ -197,7 +207,9 @@ public final class GopCoder {
       View view = frames.draw(f, picture);
       views.add(view);
       into.add(picture);
-      if (isReference(f, view)) {
+      // A group starts right after a reference, which need not be the current one yet (the
+      // second group is drawn before the first is coded).
+      if (view.kept() || f - (start - 1) == FrameQpControl.REFERENCE_INTERVAL) {
         return new Group(start, views, into, true);
       }
     }

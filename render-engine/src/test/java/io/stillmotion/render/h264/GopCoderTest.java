@@ -3,7 +3,9 @@ package io.stillmotion.render.h264;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.IntPredicate;
@@ -84,7 +86,12 @@ class GopCoderTest {
     try {
       List<Integer> coded = new ArrayList<>();
       List<Integer> drawn = new ArrayList<>();
+      // Which frame each picture last held: a picture is drawn over only once that frame is coded.
+      Map<Picture, Integer> holds = new IdentityHashMap<>();
       List<byte[]> got = new GopCoder(format, 23, 300_000, 30).codeGop(7, frames, (index, into) -> {
+        Integer before = holds.put(into, index);
+        assertThat(before == null || coded.contains(before))
+            .as("frame %d drawn over frame %s, which is not coded yet", index, before).isTrue();
         drawn.add(index);
         Scenes.View v = views.get(index);
         Picture frame = Scenes.render(v, WIDTH, HEIGHT);
