@@ -15,8 +15,8 @@ CDS_DIR := standalone/target/cds
 CDS_ARCHIVE := $(CDS_DIR)/standalone.jsa
 # The java that made the archive and the jars it was made from; the JVM also refuses an archive when a
 # jar's time changed, so none may be newer than the archive.
-CDS_CURRENT = java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.vm.version = //p'; \
-  cksum $(STANDALONE_JAR) standalone/target/lib/*.jar 2>/dev/null | sort -k3
+CDS_CURRENT = { java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.vm.version = //p'; \
+  cksum $(STANDALONE_JAR) standalone/target/lib/*.jar 2>/dev/null | sort -k3; }
 CDS_USABLE = [ -f $(CDS_ARCHIVE) ] && diff -q $(CDS_DIR)/made-from.txt <($(CDS_CURRENT)) >/dev/null 2>&1 \
   && [ -z "$$(find $(STANDALONE_JAR) standalone/target/lib -newer $(CDS_ARCHIVE) 2>/dev/null)" ]
 
@@ -43,10 +43,10 @@ build: frontend ## Build everything (jars under */target, UI under frontend/dist
 cds: ## (Re)make make run's class data sharing archive when the jars or the java changed
 	@mkdir -p $(CDS_DIR); \
 	if $(CDS_USABLE); then exit 0; fi; \
-	rm -f $(CDS_ARCHIVE) $(CDS_DIR)/made-from.txt; \
 	v=$$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'); \
 	if [ "$${v%%.*}" -ge 23 ] 2>/dev/null; then \
 	  echo "make cds: no class data sharing archive with java $$v (its training run needs the embedded broker: JDK 17-22)"; exit 0; fi; \
+	rm -f $(CDS_ARCHIVE) $(CDS_DIR)/made-from.txt; \
 	echo "make cds: training the class data sharing archive of make run (one short video in a JVM of its own)"; \
 	start=$$SECONDS; \
 	if java -XX:ArchiveClassesAtExit=$(CDS_ARCHIVE).tmp -cp $(STANDALONE_JAR) io.stillmotion.standalone.CdsTraining \
