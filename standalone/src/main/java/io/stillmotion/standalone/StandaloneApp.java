@@ -6,7 +6,6 @@ import io.stillmotion.infra.EmbeddedMongo;
 import io.stillmotion.model.StillmotionConfig;
 import io.stillmotion.store.TaskStore;
 import io.stillmotion.telemetry.Telemetry;
-import io.stillmotion.worker.RenderWarmUp;
 import io.stillmotion.worker.WorkerVerticle;
 import io.vertx.core.Vertx;
 import io.vertx.ext.mongo.MongoClient;
@@ -41,8 +40,6 @@ public final class StandaloneApp implements AutoCloseable {
     Vertx vertx = Telemetry.createVertx();
     // The embedded servers take most of the start: meanwhile the JIT compiles what the first upload runs.
     GatewayVerticle.warmUpUploadsEarly(vertx, config);
-    // So does the render path's, at the lowest priority: it takes only what the start leaves idle.
-    RenderWarmUp.startEarly(config.renderThreads());
     EmbeddedMongo mongo = null;
     EmbeddedBroker broker = null;
     try {
