@@ -9,9 +9,19 @@ STANDALONE_JAR := standalone/target/stillmotion-standalone.jar
 SHARED_DIR ?= $(CURDIR)/../shared
 # JVM flags of `make run` and of the service in `make bench` (README, "Inside the service")
 RUN_JAVA_OPTS ?=
+# `make run`'s class data sharing archive (README, "Cold start"): trained by `make build` from the
+# jars just built, used by `make run` only while it matches them and the java on the PATH.
+CDS_DIR := standalone/target/cds
+CDS_ARCHIVE := $(CDS_DIR)/standalone.jsa
+# The java that made the archive and the jars it was made from; the JVM also refuses an archive when a
+# jar's time changed, so none may be newer than the archive.
+CDS_CURRENT = { java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.vm.version = //p'; \
+  cksum $(STANDALONE_JAR) standalone/target/lib/*.jar 2>/dev/null | sort -k3; }
+CDS_USABLE = [ -f $(CDS_ARCHIVE) ] && diff -q $(CDS_DIR)/made-from.txt <($(CDS_CURRENT)) >/dev/null 2>&1 \
+  && [ -z "$$(find $(STANDALONE_JAR) standalone/target/lib -newer $(CDS_ARCHIVE) 2>/dev/null)" ]
 
 .DEFAULT_GOAL := help
-.PHONY: help build frontend run test test-java test-frontend e2e bench bench-service bench-service-only chaos check-compose \
+.PHONY: help build cds frontend run test test-java test-frontend e2e bench bench-service bench-service-only chaos check-compose \
         up up_build down logs ps smoke clean
 
 help: ## List the targets
@@ -25,12 +35,36 @@ frontend: frontend/node_modules/.package-lock.json ## Build the web UI into fron
 
 build: frontend ## Build everything (jars under */target, UI under frontend/dist)
 	$(MVN) -DskipTests install
+	@$(MAKE) --no-print-directory cds
+
+# A training run in one JVM (io.stillmotion.standalone.CdsTraining: the whole system on a temporary
+# directory, one short video, nothing outside the JVM) with -XX:ArchiveClassesAtExit. Skipped while the
+# archive still matches; never fails the build: without an archive `make run` starts as before.
+cds: ## (Re)make make run's class data sharing archive when the jars or the java changed
+	@mkdir -p $(CDS_DIR); \
+	if $(CDS_USABLE); then exit 0; fi; \
+	v=$$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'); \
+	if [ "$${v%%.*}" -ge 23 ] 2>/dev/null; then \
+	  echo "make cds: no class data sharing archive with java $$v (its training run needs the embedded broker: JDK 17-22)"; exit 0; fi; \
+	rm -f $(CDS_ARCHIVE) $(CDS_DIR)/made-from.txt; \
+	echo "make cds: training the class data sharing archive of make run (one short video in a JVM of its own)"; \
+	start=$$SECONDS; \
+	if java -XX:ArchiveClassesAtExit=$(CDS_ARCHIVE).tmp -cp $(STANDALONE_JAR) io.stillmotion.standalone.CdsTraining \
+	    >$(CDS_DIR)/training.log 2>&1 && [ -s $(CDS_ARCHIVE).tmp ]; then \
+	  mv $(CDS_ARCHIVE).tmp $(CDS_ARCHIVE) && $(CDS_CURRENT) >$(CDS_DIR)/made-from.txt; \
+	  echo "make cds: $(CDS_ARCHIVE) made in $$((SECONDS - start)) s"; \
+	else \
+	  rm -f $(CDS_ARCHIVE).tmp; \
+	  echo "make cds: no archive (see $(CDS_DIR)/training.log); make run starts without one"; \
+	fi
 
 run: build ## Run the whole system in one JVM on the embedded servers (data in ./data)
 	@v=$$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'); \
 	if [ -z "$$AMQP_URI" ] && [ "$${v%%.*}" -ge 23 ] 2>/dev/null; then \
 	  echo "make run: this java is $$v; the embedded AMQP broker needs JDK 17-22 (or set AMQP_URI to a RabbitMQ)" >&2; exit 2; fi
-	java $(RUN_JAVA_OPTS) -jar $(STANDALONE_JAR)
+	@cds=; if $(CDS_USABLE); then cds=-XX:SharedArchiveFile=$(CDS_ARCHIVE); fi; \
+	echo java $(RUN_JAVA_OPTS) $$cds -jar $(STANDALONE_JAR); \
+	exec java $(RUN_JAVA_OPTS) $$cds -jar $(STANDALONE_JAR)
 
 test: test-java test-frontend check-compose ## Run the test suites (Java, UI unit tests, compose file check)
 
