@@ -3,7 +3,6 @@ package io.stillmotion.infra;
 import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -45,7 +44,7 @@ public final class EmbeddedMongo implements AutoCloseable {
 
   /** An in-memory server on a given port: tests that stop the database and start it again. */
   public static EmbeddedMongo startInMemory(int port) {
-    return new EmbeddedMongo(new MemoryBackend(), port);
+    return new EmbeddedMongo(new GridFsMemoryBackend(), port);
   }
 
   public int port() {

@@ -270,7 +270,7 @@ class GatewayApiTest {
     await(mongo.insert(Names.TASKS_COLLECTION, finished.toDocument()));
     byte[] video = new byte[700_000];
     new java.util.Random(7).nextBytes(video);
-    await(media.putBytes(Names.VIDEOS_BUCKET, Names.videoFileName(id), video, dataDir));
+    await(media.putBytes(Names.VIDEOS_BUCKET, Names.videoFileName(id), video));
 
     HttpResponse<Buffer> whole = await(http.get("/api/v1/video/" + id).send());
     assertThat(whole.statusCode()).isEqualTo(200);

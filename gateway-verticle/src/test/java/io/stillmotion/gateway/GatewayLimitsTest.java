@@ -102,7 +102,7 @@ class GatewayLimitsTest {
     Task task = Task.pending(id, "bmp", RenderOptions.fromFields(Map.of()), System.currentTimeMillis());
     byte[] big = new byte[24 << 20];
     new Random(7).nextBytes(big);
-    get(new MediaStore(gw.vertx, gw.mongo).putBytes(Names.UPLOADS_BUCKET, task.uploadFileName(), big, gw.dataDir));
+    get(new MediaStore(gw.vertx, gw.mongo).putBytes(Names.UPLOADS_BUCKET, task.uploadFileName(), big));
     get(new TaskStore(gw.mongo).insert(task));
     String path = "/api/v1/task/" + id + "/image";
     try (Socket stalled = new Socket()) {

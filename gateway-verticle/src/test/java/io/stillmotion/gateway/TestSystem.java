@@ -83,7 +83,7 @@ final class TestSystem {
     String id = TaskMessage.newTaskId();
     Task task = Task.pending(id, "png", RenderOptions.defaults(), System.currentTimeMillis())
         .withCallbackUrl(callbackUrl);
-    get(media.putBytes(Names.UPLOADS_BUCKET, task.uploadFileName(), image, dataDir));
+    get(media.putBytes(Names.UPLOADS_BUCKET, task.uploadFileName(), image));
     get(tasks.insert(task));
     RabbitMQClient rabbit = RabbitMQClient.create(vertx, new RabbitMQOptions(config.amqpClientConfig()));
     get(rabbit.start());
@@ -124,13 +124,11 @@ final class TestSystem {
     Task task = new Task(id, status, status == TaskStatus.FINISHED ? 100 : 40, "/uploads/" + id + ".png",
         status == TaskStatus.FAILED ? "It broke." : null, RenderOptions.defaults(), 1, now, now, null, null, null);
     get(tasks.insert(task));
-    get(media.putBytes(Names.UPLOADS_BUCKET, task.uploadFileName(), GatewayFixture.png(64, 48), dataDir));
+    get(media.putBytes(Names.UPLOADS_BUCKET, task.uploadFileName(), GatewayFixture.png(64, 48)));
     if (status == TaskStatus.FINISHED) {
-      get(media.putBytes(Names.VIDEOS_BUCKET, Names.videoFileName(id), new byte[5000], dataDir));
-      get(media.putBytes(Names.VIDEOS_BUCKET, Names.posterFileName(id), new byte[] {(byte) 0xFF, (byte) 0xD8, 1, 2},
-          dataDir));
-      get(media.putBytes(Names.VIDEOS_BUCKET, Names.thumbnailFileName(id), new byte[] {(byte) 0xFF, (byte) 0xD8, 3},
-          dataDir));
+      get(media.putBytes(Names.VIDEOS_BUCKET, Names.videoFileName(id), new byte[5000]));
+      get(media.putBytes(Names.VIDEOS_BUCKET, Names.posterFileName(id), new byte[] {(byte) 0xFF, (byte) 0xD8, 1, 2}));
+      get(media.putBytes(Names.VIDEOS_BUCKET, Names.thumbnailFileName(id), new byte[] {(byte) 0xFF, (byte) 0xD8, 3}));
     }
     return id;
   }

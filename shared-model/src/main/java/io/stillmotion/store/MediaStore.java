@@ -6,11 +6,15 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.WriteStream;
+import io.vertx.ext.mongo.BulkOperation;
 import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.MongoClient;
 import io.vertx.ext.mongo.MongoGridFsClient;
 
+import org.bson.types.ObjectId;
+
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -23,11 +27,23 @@ import java.util.concurrent.ConcurrentHashMap;
  * remove anyone else's file, and removes its own by id. Names that must not collide are made unique
  * by the caller (a render attempt's result has names of its own). Reads can start at any byte, which
  * the Vert.x GridFS client cannot do, by reading the chunk documents directly.
+ *
+ * <p>Files are written and read here in GridFS's own layout (chunk documents {@code files_id, n,
+ * data} of {@value #CHUNK_SIZE} bytes, then the file document, so a reader never sees half a file),
+ * a batch of chunks per request: the driver's upload took a database round trip per chunk and copied
+ * each chunk once per 8 KB read from the file. Each chunk is read by its key {@code (files_id, n)},
+ * the GridFS index, with its length checked, so a missing or damaged chunk fails the read by name.
  */
 public final class MediaStore {
 
-  /** Chunks fetched per query when streaming: bounded memory (about 2 MB) per download. */
+  /** Chunks read or written per step: bounded memory (about 2 MB) per transfer. */
   private static final int CHUNKS_PER_BATCH = 8;
+  /** GridFS's default chunk size, as the drivers write it. */
+  static final int CHUNK_SIZE = 255 * 1024;
+  /** The GridFS spec's index on chunks: a chunk is found by its file and number. */
+  private static final JsonObject CHUNKS_INDEX = new JsonObject().put("files_id", 1).put("n", 1);
+  /** The GridFS spec's index on files: the newest file of a name. */
+  private static final JsonObject FILES_INDEX = new JsonObject().put("filename", 1).put("uploadDate", 1);
 
   /** A stored file: its GridFS id, size in bytes, chunk size and upload time. */
   public record StoredFile(Object id, long length, int chunkSize, long uploadedAt) {
@@ -36,6 +52,7 @@ public final class MediaStore {
   private final Vertx vertx;
   private final MongoClient mongo;
   private final Map<String, Future<MongoGridFsClient>> buckets = new ConcurrentHashMap<>();
+  private final Map<String, Future<Void>> indexed = new ConcurrentHashMap<>();
 
   public MediaStore(Vertx vertx, MongoClient mongo) {
     this.vertx = vertx;
@@ -50,17 +67,65 @@ public final class MediaStore {
    */
   public Future<String> putFile(String bucket, String name, Path file) {
     return vertx.fileSystem().open(file.toString(), new OpenOptions().setRead(true).setWrite(false))
-        .compose(in -> gridFs(bucket).compose(fs -> fs.uploadByFileName(in, name))
-            .onComplete(r -> in.close()));
+        .compose(in -> vertx.fileSystem().props(file.toString())
+            .compose(props -> write(bucket, name, props.size(), (position, length) ->
+                in.read(Buffer.buffer(length), 0, position, length)))
+            .eventually(() -> in.close()));
   }
 
   /** Stores bytes under {@code name}, as {@link #putFile}; the new file's GridFS id. */
-  public Future<String> putBytes(String bucket, String name, byte[] bytes, Path scratchDir) {
-    Path tmp = scratchDir.resolve(name + ".tmp");
-    return vertx.fileSystem().mkdirs(scratchDir.toString())
-        .compose(v -> vertx.fileSystem().writeFile(tmp.toString(), Buffer.buffer(bytes)))
-        .compose(v -> putFile(bucket, name, tmp))
-        .eventually(() -> vertx.fileSystem().delete(tmp.toString()).otherwiseEmpty());
+  public Future<String> putBytes(String bucket, String name, byte[] bytes) {
+    Buffer all = Buffer.buffer(bytes);
+    return write(bucket, name, bytes.length, (position, length) ->
+        Future.succeededFuture(all.slice((int) position, (int) position + length)));
+  }
+
+  /** Reads {@code length} bytes of what is being stored, from {@code position}. */
+  private interface Source {
+    Future<Buffer> read(long position, int length);
+  }
+
+  /**
+   * The chunks a batch at a time, then the file document that makes them a file. A failure removes
+   * the chunks written so far (no file document names them, so no reader ever saw them).
+   */
+  private Future<String> write(String bucket, String name, long length, Source source) {
+    String id = new ObjectId().toHexString();
+    JsonObject fileId = new JsonObject().put("$oid", id);
+    JsonObject fileDoc = new JsonObject()
+        .put("_id", fileId)
+        .put("length", length)
+        .put("chunkSize", CHUNK_SIZE)
+        .put("uploadDate", new JsonObject().put("$date", java.time.Instant.now().toString()))
+        .put("filename", name);
+    return indexed(bucket)
+        .compose(v -> writeChunks(bucket, fileId, length, source, 0))
+        .compose(v -> mongo.insert(bucket + ".files", fileDoc))
+        .map(id)
+        .recover(e -> mongo.removeDocuments(bucket + ".chunks", new JsonObject().put("files_id", fileId))
+            .transform(r -> Future.failedFuture(e)));
+  }
+
+  private Future<Void> writeChunks(String bucket, JsonObject fileId, long length, Source source, long from) {
+    if (from >= length) {
+      return Future.succeededFuture();
+    }
+    int batch = (int) Math.min((long) CHUNK_SIZE * CHUNKS_PER_BATCH, length - from);
+    return source.read(from, batch).compose(data -> {
+      if (data.length() != batch) {
+        return Future.failedFuture(new IllegalStateException(
+            "read " + data.length() + " bytes at " + from + " instead of " + batch + ": the file changed"));
+      }
+      List<BulkOperation> chunks = new ArrayList<>();
+      for (int offset = 0; offset < batch; offset += CHUNK_SIZE) {
+        chunks.add(BulkOperation.createInsert(new JsonObject()
+            .put("_id", new JsonObject().put("$oid", new ObjectId().toHexString()))
+            .put("files_id", fileId)
+            .put("n", (int) ((from + offset) / CHUNK_SIZE))
+            .put("data", new JsonObject().put("$binary", data.getBytes(offset, Math.min(batch, offset + CHUNK_SIZE))))));
+      }
+      return mongo.bulkWrite(bucket + ".chunks", chunks);
+    }).compose(v -> writeChunks(bucket, fileId, length, source, from + batch));
   }
 
   /** The whole file in memory (for uploads, which are bounded by the upload limit). */
@@ -142,8 +207,8 @@ public final class MediaStore {
   /** The newest file called {@code name}, or null. */
   public Future<StoredFile> stat(String bucket, String name) {
     FindOptions newest = new FindOptions().setSort(new JsonObject().put("uploadDate", -1).put("_id", -1)).setLimit(1);
-    return gridFs(bucket)
-        .compose(fs -> mongo.findWithOptions(bucket + ".files", new JsonObject().put("filename", name), newest))
+    return indexed(bucket)
+        .compose(v -> mongo.findWithOptions(bucket + ".files", new JsonObject().put("filename", name), newest))
         .map(MediaStore::toStoredFile);
   }
 
@@ -183,26 +248,40 @@ public final class MediaStore {
   private Future<Void> readBatch(String bucket, StoredFile file, long first, long last, int from, int lastChunk,
       ChunkSink sink) {
     int to = Math.min(lastChunk, from + CHUNKS_PER_BATCH - 1);
-    JsonObject query = new JsonObject()
-        .put("files_id", file.id())
-        .put("n", new JsonObject().put("$gte", from).put("$lte", to));
-    FindOptions byN = new FindOptions().setSort(new JsonObject().put("n", 1));
-    return mongo.findWithOptions(bucket + ".chunks", query, byN)
-        .compose(chunks -> emit(chunks, file, first, last, from, to, sink))
+    List<Future<byte[]>> chunks = new ArrayList<>();
+    for (int n = from; n <= to; n++) {
+      chunks.add(chunk(bucket, file, n));
+    }
+    return Future.all(chunks)
+        .compose(all -> emit(chunks, file, first, last, from, sink))
         .compose(v -> to < lastChunk
             ? readBatch(bucket, file, first, last, to + 1, lastChunk, sink)
             : Future.succeededFuture());
   }
 
-  private Future<Void> emit(List<JsonObject> chunks, StoredFile file, long first, long last, int from, int to,
+  /** Chunk {@code n} of a file by its key, the bytes checked to be as long as the file says. */
+  private Future<byte[]> chunk(String bucket, StoredFile file, int n) {
+    JsonObject key = new JsonObject().put("files_id", file.id()).put("n", n);
+    return mongo.findOne(bucket + ".chunks", key, new JsonObject().put("data", 1)).compose(doc -> {
+      if (doc == null) {
+        return Future.failedFuture(new IllegalStateException("GridFS file " + file.id() + " is missing chunk " + n));
+      }
+      byte[] data = binary(doc.getMap().get("data"));
+      long expected = Math.min(file.chunkSize(), file.length() - (long) n * file.chunkSize());
+      if (data.length != expected) {
+        return Future.failedFuture(new IllegalStateException("chunk " + n + " of GridFS file " + file.id() + " has "
+            + data.length + " bytes instead of " + expected));
+      }
+      return Future.succeededFuture(data);
+    });
+  }
+
+  private Future<Void> emit(List<Future<byte[]>> chunks, StoredFile file, long first, long last, int from,
       ChunkSink sink) {
-    if (chunks.size() != to - from + 1) {
-      return Future.failedFuture(new IllegalStateException("GridFS file " + file.id() + " is missing chunks"));
-    }
     Buffer batch = Buffer.buffer();
-    for (JsonObject chunk : chunks) {
-      long chunkStart = (long) chunk.getInteger("n") * file.chunkSize();
-      byte[] data = binary(chunk.getValue("data"));
+    for (int i = 0; i < chunks.size(); i++) {
+      long chunkStart = (long) (from + i) * file.chunkSize();
+      byte[] data = chunks.get(i).result();
       int start = (int) Math.max(0, first - chunkStart);
       int end = (int) Math.min(data.length, last - chunkStart + 1);
       if (end > start) {
@@ -225,15 +304,18 @@ public final class MediaStore {
         ((Number) doc.getValue("chunkSize")).intValue(), uploadedAt);
   }
 
-  /** The bytes of a BSON binary value as the Vert.x Mongo client hands it over. */
+  /**
+   * The bytes of a BSON binary value as the Vert.x Mongo client hands it over: the array itself (its
+   * decoder keeps it in the map; {@code JsonObject.getValue} would copy it into base64 first).
+   */
   static byte[] binary(Object value) {
     if (value instanceof byte[] bytes) {
       return bytes;
     }
     if (value instanceof JsonObject json) {
-      Object inner = json.getValue("$binary");
+      Object inner = json.getMap().get("$binary");
       if (inner instanceof JsonObject nested) {
-        inner = nested.getValue("base64");
+        inner = nested.getMap().get("base64");
       }
       return binary(inner);
     }
@@ -243,6 +325,17 @@ public final class MediaStore {
     }
     throw new IllegalStateException("unexpected GridFS chunk data of type "
         + (value == null ? "null" : value.getClass().getName()));
+  }
+
+  /**
+   * The bucket's GridFS indexes, made once per bucket before its first use here, as the drivers make
+   * them (MongoDB already has them, and then this changes nothing; the embedded server makes the
+   * chunk index unique, as GridFS wants it, since that is the only kind it builds).
+   */
+  private Future<Void> indexed(String bucket) {
+    return indexed.compute(bucket, (name, existing) -> existing == null || existing.failed()
+        ? mongo.createIndex(name + ".chunks", CHUNKS_INDEX).compose(v -> mongo.createIndex(name + ".files", FILES_INDEX))
+        : existing);
   }
 
   private Future<MongoGridFsClient> gridFs(String bucket) {

@@ -204,20 +204,24 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
   }
 
   /**
-   * Stores the result under names unique to this attempt, then finishes the task with them: only that
-   * finish, conditioned on the attempt's token, makes them the task's. An attempt that lost the task
-   * meanwhile (paused, reclaimed, cancelled) deletes what it stored, by id, and touches nothing else.
+   * Stores the result under names unique to this attempt (the video, poster and thumbnail at once),
+   * then finishes the task with them: only that finish, conditioned on the attempt's token, makes them
+   * the task's. An attempt that lost the task meanwhile (paused, reclaimed, cancelled), or could not
+   * store all three, deletes what it stored, by id, and touches nothing else.
    */
   private Future<Void> store(ActiveTask job, RenderResult result) {
     String id = job.task.id();
-    Path scratch = workDir.resolve(id + "." + job.token());
     TaskMedia names = TaskMedia.forAttempt(id, job.token());
+    List<Future<String>> puts = List.of(
+        media.putFile(Names.VIDEOS_BUCKET, names.video(), result.video()),
+        media.putBytes(Names.VIDEOS_BUCKET, names.poster(), result.posterJpeg()),
+        media.putBytes(Names.VIDEOS_BUCKET, names.thumbnail(), result.thumbnailJpeg()));
     List<String> stored = new ArrayList<>();
-    return media.putFile(Names.VIDEOS_BUCKET, names.video(), result.video()).map(stored::add)
-        .compose(v -> media.putBytes(Names.VIDEOS_BUCKET, names.poster(), result.posterJpeg(), scratch))
-        .map(stored::add)
-        .compose(v -> media.putBytes(Names.VIDEOS_BUCKET, names.thumbnail(), result.thumbnailJpeg(), scratch))
-        .map(stored::add)
+    return Future.join(puts)
+        .transform(all -> {
+          puts.stream().filter(Future::succeeded).map(Future::result).forEach(stored::add);
+          return all.succeeded() ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(all.cause());
+        })
         .compose(v -> tasks.finish(id, job.token(), names, System.currentTimeMillis()))
         .recover(e -> deleteResult(id, stored).transform(r -> Future.<Boolean>failedFuture(e)))
         .compose(finished -> {
@@ -234,7 +238,7 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
               id, job.task.attempts());
           return deleteResult(id, stored);
         })
-        .eventually(() -> deleteQuietly(result.video(), scratch));
+        .eventually(() -> deleteQuietly(result.video()));
   }
 
   /**

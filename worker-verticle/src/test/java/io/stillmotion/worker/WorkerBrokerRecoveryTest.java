@@ -109,7 +109,7 @@ class WorkerBrokerRecoveryTest {
     String id = TaskMessage.newTaskId();
     Task task = Task.pending(id, "png", RenderOptions.fromFields(Map.of("duration", "1", "size", "720x720",
         "fps", "24")), System.currentTimeMillis());
-    get(bed.media.putBytes(Names.UPLOADS_BUCKET, task.uploadFileName(), WorkerVerticleTest.png(200, 150), bed.scratch));
+    get(bed.media.putBytes(Names.UPLOADS_BUCKET, task.uploadFileName(), WorkerVerticleTest.png(200, 150)));
     get(bed.tasks.insert(task));
     return id;
   }

@@ -107,7 +107,7 @@ class WorkerHealthServerTest {
 
   private static String submit(String id, byte[] image, RenderOptions options) throws Exception {
     Task task = Task.pending(id, "png", options, System.currentTimeMillis());
-    get(bed.media.putBytes(Names.UPLOADS_BUCKET, task.uploadFileName(), image, bed.scratch));
+    get(bed.media.putBytes(Names.UPLOADS_BUCKET, task.uploadFileName(), image));
     get(bed.tasks.insert(task));
     get(bed.rabbit.basicPublish("", Names.TASK_QUEUE, new TaskMessage(id).toBuffer()));
     return id;

@@ -69,7 +69,7 @@ class WorkerReliabilityTest {
     String id = TaskMessage.newTaskId();
     Task task = Task.pending(id, "png", RenderOptions.fromFields(Map.of("duration", "1", "size", "720x720",
         "fps", "24")), System.currentTimeMillis());
-    get(bed.media.putBytes(Names.UPLOADS_BUCKET, task.uploadFileName(), WorkerVerticleTest.png(200, 150), bed.scratch));
+    get(bed.media.putBytes(Names.UPLOADS_BUCKET, task.uploadFileName(), WorkerVerticleTest.png(200, 150)));
     get(bed.tasks.insert(task));
     return id;
   }
@@ -214,6 +214,26 @@ class WorkerReliabilityTest {
 
     assertThat(failed.attempts()).isEqualTo(1);
     assertThat(failed.message()).contains("needs more memory than this worker has");
+  }
+
+  @Test
+  @DisplayName("a result that cannot be stored in full leaves none of its files behind")
+  void partlyStoredResultIsDeleted() throws Exception {
+    deploy(new WorkerVerticle(config(Map.of("TASK_MAX_ATTEMPTS", "1"))) {
+      @Override
+      protected RenderResult render(byte[] image, Task task, RenderListener listener) throws Exception {
+        RenderResult result = super.render(image, task, listener);
+        Files.delete(result.video());
+        return result;
+      }
+    });
+    String id = submit();
+
+    Task failed = awaitStatus(id, TaskStatus.FAILED);
+
+    assertThat(failed.attempts()).isEqualTo(1);
+    JsonObject ofTask = new JsonObject().put("filename", new JsonObject().put("$regex", "^" + id + "\\."));
+    assertThat(get(bed.mongo.count(Names.VIDEOS_BUCKET + ".files", ofTask))).as("files stored for the task").isZero();
   }
 
   /** What the task document says its video is: the file the winning attempt recorded, else the legacy name. */

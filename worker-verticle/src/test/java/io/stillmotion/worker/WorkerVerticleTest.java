@@ -67,7 +67,7 @@ class WorkerVerticleTest {
   private static String submit(byte[] image, RenderOptions options) throws Exception {
     String id = TaskMessage.newTaskId();
     Task task = Task.pending(id, "png", options, System.currentTimeMillis());
-    get(bed.media.putBytes(Names.UPLOADS_BUCKET, task.uploadFileName(), image, bed.scratch));
+    get(bed.media.putBytes(Names.UPLOADS_BUCKET, task.uploadFileName(), image));
     get(bed.tasks.insert(task));
     publish(new TaskMessage(id).toBuffer());
     return id;

@@ -109,7 +109,7 @@ class HostileImageChaosIT {
   private static String enqueueDirectly(ChaosRig rig, byte[] image) throws Exception {
     String id = TaskMessage.newTaskId();
     Task task = Task.pending(id, "png", RenderOptions.fromFields(SHORT_VIDEO), System.currentTimeMillis());
-    get(new MediaStore(rig.vertx, rig.mongo).putBytes(Names.UPLOADS_BUCKET, task.uploadFileName(), image, rig.dir));
+    get(new MediaStore(rig.vertx, rig.mongo).putBytes(Names.UPLOADS_BUCKET, task.uploadFileName(), image));
     get(rig.tasks.insert(task));
     RabbitMQClient rabbit = RabbitMQClient.create(rig.vertx, new RabbitMQOptions().setUri(rig.env.get("AMQP_URI")));
     get(rabbit.start());
