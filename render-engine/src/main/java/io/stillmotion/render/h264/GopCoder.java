@@ -1,15 +1,12 @@
 package io.stillmotion.render.h264;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
@@ -169,37 +166,22 @@ public final class GopCoder {
       idr.cancel(false);
     }
     report(units, 0, 1, coded);
-    GroupCoding coding = group == null ? null : new GroupCoding(group, idle, helpers, helperThreads);
-    if (coding != null) {
-      coding.confirmed = true;
-      coding.begin(encoder.reference());
-    }
-    for (int number = 3; coding != null; ) {
-      GroupCoding successor = null;
+    for (int number = 3; group != null; ) {
+      GroupCoding coding = new GroupCoding(group, units, idle);
       try {
+        coding.start(helpers, helperThreads);
         Group next = second;
         second = null;
         if (next == null && group.end() < count) {
           next = drawGroup(group.end(), count, frames, pictures, number++);
         }
-        if (next != null) {
-          // Coded speculatively, at the QPs the rate control gives before hearing of this group,
-          // by threads that run out of this group's frames once its reference is coded.
-          successor = new GroupCoding(next, idle, helpers, helperThreads);
-          coding.offerSuccessor(successor);
-        }
         coding.codeRest();
-        coding.await(units);
+        coding.await();
         report(units, group.start(), group.end(), coded);
-        if (successor != null) {
-          successor = successor.confirm();
-          successor.addHelpers();
-        }
+        group = next;
       } finally {
         coding.abandon();
       }
-      group = successor == null ? null : successor.group;
-      coding = successor;
     }
     return List.of(units);
   }
@@ -271,175 +253,69 @@ public final class GopCoder {
    * leave the other cores idle at the end. QPs and motions are fixed when the group starts, so
    * who codes a frame changes no byte. The reference is decoded into the buffer of the one before,
    * which no frame still being coded reads.
-   *
-   * <p>A group is made while the group before is still being coded, at the QPs the rate control
-   * gives before hearing of that group's bytes: once the group before has its reference coded, its
-   * disposable frames (which read nothing but that reference) are coded by the threads that run
-   * out of the group before's frames, instead of those threads waiting for its last frames. Its
-   * reference waits until {@link #confirm} finds the QPs right, which they are unless the rate
-   * control raises or relaxes the QP; then the group is coded afresh at the right QPs, so the
-   * stream is the same either way.
    */
   private final class GroupCoding {
     private final Group group;
+    private final byte[][] units;
     private final BlockingQueue<MotionH264Encoder> idle;
-    private final ExecutorService helpers;
-    private final int helperThreads;
+    private final MotionH264Encoder.Reference from;
     private final CameraMotion[] motions;
     private final int[] qps;
-    private final byte[][] units;
-    /** Frames [0, disposables) are disposable; the one after, if any, is the group's reference. */
-    private final int disposables;
-    private final AtomicInteger nextDisposable = new AtomicInteger();
-    private final AtomicBoolean referenceClaimed = new AtomicBoolean();
-    /** Counts down once per frame coded (or failed, or never to be coded). */
-    private final CountDownLatch done;
+    /** Positions in the group, in the order they are claimed. */
+    private final int[] order;
+    private final AtomicInteger claimed = new AtomicInteger();
     private final List<Future<?>> tasks = new ArrayList<>();
-    /** The reference frames are predicted from; set when coding may start. */
-    private volatile MotionH264Encoder.Reference from;
-    /** The QPs are final: the reference may be coded. */
-    private volatile boolean confirmed;
-    private volatile Throwable failure;
-    /** Guarded by this: the next group, and whether this group's reference is coded. */
-    private GroupCoding successor;
-    private boolean referenceCoded;
-    private boolean abandoned;
 
-    GroupCoding(Group group, BlockingQueue<MotionH264Encoder> idle, ExecutorService helpers, int helperThreads) {
+    GroupCoding(Group group, byte[][] units, BlockingQueue<MotionH264Encoder> idle) {
       this.group = group;
+      this.units = units;
       this.idle = idle;
-      this.helpers = helpers;
-      this.helperThreads = helperThreads;
+      this.from = encoder.reference();
       int n = group.views().size();
       motions = new CameraMotion[n];
+      qps = new int[n];
+      order = new int[n];
+      int last = group.endsInReference() ? n - 1 : -1;
       for (int i = 0; i < n; i++) {
+        View view = group.views().get(i);
         index = group.start() + i;
-        motions[i] = motion(group.views().get(i));
+        motions[i] = motion(view);
+        qps[i] = qp(index, i == last, view);
+        order[group.endsInReference() ? (i + 1) % n : i] = i;
       }
-      qps = qps(group);
-      units = new byte[n][];
-      disposables = group.endsInReference() ? n - 1 : n;
-      done = new CountDownLatch(n);
-      if (group.endsInReference()) {
-        reference = group.views().get(n - 1);
-        referenceIndex = group.start() + n - 1;
+      if (last >= 0) {
+        reference = group.views().get(last);
+        referenceIndex = group.start() + last;
       }
     }
 
-    /** The same group at the QPs the rate control now gives (the motions stay: the reference view has moved on). */
-    private GroupCoding(GroupCoding stale) {
-      this.group = stale.group;
-      this.idle = stale.idle;
-      this.helpers = stale.helpers;
-      this.helperThreads = stale.helperThreads;
-      this.motions = stale.motions;
-      this.qps = qps(group);
-      this.units = new byte[motions.length][];
-      this.disposables = stale.disposables;
-      this.done = new CountDownLatch(motions.length);
-      this.confirmed = true;
-    }
-
-    /**
-     * Called on the GOP's thread once the group before is coded and the rate control has heard of
-     * it: this group if its QPs are right (its reference may now be coded), else a fresh one at
-     * the right QPs, after the frames already started here are done.
-     */
-    GroupCoding confirm() {
-      if (Arrays.equals(qps, qps(group))) {
-        confirmed = true;
-        return this;
-      }
-      discard();
-      GroupCoding fresh = new GroupCoding(this);
-      fresh.begin(from);
-      return fresh;
-    }
-
-    /** Lets the helpers (and whoever calls {@link #codeRest}) code frames predicted from {@code reference}. */
-    void begin(MotionH264Encoder.Reference reference) {
-      from = reference;
-      addHelpers();
-    }
-
-    /** Puts the helpers to work on the frames still unclaimed (more where they have run out). */
-    void addHelpers() {
-      synchronized (this) {
-        if (abandoned) {
-          return;
-        }
-        for (int t = 0; t < Math.min(helperThreads, motions.length); t++) {
-          tasks.add(helpers.submit(() -> {
-            codeRest();
-            return null;
-          }));
-        }
+    void start(ExecutorService helpers, int helperThreads) {
+      for (int t = 0; t < Math.min(helperThreads, order.length); t++) {
+        tasks.add(helpers.submit(() -> {
+          codeRest();
+          return null;
+        }));
       }
     }
 
-    /** The next group, to start once this one's reference is coded. */
-    void offerSuccessor(GroupCoding next) {
-      boolean ready;
-      synchronized (this) {
-        successor = next;
-        ready = referenceCoded;
-      }
-      if (ready) {
-        next.begin(encoder.reference());
-      }
-    }
-
-    private void referenceDone() {
-      GroupCoding next;
-      synchronized (this) {
-        referenceCoded = true;
-        next = successor;
-      }
-      if (next != null) {
-        next.begin(encoder.reference());
-      }
-    }
-
-    /** Codes unclaimed frames until none is left (the reference left for later while unconfirmed). */
+    /** Codes unclaimed frames until none is left. */
     void codeRest() {
-      if (from == null) {
-        return;
-      }
       MotionH264Encoder helper = borrow();
       try {
-        for (int i = claim(); i >= 0; i = claim()) {
-          code(i, helper);
+        for (int k = claimed.getAndIncrement(); k < order.length; k = claimed.getAndIncrement()) {
+          code(order[k], helper);
         }
       } finally {
         idle.add(helper);
       }
     }
 
-    private int claim() {
-      if (confirmed && disposables < motions.length && !referenceClaimed.get()
-          && referenceClaimed.compareAndSet(false, true)) {
-        return disposables;
-      }
-      int k = nextDisposable.getAndIncrement();
-      return k < disposables ? k : -1;
-    }
-
     private void code(int i, MotionH264Encoder helper) {
       int frame = group.start() + i;
       Picture picture = group.pictures().get(i);
-      try {
-        if (i == disposables) {
-          units[i] = encoder.encodeReference(picture, frame, motions[i], qps[i]);
-          referenceDone();
-        } else {
-          units[i] = helper.encodeDisposable(picture, from, frame, motions[i], qps[i]);
-        }
-      } catch (RuntimeException | Error e) {
-        failure = e;
-        throw e;
-      } finally {
-        done.countDown();
-      }
+      units[frame] = group.endsInReference() && i == order.length - 1
+          ? encoder.encodeReference(picture, frame, motions[i], qps[i])
+          : helper.encodeDisposable(picture, from, frame, motions[i], qps[i]);
     }
 
     private MotionH264Encoder borrow() {
@@ -451,74 +327,15 @@ public final class GopCoder {
       }
     }
 
-    /** Waits until every frame is coded and copies the access units into the GOP's. */
-    void await(byte[][] into) {
-      awaitDone();
-      Throwable failed = failure;
-      if (failed instanceof Error error) {
-        throw error;
-      }
-      if (failed != null) {
-        throw (RuntimeException) failed;
-      }
-      System.arraycopy(units, 0, into, group.start(), units.length);
+    void await() {
+      tasks.forEach(GopCoder::await);
     }
 
-    private void awaitDone() {
-      try {
-        done.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while coding a GOP", e);
-      }
-    }
-
-    /** No frame is started any more; waits for those started (which are never read). */
-    private void discard() {
-      int started = Math.min(disposables, nextDisposable.getAndSet(Integer.MAX_VALUE / 2));
-      referenceClaimed.set(true);
-      for (int i = started; i < motions.length; i++) {
-        done.countDown();
-      }
-      awaitDone();
-    }
-
-    /** After a failure (or at the end): no frame is started any more, here or in the next group. */
+    /** After a failure: no frame is started any more. */
     void abandon() {
-      GroupCoding next;
-      synchronized (this) {
-        abandoned = true;
-        next = successor;
-        tasks.forEach(t -> t.cancel(false));
-      }
-      nextDisposable.set(Integer.MAX_VALUE / 2);
-      referenceClaimed.set(true);
-      if (next != null && next != this) {
-        next.stopIfUnconfirmed();
-      }
+      claimed.set(order.length);
+      tasks.forEach(t -> t.cancel(false));
     }
-
-    /** Stops a speculative group whose predecessor failed. */
-    private void stopIfUnconfirmed() {
-      if (!confirmed) {
-        synchronized (this) {
-          abandoned = true;
-          tasks.forEach(t -> t.cancel(false));
-        }
-        nextDisposable.set(Integer.MAX_VALUE / 2);
-      }
-    }
-  }
-
-  /** The QP of each frame of a group, as the rate control now gives them. */
-  private int[] qps(Group group) {
-    int n = group.views().size();
-    int last = group.endsInReference() ? n - 1 : -1;
-    int[] qps = new int[n];
-    for (int i = 0; i < n; i++) {
-      qps[i] = qp(group.start() + i, i == last, group.views().get(i));
-    }
-    return qps;
   }
 
   private CameraMotion motion(View view) {
