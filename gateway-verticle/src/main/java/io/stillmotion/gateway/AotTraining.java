@@ -1,6 +1,7 @@
 package io.stillmotion.gateway;
 
 import io.stillmotion.model.DecodeConfig;
+import io.stillmotion.render.SamplePhoto;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -9,15 +10,12 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.FileUpload;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 
 /**
  * The training run behind the gateway image's ahead-of-time cache: the image build runs it once with
@@ -66,7 +64,7 @@ public final class AotTraining {
     });
     HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
         .await(30, TimeUnit.SECONDS);
-    Buffer upload = multipart(photo(1600, 1000));
+    Buffer upload = multipart(SamplePhoto.jpeg(1600, 1000));
     return vertx.createHttpClient()
         .request(HttpMethod.POST, server.actualPort(), "127.0.0.1", "/upload")
         .compose(request -> request.putHeader("content-type", CONTENT_TYPE)
@@ -80,18 +78,5 @@ public final class AotTraining {
         + "Content-Type: image/jpeg\r\n\r\n";
     return Buffer.buffer(head.getBytes(StandardCharsets.US_ASCII)).appendBytes(jpeg)
         .appendString("\r\n--" + BOUNDARY + "--\r\n");
-  }
-
-  /** A JPEG photo-sized and textured enough to run the whole check. */
-  static byte[] photo(int width, int height) throws Exception {
-    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-    for (int y = 0; y < height; y++) {
-      for (int x = 0; x < width; x++) {
-        image.setRGB(x, y, (255 * x / width) << 16 | (255 * y / height) << 8 | ((x ^ y) & 0xff));
-      }
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ImageIO.write(image, "jpeg", out);
-    return out.toByteArray();
   }
 }

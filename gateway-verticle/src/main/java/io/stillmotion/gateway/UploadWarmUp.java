@@ -3,6 +3,7 @@ package io.stillmotion.gateway;
 import io.stillmotion.model.Names;
 import io.stillmotion.model.StillmotionConfig;
 import io.stillmotion.model.TaskMessage;
+import io.stillmotion.render.SamplePhoto;
 import io.stillmotion.store.MediaStore;
 import io.stillmotion.store.TaskStore;
 import io.vertx.core.Vertx;
@@ -138,7 +139,7 @@ final class UploadWarmUp {
         .await(30, TimeUnit.SECONDS);
     HttpClient client = vertx.createHttpClient();
     try {
-      Buffer body = AotTraining.multipart(AotTraining.photo(1600, 1000));
+      Buffer body = AotTraining.multipart(SamplePhoto.jpeg(1600, 1000));
       return client.request(HttpMethod.POST, server.actualPort(), "127.0.0.1", "/upload")
           .compose(request -> request.putHeader("content-type", AotTraining.CONTENT_TYPE).send(body))
           .compose(response -> response.body().map(answer -> response.statusCode()))

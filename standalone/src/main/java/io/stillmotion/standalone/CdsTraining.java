@@ -1,11 +1,9 @@
 package io.stillmotion.standalone;
 
 import io.stillmotion.model.StillmotionConfig;
+import io.stillmotion.render.SamplePhoto;
 
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -78,7 +76,7 @@ public final class CdsTraining {
     String base = "http://127.0.0.1:" + port + "/api/v1/task";
     HttpResponse<String> posted = client.send(HttpRequest.newBuilder(URI.create(base))
         .header("content-type", "multipart/form-data; boundary=" + BOUNDARY)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(multipart(photo(1600, 1000))))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(multipart(SamplePhoto.jpeg(1600, 1000))))
         .timeout(Duration.ofMinutes(2)).build(), HttpResponse.BodyHandlers.ofString());
     Matcher id = ID.matcher(posted.body());
     if (posted.statusCode() != 200 || !id.find()) {
@@ -105,22 +103,6 @@ public final class CdsTraining {
     out.writeBytes(head.getBytes(StandardCharsets.US_ASCII));
     out.writeBytes(jpeg);
     out.writeBytes(tail.getBytes(StandardCharsets.US_ASCII));
-    return out.toByteArray();
-  }
-
-  /** A JPEG with gradients and texture, as a photo would have. */
-  static byte[] photo(int width, int height) throws IOException {
-    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-    long seed = 7;
-    for (int y = 0; y < height; y++) {
-      for (int x = 0; x < width; x++) {
-        seed = seed * 6364136223846793005L + 1442695040888963407L;
-        int texture = (x / 32 + y / 32) % 2 == 0 ? (int) (seed >>> 58) : 0;
-        image.setRGB(x, y, (255 * x / width) << 16 | (255 * y / height) << 8 | Math.min(255, 100 + texture * 2));
-      }
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ImageIO.write(image, "jpeg", out);
     return out.toByteArray();
   }
 }

@@ -7,14 +7,11 @@ import io.stillmotion.render.RenderCancelledException;
 import io.stillmotion.render.RenderListener;
 import io.stillmotion.render.RenderResult;
 import io.stillmotion.render.RenderSpec;
+import io.stillmotion.render.SamplePhoto;
 import io.stillmotion.render.VideoRenderer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
@@ -75,7 +72,7 @@ final class RenderWarmUp {
       }
     };
     try {
-      RenderResult result = renderer.render(photo(1600, 1000), SPEC, workDir, yieldToTasks);
+      RenderResult result = renderer.render(SamplePhoto.jpeg(1600, 1000), SPEC, workDir, yieldToTasks);
       Files.deleteIfExists(result.video());
       log.info("render path warmed up in {} ms", (System.nanoTime() - start) / 1_000_000);
       return true;
@@ -86,24 +83,5 @@ final class RenderWarmUp {
       log.info("render warm-up skipped: {}", e.toString());
     }
     return false;
-  }
-
-  /** A JPEG with smooth gradients and fine texture, so that skip, inter and intra coding all run. */
-  static byte[] photo(int width, int height) throws IOException {
-    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-    long seed = 42;
-    for (int y = 0; y < height; y++) {
-      for (int x = 0; x < width; x++) {
-        seed = seed * 6364136223846793005L + 1442695040888963407L;
-        int texture = (x / 40 + y / 40) % 2 == 0 ? (int) (seed >>> 58) : 0;
-        int r = 255 * x / width;
-        int g = 255 * y / height;
-        int b = Math.min(255, 128 + texture * 2);
-        image.setRGB(x, y, r << 16 | g << 8 | b);
-      }
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ImageIO.write(image, "jpeg", out);
-    return out.toByteArray();
   }
 }
