@@ -7,7 +7,7 @@ COMPOSE ?= docker compose -f compose/docker-compose.yml --env-file compose/.env
 WORKERS ?= 2
 STANDALONE_JAR := standalone/target/stillmotion-standalone.jar
 SHARED_DIR ?= $(CURDIR)/../shared
-# JVM flags of `make run` and of the service in `make bench` (README, "Inside the service")
+# JVM flags of `make run` and of the service in `make bench` (README, "Speed of the service")
 RUN_JAVA_OPTS ?=
 # `make run`'s class data sharing archive (README, "Cold start"): trained by `make build` from the
 # jars just built, used by `make run` only while it matches them and the java on the PATH.
