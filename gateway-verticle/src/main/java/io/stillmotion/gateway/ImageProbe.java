@@ -11,6 +11,7 @@ import io.vertx.core.WorkerExecutor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -37,10 +38,21 @@ public final class ImageProbe {
   private final int capacity;
   private final AtomicInteger inFlight = new AtomicInteger();
 
+  /** The name of the gateway's image check pool (it shows in the pool metrics). */
+  static final String POOL = "stillmotion-image-check";
+
   public ImageProbe(Vertx vertx, long maxPixels, DecodeConfig decode, int threads, int queue) {
+    this(vertx, POOL, maxPixels, decode, threads, queue);
+  }
+
+  /**
+   * A probe on the pool of this name. Vert.x shares a worker pool by name and sizes it when it is
+   * first made, so a probe that must have its own threads needs a name no other open probe uses.
+   */
+  ImageProbe(Vertx vertx, String poolName, long maxPixels, DecodeConfig decode, int threads, int queue) {
     this.guard = new ImageGuard(new ImageGuard.Limits(MIN_SIDE, maxPixels, decode.memoryBytes(),
         decode.checkTimeLimitMs()));
-    this.pool = vertx.createSharedWorkerExecutor("stillmotion-image-check", threads,
+    this.pool = vertx.createSharedWorkerExecutor(poolName, threads,
         2 * decode.checkTimeLimitMs(), TimeUnit.MILLISECONDS);
     this.capacity = threads + queue;
     pool.executeBlocking(() -> {
@@ -55,10 +67,15 @@ public final class ImageProbe {
       inFlight.decrementAndGet();
       return Future.failedFuture(busy());
     }
-    return pool.executeBlocking(() -> check(file), false).eventually(() -> {
+    return execute(() -> check(file)).eventually(() -> {
       inFlight.decrementAndGet();
       return Future.succeededFuture();
     });
+  }
+
+  /** Blocking work on this probe's pool, in parallel up to its threads. */
+  <T> Future<T> execute(Callable<T> work) {
+    return pool.executeBlocking(work, false);
   }
 
   /** Images being checked or waiting for a thread. */

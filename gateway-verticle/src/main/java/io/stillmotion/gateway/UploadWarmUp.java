@@ -69,7 +69,7 @@ final class UploadWarmUp {
   /** Blocking: the early warm-up; true when its upload was accepted. */
   static boolean runEarly(Vertx vertx, StillmotionConfig config) {
     long start = System.nanoTime();
-    ImageProbe probe = new ImageProbe(vertx, config.maxPixels(), config.decode(), 1, 1);
+    ImageProbe probe = earlyProbe(vertx, config);
     try {
       int status = upload(vertx, config, probe);
       log.info("upload path warmed up in {} ms (upload answered {})", (System.nanoTime() - start) / 1_000_000, status);
@@ -80,6 +80,14 @@ final class UploadWarmUp {
     } finally {
       probe.close();
     }
+  }
+
+  /**
+   * The early warm-up's image check: one thread of a pool named apart from the gateway's, which may
+   * be made while this one is still open and must still get its {@code IMAGE_CHECK_THREADS}.
+   */
+  static ImageProbe earlyProbe(Vertx vertx, StillmotionConfig config) {
+    return new ImageProbe(vertx, ImageProbe.POOL + "-warm-up", config.maxPixels(), config.decode(), 1, 1);
   }
 
   /** Whether this JVM has started a warm-up. */

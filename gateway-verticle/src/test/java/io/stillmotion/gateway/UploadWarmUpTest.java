@@ -1,6 +1,8 @@
 package io.stillmotion.gateway;
 
 import io.stillmotion.model.Names;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -8,6 +10,9 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.stillmotion.testing.Futures.get;
@@ -64,6 +69,29 @@ class UploadWarmUpTest {
   void earlyRunsWithoutAGateway() throws Exception {
     assertThat(UploadWarmUp.runEarly(system.vertx, system.config)).isTrue();
     assertThat(get(system.mongo.count(Names.UPLOADS_BUCKET + ".files", new JsonObject()))).isZero();
+  }
+
+  @Test
+  @DisplayName("a gateway's image check made while the early warm-up's is open still gets all its threads")
+  void earlyProbeLeavesTheGatewaysPoolItsSize() throws Exception {
+    Vertx vertx = Vertx.vertx(); // as in the standalone jar: the early probe is this Vert.x's first pool
+    ImageProbe early = UploadWarmUp.earlyProbe(vertx, system.config);
+    ImageProbe gateways = new ImageProbe(vertx, system.config.maxPixels(), system.config.decode(), 2, 0);
+    try {
+      CountDownLatch both = new CountDownLatch(2);
+      Callable<Boolean> meet = () -> {
+        both.countDown();
+        return both.await(10, TimeUnit.SECONDS);
+      };
+      Future<Boolean> first = gateways.execute(meet);
+      Future<Boolean> second = gateways.execute(meet);
+      assertThat(get(first)).as("two checks ran at once").isTrue();
+      assertThat(get(second)).isTrue();
+    } finally {
+      gateways.close();
+      early.close();
+      get(vertx.close());
+    }
   }
 
   @Test
