@@ -59,6 +59,8 @@ final class SliceCoder {
   private byte[] candidatePrediction = new byte[256];
   private int[] bestBlockSads = new int[16];
   private int[] candidateBlockSads = new int[16];
+  /** The current macroblock's luma source, split once for the SADs of all its candidate vectors. */
+  private final QuarterPelPlanes.SourceBlock sourceBlock = new QuarterPelPlanes.SourceBlock();
   private final int[][] predC = new int[2][64];
   private final int[] top = new int[16];
   private final int[] left = new int[16];
@@ -110,6 +112,8 @@ final class SliceCoder {
     for (int mbY = 0; mbY < mbH; mbY++) {
       for (int mbX = 0; mbX < mbW; mbX++) {
         loadChroma(mbX, mbY);
+        sourceBlock.load(source.getPlaneData(0), (mbY * 16) * source.getPlaneWidth(0) + mbX * 16,
+            source.getPlaneWidth(0));
         codeInterMacroblock(mbX, mbY, motion);
       }
     }
@@ -433,7 +437,7 @@ final class SliceCoder {
     byte[] plane = src.getPlaneData(0);
     int stride = src.getPlaneWidth(0);
     int at = (mbY * 16) * stride + mbX * 16;
-    int sad = referencePlanes.sad16x16(qx, qy, plane, at, stride, limit, candidatePrediction, candidateBlockSads);
+    int sad = referencePlanes.sad16x16(qx, qy, sourceBlock, limit, candidatePrediction, candidateBlockSads);
     return sad >= 0 ? sad : interpolatedSad(qx, qy, plane, at, stride);
   }
 

@@ -32,7 +32,7 @@ class QuarterPelPlanesTest {
       int qy = random.nextInt(4 * (H + 2 * QuarterPelPlanes.MARGIN - 17)) - 4 * QuarterPelPlanes.MARGIN;
       int x = random.nextInt(W - 15);
       int y = random.nextInt(H - 15);
-      int sad = planes.sad16x16(qx, qy, source, y * W + x, W, Integer.MAX_VALUE, prediction, blockSads);
+      int sad = planes.sad16x16(qx, qy, block(source, y * W + x), Integer.MAX_VALUE, prediction, blockSads);
       int[] expectedBlocks = new int[16];
       for (int i = 0; i < 256; i++) {
         expectedBlocks[(i / 64) * 4 + (i % 16) / 4] += Math.abs(source[(y + i / 16) * W + x + i % 16] - prediction[i]);
@@ -41,7 +41,7 @@ class QuarterPelPlanesTest {
       assertThat(sad).isEqualTo(expected);
       assertThat(blockSads).containsExactly(expectedBlocks);
       int limit = random.nextInt(2 * expected + 1);
-      int bounded = planes.sad16x16(qx, qy, source, y * W + x, W, limit, new byte[256], new int[16]);
+      int bounded = planes.sad16x16(qx, qy, block(source, y * W + x), limit, new byte[256], new int[16]);
       if (expected < limit) {
         assertThat(bounded).isEqualTo(expected);
       } else {
@@ -64,7 +64,7 @@ class QuarterPelPlanesTest {
     byte[] ours = new byte[256];
     for (int qy = -4 * QuarterPelPlanes.MARGIN; qy < 4 * (H + QuarterPelPlanes.MARGIN - 17); qy++) {
       for (int qx = -4 * QuarterPelPlanes.MARGIN; qx < 4 * (W + QuarterPelPlanes.MARGIN - 17); qx += 3) {
-        assertThat(planes.sad16x16(qx, qy, source, 0, W, Integer.MAX_VALUE, ours, new int[16])).isNotNegative();
+        assertThat(planes.sad16x16(qx, qy, block(source, 0), Integer.MAX_VALUE, ours, new int[16])).isNotNegative();
         interpolator.getBlockLuma(reference, decoders, 0, qx, qy, 16, 16);
         assertThat(ours).as("(%d, %d)", qx, qy).containsExactly(decoders.getPlaneData(0));
       }
@@ -82,7 +82,7 @@ class QuarterPelPlanesTest {
     Arrays.fill(source, (byte) -128);
     for (int q = 0; q < 16; q++) {
       int[] blockSads = new int[16];
-      assertThat(planes.sad16x16(16 + (q & 3), 16 + (q >> 2), source, 0, W, Integer.MAX_VALUE, new byte[256],
+      assertThat(planes.sad16x16(16 + (q & 3), 16 + (q >> 2), block(source, 0), Integer.MAX_VALUE, new byte[256],
           blockSads)).isEqualTo(256 * 255);
       assertThat(blockSads).containsOnly(16 * 255);
     }
@@ -93,9 +93,15 @@ class QuarterPelPlanesTest {
   void beyondMargin() {
     QuarterPelPlanes planes = new QuarterPelPlanes(W, H);
     planes.load(Picture.create(W, H, ColorSpace.YUV420J));
-    assertThat(planes.sad16x16(-4 * QuarterPelPlanes.MARGIN - 4, 0, new byte[W * H], 0, W, Integer.MAX_VALUE,
+    assertThat(planes.sad16x16(-4 * QuarterPelPlanes.MARGIN - 4, 0, block(new byte[W * H], 0), Integer.MAX_VALUE,
         new byte[256], new int[16])).isEqualTo(-1);
-    assertThat(planes.sad16x16(4 * (W + QuarterPelPlanes.MARGIN), 0, new byte[W * H], 0, W, Integer.MAX_VALUE,
+    assertThat(planes.sad16x16(4 * (W + QuarterPelPlanes.MARGIN), 0, block(new byte[W * H], 0), Integer.MAX_VALUE,
         new byte[256], new int[16])).isEqualTo(-1);
+  }
+
+  private static QuarterPelPlanes.SourceBlock block(byte[] plane, int at) {
+    QuarterPelPlanes.SourceBlock block = new QuarterPelPlanes.SourceBlock();
+    block.load(plane, at, W);
+    return block;
   }
 }
