@@ -6,7 +6,6 @@ import io.stillmotion.infra.EmbeddedMongo;
 import io.stillmotion.model.StillmotionConfig;
 import io.stillmotion.store.TaskStore;
 import io.stillmotion.telemetry.Telemetry;
-import io.stillmotion.worker.RenderWarmUp;
 import io.stillmotion.worker.WorkerVerticle;
 import io.vertx.core.Vertx;
 import io.vertx.ext.mongo.MongoClient;
@@ -39,10 +38,8 @@ public final class StandaloneApp implements AutoCloseable {
   public static StandaloneApp start(StillmotionConfig config) throws Exception {
     // One registry for the whole JVM: the gateway's /metrics shows the worker's meters too.
     Vertx vertx = Telemetry.createVertx();
-    // The embedded servers take most of the start: meanwhile the JIT compiles what the first upload
-    // and the first render run.
+    // The embedded servers take most of the start: meanwhile the JIT compiles what the first upload runs.
     GatewayVerticle.warmUpUploadsEarly(vertx, config);
-    RenderWarmUp.startEarly(config.renderThreads());
     EmbeddedMongo mongo = null;
     EmbeddedBroker broker = null;
     try {

@@ -8,16 +8,13 @@ import io.stillmotion.render.RenderListener;
 import io.stillmotion.render.RenderResult;
 import io.stillmotion.render.RenderSpec;
 import io.stillmotion.render.SamplePhoto;
-import io.stillmotion.render.VideoEncoder;
 import io.stillmotion.render.VideoRenderer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
@@ -30,18 +27,11 @@ import java.util.function.BooleanSupplier;
  * being rendered, so that it never takes CPU from one (what it compiled so far stays compiled). Once
  * per JVM, since compiled code is shared by every worker in it; never with the system property
  * {@code stillmotion.renderWarmUp=false} (the test suites set it).
- *
- * <p>A process with more to start before its worker (the standalone jar's embedded database and
- * broker, several seconds) starts it {@link #startEarly early}, so that the JIT compiles the render
- * path meanwhile: started with the worker, it had run 1-9 s when an upload sent at readiness arrived.
- * A worker starting later adds no second warm-up; the running one yields to that worker's tasks.
  */
-public final class RenderWarmUp {
+final class RenderWarmUp {
 
   private static final Logger log = LoggerFactory.getLogger(RenderWarmUp.class);
   private static final AtomicBoolean STARTED = new AtomicBoolean();
-  /** The workers of this JVM: the warm-up stops when any of them renders a task, even one started after it. */
-  private static final Workers WORKERS = new Workers();
   /** A second of 720p30: every macroblock path runs thousands of times, enough for the JIT's top tier. */
   private static final RenderSpec SPEC = new RenderSpec(Effect.KEN_BURNS, 1, 30, 1280, 720, Easing.EASE_IN_OUT,
       0.5, 0.5, Quality.MEDIUM);
@@ -55,31 +45,6 @@ public final class RenderWarmUp {
    * @param busy true while the worker renders a task: the warm-up then stops
    */
   static CompletableFuture<Void> startOnce(VideoRenderer renderer, Path workDir, BooleanSupplier busy) {
-    WORKERS.add(busy);
-    return startOnce(() -> run(renderer, workDir, WORKERS));
-  }
-
-  /**
-   * Starts the warm-up before any worker exists, with a renderer of its own ({@code renderThreads}
-   * threads, closed at its end), unless switched off or already started; it stops once a worker
-   * started later renders a task. Completes when it is over (never fails).
-   */
-  public static CompletableFuture<Void> startEarly(int renderThreads) {
-    return startOnce(() -> {
-      try (VideoRenderer renderer = new VideoRenderer(renderThreads, VideoEncoder.MOTION)) {
-        Path dir = Files.createTempDirectory("stillmotion-warm-up");
-        try {
-          run(renderer, dir, WORKERS);
-        } finally {
-          Files.deleteIfExists(dir);
-        }
-      } catch (IOException e) {
-        log.info("render warm-up skipped: {}", e.toString());
-      }
-    });
-  }
-
-  private static CompletableFuture<Void> startOnce(Runnable warmUp) {
     if (!Boolean.parseBoolean(System.getProperty("stillmotion.renderWarmUp", "true"))
         || !STARTED.compareAndSet(false, true)) {
       return CompletableFuture.completedFuture(null);
@@ -87,7 +52,7 @@ public final class RenderWarmUp {
     CompletableFuture<Void> done = new CompletableFuture<>();
     Thread thread = new Thread(() -> {
       try {
-        warmUp.run();
+        run(renderer, workDir, busy);
       } finally {
         done.complete(null);
       }
@@ -118,25 +83,5 @@ public final class RenderWarmUp {
       log.info("render warm-up skipped: {}", e.toString());
     }
     return false;
-  }
-
-  /** Busy while any worker added so far renders a task. */
-  static final class Workers implements BooleanSupplier {
-
-    private final CopyOnWriteArrayList<BooleanSupplier> busy = new CopyOnWriteArrayList<>();
-
-    void add(BooleanSupplier workerBusy) {
-      busy.add(workerBusy);
-    }
-
-    @Override
-    public boolean getAsBoolean() {
-      for (BooleanSupplier worker : busy) {
-        if (worker.getAsBoolean()) {
-          return true;
-        }
-      }
-      return false;
-    }
   }
 }

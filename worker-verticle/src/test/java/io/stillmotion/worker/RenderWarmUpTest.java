@@ -7,7 +7,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,27 +29,6 @@ class RenderWarmUpTest {
     try (VideoRenderer renderer = new VideoRenderer(2)) {
       assertThat(RenderWarmUp.run(renderer, work, () -> true)).isFalse();
     }
-    try (var files = Files.list(work)) {
-      assertThat(files).isEmpty();
-    }
-  }
-
-  @Test
-  @DisplayName("a warm-up started before any worker stops once a worker that joined later renders a task")
-  void yieldsToWorkersStartedAfterIt(@TempDir Path work) throws Exception {
-    RenderWarmUp.Workers workers = new RenderWarmUp.Workers();
-    AtomicBoolean joined = new AtomicBoolean();
-    // The first time the running warm-up asks, a worker that is already rendering joins.
-    workers.add(() -> {
-      if (joined.compareAndSet(false, true)) {
-        workers.add(() -> true);
-      }
-      return false;
-    });
-    try (VideoRenderer renderer = new VideoRenderer(2)) {
-      assertThat(RenderWarmUp.run(renderer, work, workers)).isFalse();
-    }
-    assertThat(joined).isTrue();
     try (var files = Files.list(work)) {
       assertThat(files).isEmpty();
     }
