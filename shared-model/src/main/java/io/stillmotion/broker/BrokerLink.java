@@ -106,6 +106,7 @@ public final class BrokerLink {
   private Handler<TaskDelivery> taskHandler;
   private Handler<Buffer> eventHandler;
   private Runnable subscribedHandler = () -> { };
+  private Runnable connectedHandler = () -> { };
   private boolean started;
   private boolean stopping;
   private volatile boolean taskConsumerWanted;
@@ -138,6 +139,15 @@ public final class BrokerLink {
    */
   public BrokerLink onSubscribed(Runnable handler) {
     this.subscribedHandler = handler;
+    return this;
+  }
+
+  /**
+   * Called on this link's context each time a new connection is up and everything is declared on
+   * it: the first one after {@link #start()} and each one after an outage. Set before {@link #start()}.
+   */
+  public BrokerLink onConnected(Runnable handler) {
+    this.connectedHandler = handler;
     return this;
   }
 
@@ -407,6 +417,7 @@ public final class BrokerLink {
     if (session.eventQueue != null) {
       subscribedHandler.run();
     }
+    connectedHandler.run();
   }
 
   private static String describe(Session session) {
