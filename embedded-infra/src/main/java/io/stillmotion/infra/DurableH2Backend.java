@@ -10,6 +10,9 @@ import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.wire.message.MongoMessage;
 import de.bwaldvogel.mongo.wire.message.MongoQuery;
+import de.bwaldvogel.mongo.MongoCollection;
+import de.bwaldvogel.mongo.backend.CollectionOptions;
+import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import org.h2.mvstore.MVStore;
 
 import java.util.List;
@@ -22,12 +25,23 @@ import java.util.List;
  * cut of the machine. A commit with nothing changed costs nothing, so reads are unaffected.
  *
  * <p>GridFS chunk indexes are built, as {@link GridFsChunkIndex} says; a store written before has its
- * index built from the chunks it holds when it is opened.
+ * index built from the chunks it holds when it is opened. A query naming an {@code _id} among other
+ * conditions reads that one document, as {@link IdFirst} says.
  */
 final class DurableH2Backend extends H2Backend {
 
+  /** Made on first use: the super constructor opens the stored databases, before this class's fields are set. */
+  private IdFirst idFirst;
+
   DurableH2Backend(String fileName) {
     super(fileName);
+  }
+
+  IdFirst idFirst() {
+    if (idFirst == null) {
+      idFirst = new IdFirst();
+    }
+    return idFirst;
   }
 
   @Override
@@ -35,10 +49,19 @@ final class DurableH2Backend extends H2Backend {
     return new Database(databaseName, getMvStore(), getCursorRegistry());
   }
 
-  private static final class Database extends H2Database {
+  /** Not static: its super constructor opens the stored collections, before any field of its own is set. */
+  private final class Database extends H2Database {
 
     Database(String databaseName, MVStore store, CursorRegistry cursorRegistry) {
       super(databaseName, store, cursorRegistry);
+    }
+
+    /** The maps are those the stock database opens for a collection, so stores written before read alike. */
+    @Override
+    protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
+      String namespace = getFullCollectionNamespace(collectionName);
+      return new Collection(this, collectionName, options, getMvStore().openMap("databases." + namespace),
+          getMvStore().openMap("meta." + namespace), getCursorRegistry(), idFirst());
     }
 
     @Override
@@ -47,6 +70,33 @@ final class DurableH2Backend extends H2Backend {
       return GridFsChunkIndex.isChunkIndex(collectionName, keys)
           ? openOrCreateUniqueIndex(collectionName, indexName, keys, sparse)
           : super.openOrCreateSecondaryIndex(collectionName, indexName, keys, sparse);
+    }
+  }
+
+  private static final class Collection extends H2Collection {
+
+    private final IdFirst idFirst;
+
+    Collection(MongoDatabase database, String name, CollectionOptions options,
+        org.h2.mvstore.MVMap<Object, Document> data, org.h2.mvstore.MVMap<String, Object> meta,
+        CursorRegistry cursors, IdFirst idFirst) {
+      super(database, name, options, data, meta, cursors);
+      this.idFirst = idFirst;
+    }
+
+    @Override
+    protected QueryResult queryDocuments(Document query, Document orderBy, int skip, int limit, int batchSize,
+        Document projection) {
+      Iterable<Object> byId = IdFirst.positions(query, getIndexes());
+      return byId == null ? super.queryDocuments(query, orderBy, skip, limit, batchSize, projection)
+          : matchDocuments(query, byId, orderBy, skip, limit, batchSize, projection);
+    }
+
+    @Override
+    protected QueryResult matchDocuments(Document query, Document orderBy, int skip, int limit, int batchSize,
+        Document projection) {
+      idFirst.scanned();
+      return super.matchDocuments(query, orderBy, skip, limit, batchSize, projection);
     }
   }
 

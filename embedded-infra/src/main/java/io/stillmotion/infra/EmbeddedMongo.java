@@ -47,6 +47,12 @@ public final class EmbeddedMongo implements AutoCloseable {
     return new EmbeddedMongo(new GridFsMemoryBackend(), port);
   }
 
+  /** Whole-collection scans this server made so far (tests: which queries an index answers). */
+  long scans() {
+    return backend instanceof DurableH2Backend h2 ? h2.idFirst().scans()
+        : backend instanceof GridFsMemoryBackend memory ? memory.idFirst().scans() : -1;
+  }
+
   public int port() {
     return address.getPort();
   }

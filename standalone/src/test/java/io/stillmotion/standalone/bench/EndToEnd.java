@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static io.stillmotion.testing.Futures.await;
@@ -36,7 +37,8 @@ final class EndToEnd {
    * One video: seconds from the start of the upload to FINISHED, the POST alone, the worker's render,
    * and the CPU seconds this JVM spent meanwhile (every thread: HTTP, stores, broker, render, GC, JIT).
    */
-  record Run(double totalSeconds, double postSeconds, double renderSeconds, double cpuSeconds) {
+  record Run(double totalSeconds, double postSeconds, double renderSeconds, double cpuSeconds,
+      Map<String, Double> cpuByThread) {
   }
 
   /** ffmpeg's run: wall seconds and the CPU seconds of the process (user + system). */
@@ -99,6 +101,7 @@ final class EndToEnd {
    * interpreted multipart encoding) to the service: it shares this JVM with it.
    */
   Run videoFromOutside(String size, int port) throws Exception {
+    ThreadCpu cpuBefore = ThreadCpu.now();
     long cpuStart = processCpuNanos();
     long start = System.nanoTime();
     String base = "http://127.0.0.1:" + port + "/api/v1/";
@@ -114,7 +117,8 @@ final class EndToEnd {
       throw new IllegalStateException(id + " did not finish: " + last);
     }
     double total = (System.nanoTime() - start) / 1e9;
-    return new Run(total, post, renderSeconds(id), (processCpuNanos() - cpuStart) / 1e9);
+    return new Run(total, post, renderSeconds(id), (processCpuNanos() - cpuStart) / 1e9,
+        ThreadCpu.now().since(cpuBefore));
   }
 
   /** {@code curl -sS} with the arguments given; its standard output. */
@@ -132,6 +136,7 @@ final class EndToEnd {
 
   /** Uploads the photo with the size given ({@code 1280x720} is the default) and waits for FINISHED. */
   Run video(String size) throws Exception {
+    ThreadCpu cpuBefore = ThreadCpu.now();
     long cpuStart = processCpuNanos();
     long start = System.nanoTime();
     MultipartForm form = MultipartForm.create().attribute("size", size)
@@ -150,7 +155,8 @@ final class EndToEnd {
       throw new IllegalStateException(id + " did not finish: " + last);
     }
     double total = (System.nanoTime() - start) / 1e9;
-    return new Run(total, post, renderSeconds(id), (processCpuNanos() - cpuStart) / 1e9);
+    return new Run(total, post, renderSeconds(id), (processCpuNanos() - cpuStart) / 1e9,
+        ThreadCpu.now().since(cpuBefore));
   }
 
   /** The worker's "[id] finished: n frames, b bytes in ms" line. */

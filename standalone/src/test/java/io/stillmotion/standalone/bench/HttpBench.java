@@ -45,7 +45,7 @@ import static io.stillmotion.testing.Futures.await;
  * POST /api/v1/task} (a 320x240 PNG: sniff, decode check, GridFS write, insert, confirmed publish).
  * Prints requests/s, p50/p99 latency and errors. Tunables: {@code -Dbench.seconds=10
  * -Dbench.concurrency=32 -Dbench.repeats=3 -Dbench.endToEnd=true -Dbench.coldClient=curl|jvm
- * -Dbench.warmSizes=1280x720,1920x1080
+ * -Dbench.warmSizes=1280x720,1920x1080 -Dbench.pastTasks=0 -Dbench.cpuPerVideo=false
  * -Dshared.dir=../shared} ({@code coldClient}: who uploads the first video; curl, when installed, as a client
  * in another process would). Runs in its own JVM ({@code
  * exec:exec}): the embedded broker cannot start inside Maven's class loader ({@code exec:java}).
@@ -78,12 +78,14 @@ public final class HttpBench {
         .setLevel(ch.qos.logback.classic.Level.WARN);
     EndToEnd.captureLogs();
     Path dataDir = Files.createTempDirectory("stillmotion-bench");
-    StandaloneApp app = StandaloneApp.start(StillmotionConfig.fromEnv(Map.of(
+    StillmotionConfig config = StillmotionConfig.fromEnv(Map.of(
         "HTTP_PORT", "0",
         "DATA_DIR", dataDir.toString(),
         "WEB_ROOT", dataDir.resolve("no-ui").toString(),
         "RATE_LIMIT_PER_MINUTE", "0",
-        "MAX_QUEUED_TASKS", "10000000")));
+        "MAX_QUEUED_TASKS", "10000000"));
+    storePastTasks(dataDir.resolve("mongo"), config.mongoDb(), Integer.getInteger("bench.pastTasks", 0));
+    StandaloneApp app = StandaloneApp.start(config);
     readyAt = System.currentTimeMillis();
     readyUptime = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() / 1e3;
     Vertx vertx = Vertx.vertx();
@@ -141,6 +143,7 @@ public final class HttpBench {
     Map<String, List<EndToEnd.Cli>> ffmpeg = new LinkedHashMap<>();
     List<Double> engine = new ArrayList<>();
     List<Double> engineCpu = new ArrayList<>();
+    List<Map<String, Double>> engineThreads = new ArrayList<>();
     byte[] photoBytes = Files.readAllBytes(photo);
     Path work = Files.createTempDirectory("stillmotion-bench-engine");
     try (VideoRenderer renderer = new VideoRenderer(Runtime.getRuntime().availableProcessors())) {
@@ -152,9 +155,11 @@ public final class HttpBench {
             ffmpeg.computeIfAbsent(name, k -> new ArrayList<>()).add(e2e.ffmpeg(size[0], size[1]));
           }
           if (size[0] == 1280) {
+            ThreadCpu threads = ThreadCpu.now();
             long cpu = EndToEnd.processCpuNanos();
             engine.add(engineAlone(renderer, photoBytes, work));
             engineCpu.add((EndToEnd.processCpuNanos() - cpu) / 1e9);
+            engineThreads.add(ThreadCpu.now().since(threads));
           }
         }
       }
@@ -190,8 +195,67 @@ public final class HttpBench {
     System.out.printf("%nWorker's render, 1280x720 warm: %.2f s; the engine alone in this JVM (VideoRenderer, same "
         + "job): %.2f s; ratio %.2f. CPU of this JVM: %.2f s per video through the service, %.2f s for the engine "
         + "alone; ratio %.2f%n", workerRender, alone, workerRender / alone, serviceCpu, aloneCpu, serviceCpu / aloneCpu);
+    printCpuByThread(service.get("1280x720").stream().map(EndToEnd.Run::cpuByThread).toList(), engineThreads);
     System.out.printf("POST /task of the %d KB photo, one at a time: median %.0f ms (of %d)%n",
         photoBytes.length / 1024, EndToEnd.median(posts) * 1e3, posts.size());
+  }
+
+  /**
+   * The CPU per 720p video by kind of thread, through the service and the engine alone (medians): where
+   * the service's extra CPU goes. The engine alone's render is called from {@code main}.
+   */
+  private static void printCpuByThread(List<Map<String, Double>> service, List<Map<String, Double>> engine) {
+    Map<String, Double> s = ThreadCpu.medians(service);
+    Map<String, Double> e = ThreadCpu.medians(engine);
+    System.out.printf("%nCPU s per 1280x720 video by thread (median of each row): %-44s | %7s | %7s%n", "",
+        "service", "engine");
+    if (Boolean.getBoolean("bench.cpuPerVideo")) {
+      for (int i = 0; i < service.size(); i++) {
+        System.out.printf("  video %d: service %s%n  engine %d: %s%n", i + 1, service.get(i), i + 1,
+            i < engine.size() ? engine.get(i) : "-");
+      }
+    }
+    java.util.Set<String> kinds = new java.util.LinkedHashSet<>(s.keySet());
+    kinds.addAll(e.keySet());
+    for (String kind : kinds) {
+      double a = s.getOrDefault(kind, 0.0);
+      double b = e.getOrDefault(kind, 0.0);
+      if (a >= 0.005 || b >= 0.005) {
+        System.out.printf("  %-96s | %7.3f | %7.3f%n", kind, a, b);
+      }
+    }
+  }
+
+  /**
+   * {@code -Dbench.pastTasks=n}: the data folder starts with n finished tasks, as that of a {@code make
+   * run} that has served n videos (their files are not stored: only the task documents).
+   */
+  private static void storePastTasks(Path mongoDir, String database, int n) throws Exception {
+    if (n <= 0) {
+      return;
+    }
+    Vertx vertx = Vertx.vertx();
+    try (io.stillmotion.infra.EmbeddedMongo server = io.stillmotion.infra.EmbeddedMongo.startPersistent(mongoDir, 0)) {
+      io.vertx.ext.mongo.MongoClient mongo = io.vertx.ext.mongo.MongoClient.create(vertx,
+          new io.vertx.core.json.JsonObject().put("connection_string", server.connectionString()).put("db_name", database));
+      long now = System.currentTimeMillis();
+      List<io.vertx.ext.mongo.BulkOperation> batch = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        String id = java.util.UUID.randomUUID().toString();
+        batch.add(io.vertx.ext.mongo.BulkOperation.createInsert(io.stillmotion.model.Task
+            .pending(id, "jpg", RenderOptions.defaults(), now - n + i).toDocument()
+            .put("status", "FINISHED").put("progress", 100).put("attempts", 1)
+            .put("result", io.stillmotion.model.TaskMedia.forAttempt(id, "past").toDocument())));
+        if (batch.size() == 500 || i == n - 1) {
+          await(mongo.bulkWrite(io.stillmotion.model.Names.TASKS_COLLECTION, batch));
+          batch.clear();
+        }
+      }
+      await(mongo.close());
+    } finally {
+      vertx.close().await(30, TimeUnit.SECONDS);
+    }
+    System.out.printf("%d finished tasks stored before the start%n", n);
   }
 
   /** {@code -Dbench.warmSizes=1280x720,1920x1080} (the default): the warm videos' sizes. */
