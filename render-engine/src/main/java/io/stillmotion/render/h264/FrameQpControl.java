@@ -10,15 +10,20 @@ package io.stillmotion.render.h264;
  * the IDR frame {@value #IDR_QP_BONUS} less (down to {@link Quant#MIN_QP}): its detail is what the
  * skipped macroblocks of the whole GOP keep showing, and with one IDR frame per GOP of up to 10 s
  * it is a small share of the bytes. Measured (5 s Ken Burns over a photo at 720p, qualities low to
- * high, PSNR-Y of ffmpeg's decode): 6/0/5 steps wrote 9% more bytes at equal PSNR-Y than these,
- * 8/2/5 1.4% more.
+ * high, PSNR-Y of ffmpeg's decode): 6/0/5 steps wrote 9% more bytes at equal PSNR-Y than 10/2/5,
+ * 8/2/5 1.4% more. Then (BytesBench: RenderBench's job at medium quality, size at equal PSNR-Y
+ * against x264 veryfast, cups / path photo at 720p; the IDR frame is at {@link Quant#MIN_QP} there
+ * anyway) disposable frames at +4 0.928 / 0.848, +5 0.913 / 0.818, +6 0.909 / 0.805, +7 0.911 /
+ * 0.797, +8 0.915 / 0.794; references 3 steps below the base 0.902 / 0.825 (at +5), the IDR frame
+ * 8 below 0.914 / 0.825. With the reference frames' vectors costed as {@link SliceCoder} now does,
+ * +7 gives 0.871 / 0.797.
  * A leaky bucket one second deep tracks the bits above the level's rate; while it is more than a
  * quarter full the QP climbs a step per frame, and it relaxes back a step per frame once empty.
  */
 public final class FrameQpControl {
 
   static final int IDR_QP_BONUS = 10;
-  static final int DISPOSABLE_QP_PENALTY = 5;
+  static final int DISPOSABLE_QP_PENALTY = 7;
   static final int REFERENCE_QP_BONUS = 2;
   static final int REFERENCE_INTERVAL = 8;
   private static final int MAX_RAISE = 16;

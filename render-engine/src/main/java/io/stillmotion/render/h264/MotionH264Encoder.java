@@ -110,7 +110,7 @@ public final class MotionH264Encoder {
     Reference from = ref;
     nal.add(AnnexB.NAL_SLICE, NAL_REF_IDC,
         slice(sh, false, NAL_REF_IDC, w -> coder.codeInter(sh, frame, from.picture, from.planes, target.picture,
-            motion, w)));
+            motion, true, w)));
     makeReference(target, from.frameNum + 1);
     return nal.toByteArray();
   }
@@ -138,7 +138,7 @@ public final class MotionH264Encoder {
     AnnexB nal = new AnnexB();
     SliceHeader sh = header(SliceType.P, qp, from.frameNum + 1, pictureIndex);
     nal.add(AnnexB.NAL_SLICE, 0,
-        slice(sh, false, 0, w -> coder.codeInter(sh, frame, from.picture, from.planes, target, motion, w)));
+        slice(sh, false, 0, w -> coder.codeInter(sh, frame, from.picture, from.planes, target, motion, false, w)));
     last = target;
     return nal.toByteArray();
   }

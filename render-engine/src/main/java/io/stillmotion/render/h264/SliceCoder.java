@@ -26,6 +26,12 @@ final class SliceCoder {
   private static final int INTRA_CHECK_SAD = 16 * 256 / 4;
   /** Estimated extra bits of an intra macroblock in a P slice over an inter one. */
   private static final int INTRA_BITS = 24;
+  /**
+   * A reference picture's vectors are costed at the lambda of a QP this much lower, a quarter of
+   * the weight per bit: the frames up to the next reference are predicted from it, so a sharper
+   * prediction there is worth more than the bits of its vector in one frame. See {@link #refine}.
+   */
+  private static final int KEPT_VECTOR_QP_DROP = 12;
   /** coded_block_pattern to its Intra code number (jcodec 0.2.5 only exposes the other direction). */
   private static final int[] INTRA_CBP_CODE = new int[48];
 
@@ -74,6 +80,8 @@ final class SliceCoder {
   private Picture recon;
   private Picture ref;
   private int lambda;
+  /** Weight of a vector's bits against the SAD of its prediction in {@link #refine}. */
+  private int vectorLambda;
   private int skipRun;
   private int bestCost;
   /** SAD of the Intra 16x16 prediction {@link #chooseLumaMode} chose. */
@@ -103,12 +111,13 @@ final class SliceCoder {
 
   /**
    * Codes a P picture predicted from {@code reference} (with {@code planes} loaded from it, only
-   * read here) along the camera motion.
+   * read here) along the camera motion; {@code kept}: the picture is a reference for later ones.
    */
   void codeInter(SliceHeader sh, Picture source, Picture reference, QuarterPelPlanes planes, Picture reconstruction,
-      CameraMotion motion, BitWriter writer) {
+      CameraMotion motion, boolean kept, BitWriter writer) {
     start(sh, source, reconstruction, reference, writer);
     referencePlanes = planes;
+    vectorLambda = kept ? Costs.lambda(qp(sh) - KEPT_VECTOR_QP_DROP) : lambda;
     for (int mbY = 0; mbY < mbH; mbY++) {
       for (int mbX = 0; mbX < mbW; mbX++) {
         loadChroma(mbX, mbY);
@@ -127,7 +136,7 @@ final class SliceCoder {
     if (source.getPlaneWidth(0) != mbW * 16 || source.getPlaneHeight(0) != mbH * 16) {
       throw new IllegalArgumentException("frame planes must be padded to whole macroblocks");
     }
-    int qp = sh.pps.picInitQpMinus26 + 26 + sh.sliceQpDelta;
+    int qp = qp(sh);
     this.src = source;
     this.recon = reconstruction;
     this.ref = reference;
@@ -136,6 +145,10 @@ final class SliceCoder {
     this.skipRun = 0;
     residual.startSlice(qp);
     loopFilter.startPicture(sh, qp, residual.chromaQp());
+  }
+
+  private static int qp(SliceHeader sh) {
+    return sh.pps.picInitQpMinus26 + 26 + sh.sliceQpDelta;
   }
 
   private void codeInterMacroblock(int mbX, int mbY, CameraMotion motion) {
@@ -202,8 +215,16 @@ final class SliceCoder {
    * upper macroblock's winning position instead of the nearest +2.21% / +6.58%; ranking the four
    * by the SAD of every fourth row and predicting only the winner +2.86% / +4.23%, of every other
    * row +0.99% / +1.08% (+0.91% on cups at 1080p) for no measurable drop in P-frame CPU on the
-   * loaded 2-core machine. The cups photo is at 0.91x x264
+   * loaded 2-core machine. The cups photo was then at 0.91x x264
    * veryfast's bytes at equal PSNR-Y at 720p (RenderBench), so none was kept.
+   *
+   * <p>A vector's bits weigh {@link #vectorLambda}: the slice's lambda in a disposable picture, that
+   * of a QP {@value #KEPT_VECTOR_QP_DROP} lower in a reference picture, whose prediction the next
+   * seven pictures inherit. Measured (BytesBench, RenderBench's job and x264 runs, medium quality,
+   * size at equal PSNR-Y against x264 veryfast, cups / path photo at 720p, with disposable pictures
+   * at QP +7): the full lambda everywhere 0.911 / 0.797; half of it everywhere 0.882 / 0.813; half
+   * of it in disposable pictures only 0.924 / 0.811; in reference pictures a half 0.879 / 0.798,
+   * a quarter (this) 0.871 / 0.797, none 0.883 / 0.799.
    * Leaves the winner's prediction and block SADs in {@code bestPrediction} and
    * {@code bestBlockSads}, and its cost in {@code bestCost}.
    */
@@ -214,14 +235,14 @@ final class SliceCoder {
     int x0 = (int) Math.floor(exactX);
     int y0 = (int) Math.floor(exactY);
     long best = camera;
-    bestCost = lumaSad(mbX, mbY, camera, Integer.MAX_VALUE) + lambda * Costs.mvdBits(camera, mvp);
+    bestCost = lumaSad(mbX, mbY, camera, Integer.MAX_VALUE) + vectorLambda * Costs.mvdBits(camera, mvp);
     keepCandidate();
     for (int d = 0; d < 4; d++) {
       long candidate = MotionField.pack(x0 + (d & 1), y0 + (d >> 1));
       if (candidate == camera) {
         continue;
       }
-      int mvCost = lambda * Costs.mvdBits(candidate, mvp);
+      int mvCost = vectorLambda * Costs.mvdBits(candidate, mvp);
       int cost = lumaSad(mbX, mbY, candidate, bestCost - mvCost) + mvCost;
       if (cost < bestCost) {
         bestCost = cost;
