@@ -8,10 +8,8 @@ WORKERS ?= 2
 STANDALONE_JAR := standalone/target/stillmotion-standalone.jar
 SHARED_DIR ?= $(CURDIR)/../shared
 # JVM flags of `make run` and of the service in `make bench` (README, "Speed of the service" and "Cold
-# start"). On 2 cores the JVM starts one C1 and one C2 compiler thread, and the first video waits for
-# that C2 thread (docs/performance.md): a second one. From 4 cores the JVM's own default has it.
-NPROC := $(shell nproc 2>/dev/null)
-RUN_JAVA_OPTS ?= $(if $(filter 2,$(NPROC)),-XX:CICompilerCount=3)
+# start"; the JIT flags measured for the first video are in docs/performance.md)
+RUN_JAVA_OPTS ?=
 # `make run`'s class data sharing archive (README, "Cold start"): trained by `make build` from the
 # jars just built, used by `make run` only while it matches them and the java on the PATH.
 CDS_DIR := standalone/target/cds
