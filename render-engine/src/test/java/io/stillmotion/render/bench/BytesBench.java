@@ -11,7 +11,6 @@ import io.stillmotion.render.TestMedia;
 import io.stillmotion.render.VideoEncoder;
 import io.stillmotion.render.VideoRenderer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,30 +95,12 @@ public final class BytesBench {
       String[] v = Files.readString(file).trim().split(" ");
       return new double[] {Double.parseDouble(v[0]), Double.parseDouble(v[1])};
     }
-    Path out = work.resolve("x264.mp4");
-    Process p = new ProcessBuilder(TestMedia.FFMPEG.toString(), "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt",
-        "yuv420p", "-s", o.width() + "x" + o.height(), "-r", String.valueOf(o.fps()), "-i", "-", "-c:v", "libx264",
-        "-preset", "veryfast", "-crf", String.valueOf(crf), "-pix_fmt", "yuv420p", "-movflags", "+faststart",
-        out.toString()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    try (OutputStream in = p.getOutputStream()) {
-      reference.forEach(f -> {
-        try {
-          in.write(f);
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      });
-    }
-    if (p.waitFor() != 0) {
+    RenderBench.X264 run = RenderBench.x264Run(reference, o, work, crf);
+    if (run == null) {
       throw new IOException("x264 failed");
     }
-    long bytes = Files.size(out);
-    AtomicInteger i = new AtomicInteger();
-    double[] sum = new double[1];
-    TestMedia.decodeFrames(out, o.width(), o.height(),
-        f -> sum[0] += TestMedia.psnrY(reference.frame(i.getAndIncrement()), f, o.width(), o.height()));
-    Files.delete(out);
-    double psnr = sum[0] / Math.max(1, i.get());
+    long bytes = run.bytes();
+    double psnr = run.psnr();
     Files.writeString(file, bytes + " " + psnr);
     return new double[] {bytes, psnr};
   }

@@ -152,7 +152,7 @@ public final class RenderBench {
   }
 
   /** One x264 veryfast encode of the frames: its wall time, size and mean PSNR-Y against them. */
-  private record X264(int crf, double seconds, long bytes, double psnr) {
+  record X264(int crf, double seconds, long bytes, double psnr) {
   }
 
   /**
@@ -193,7 +193,8 @@ public final class RenderBench {
         (double) ourBytes / base.bytes(), equal);
   }
 
-  private static X264 x264Run(ReferenceFrames reference, RenderSpec o, Path work, int crf) throws Exception {
+  /** One x264 veryfast encode of the frames at this CRF (null when x264 failed); also {@link BytesBench}'s. */
+  static X264 x264Run(ReferenceFrames reference, RenderSpec o, Path work, int crf) throws Exception {
     Path out = work.resolve("x264.mp4");
     Process p = new ProcessBuilder(TestMedia.FFMPEG.toString(), "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt",
         "yuv420p", "-s", o.width() + "x" + o.height(), "-r", String.valueOf(o.fps()), "-i", "-", "-c:v", "libx264",
