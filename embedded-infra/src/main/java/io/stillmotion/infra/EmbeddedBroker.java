@@ -6,6 +6,7 @@ import org.apache.qpid.server.model.SystemConfig;
 import org.apache.qpid.server.model.Broker;
 import org.apache.qpid.server.model.Port;
 import org.apache.qpid.server.model.port.AmqpPort;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -80,19 +81,28 @@ public final class EmbeddedBroker implements AutoCloseable {
   }
 
   /**
-   * Qpid registers a JVM shutdown hook of its own, which on Ctrl-C stops the broker while the
-   * services still use it (they log reconnect errors on the way out). Our owner closes the broker
-   * after the services instead; an in-memory broker has nothing to save if it never does.
+   * Qpid registers a JVM shutdown hook of its own, which on Ctrl-C or SIGTERM stops the broker while
+   * the services still use it: their graceful stop lost its connections at once, and the owner's own
+   * close of the broker then failed. Our owner closes the broker after the services instead; an
+   * in-memory broker has nothing to save if it never does. The field is declared by Qpid's broker
+   * class, of which the container is a subclass.
    */
   private void removeBrokerShutdownHook() {
     Object broker = systemConfig.get().getContainer(Broker.class);
-    try {
-      java.lang.reflect.Field hook = broker.getClass().getDeclaredField("_shutdownHook");
-      hook.setAccessible(true);
-      Runtime.getRuntime().removeShutdownHook((Thread) hook.get(broker));
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      // another Qpid version: its hook stays, which costs only noisy logs at exit
+    for (Class<?> type = broker.getClass(); type != null; type = type.getSuperclass()) {
+      try {
+        java.lang.reflect.Field hook = type.getDeclaredField("_shutdownHook");
+        hook.setAccessible(true);
+        Runtime.getRuntime().removeShutdownHook((Thread) hook.get(broker));
+        return;
+      } catch (NoSuchFieldException e) {
+        // declared higher up
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        break;
+      }
     }
+    LoggerFactory.getLogger(EmbeddedBroker.class).warn("the embedded broker's own shutdown hook could not be "
+        + "removed (another Qpid version?): on Ctrl-C it stops before the services that use it");
   }
 
   public int port() {

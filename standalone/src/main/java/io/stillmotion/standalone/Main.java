@@ -23,13 +23,13 @@ public final class Main {
       return;
     }
     StandaloneApp app = StandaloneApp.start(config);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        app.close();
-      } catch (Exception e) {
-        System.err.println("shutdown: " + e.getMessage());
-      }
-    }, "stillmotion-shutdown"));
+    try {
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> close(app), "stillmotion-shutdown"));
+    } catch (IllegalStateException shuttingDown) {
+      // Ctrl-C or SIGTERM came while it started: stop what started, without a stack trace.
+      close(app);
+      return;
+    }
     String url = "http://" + browserHost(config.httpHost()) + ":" + app.httpPort() + "/";
     if ("json".equalsIgnoreCase(System.getenv("LOG_FORMAT"))) {
       // Plain lines would break a JSON-lines log stream.
@@ -43,6 +43,14 @@ public final class Main {
               + (config.protection().apiToken() == null ? ", with no API_TOKEN!" : ", API_TOKEN required.")
           : "  Only this machine can reach it (HTTP_HOST=" + config.httpHost() + ").");
       System.out.println();
+    }
+  }
+
+  private static void close(StandaloneApp app) {
+    try {
+      app.close();
+    } catch (Exception e) {
+      System.err.println("shutdown: " + e.getMessage());
     }
   }
 

@@ -90,11 +90,14 @@ public final class StandaloneApp implements AutoCloseable {
     try {
       vertx.close().await(60, TimeUnit.SECONDS);
     } finally {
-      if (embeddedBroker != null) {
-        embeddedBroker.close();
-      }
-      if (embeddedMongo != null) {
-        embeddedMongo.close();
+      try {
+        if (embeddedBroker != null) {
+          embeddedBroker.close();
+        }
+      } finally {
+        if (embeddedMongo != null) {
+          embeddedMongo.close();
+        }
       }
     }
   }
