@@ -23,15 +23,6 @@ final class GopEncoder {
   record Packet(int frame, byte[] data, boolean key) {
   }
 
-  /** Carries a cancellation out of the frame drawing callback. */
-  private static final class Cancelled extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    Cancelled() {
-      super(null, null, false, false);
-    }
-  }
-
   private final FrameSource frames;
   private final VideoFormat options;
   private final H264Level level;
@@ -102,14 +93,20 @@ final class GopEncoder {
       IntConsumer frameDone) throws RenderCancelledException {
     List<byte[]> units;
     try {
-      units = coder.codeGop(first, end - first, (index, into) -> {
-        if (cancelled.getAsBoolean()) {
-          throw new Cancelled();
+      units = coder.codeGop(first, end - first, new GopCoder.Frames() {
+        @Override
+        public GopCoder.View draw(int index, Picture into) {
+          Viewport view = frames.render(first + index, into);
+          return new GopCoder.View(view.left(), view.top(), view.width() / options.width(),
+              frames.mixes(first + index));
         }
-        Viewport view = frames.render(first + index, into);
-        return new GopCoder.View(view.left(), view.top(), view.width() / options.width(), frames.mixes(first + index));
+
+        @Override
+        public boolean stopped() {
+          return cancelled.getAsBoolean();
+        }
       }, frames::newPicture, helpers, helperThreads, index -> frameDone.accept(first + index));
-    } catch (Cancelled e) {
+    } catch (GopCoder.Stopped e) {
       throw new RenderCancelledException();
     }
     List<Packet> packets = new ArrayList<>(units.size());

@@ -49,6 +49,24 @@ public final class GopCoder {
   public interface Frames {
     /** Draws frame {@code index} of the GOP into {@code into} and returns its view. */
     View draw(int index, Picture into);
+
+    /**
+     * Asked before each frame is drawn or coded, from any of the coding threads: true makes
+     * {@link #codeGop} throw {@link Stopped} at once; frames a helper thread is coding then are
+     * finished there, their bytes dropped.
+     */
+    default boolean stopped() {
+      return false;
+    }
+  }
+
+  /** Thrown by {@link #codeGop} when its {@link Frames} asked it to stop. */
+  public static final class Stopped extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Stopped() {
+      super("the GOP's coding was asked to stop", null, false, false);
+    }
   }
 
   private final StreamFormat format;
@@ -153,6 +171,7 @@ public final class GopCoder {
     // The IDR frame has a picture of its own: the second group is drawn into the set of pictures
     // the first group's successors use while the IDR frame is still being coded from it.
     Picture firstPicture = newPicture.get();
+    stopIfAsked(frames);
     View first = frames.draw(0, firstPicture);
     int idrQp = begin(first);
     Future<byte[]> idr = helpers.submit(() -> encoder.encodeIdr(firstPicture, idrQp, gopIndex));
@@ -167,7 +186,7 @@ public final class GopCoder {
     }
     report(units, 0, 1, coded);
     for (int number = 3; group != null; ) {
-      GroupCoding coding = new GroupCoding(group, units, idle);
+      GroupCoding coding = new GroupCoding(group, units, idle, frames);
       try {
         coding.start(helpers, helperThreads);
         Group next = second;
@@ -203,6 +222,7 @@ public final class GopCoder {
     List<View> views = new ArrayList<>();
     List<Picture> into = new ArrayList<>();
     for (int f = start; f < count; f++) {
+      stopIfAsked(frames);
       Picture picture = pictures.get(groupNumber, f - start);
       View view = frames.draw(f, picture);
       views.add(view);
@@ -265,8 +285,10 @@ public final class GopCoder {
     private final int[] order;
     private final AtomicInteger claimed = new AtomicInteger();
     private final List<Future<?>> tasks = new ArrayList<>();
+    private final Frames frames;
 
-    GroupCoding(Group group, byte[][] units, BlockingQueue<MotionH264Encoder> idle) {
+    GroupCoding(Group group, byte[][] units, BlockingQueue<MotionH264Encoder> idle, Frames frames) {
+      this.frames = frames;
       this.group = group;
       this.units = units;
       this.idle = idle;
@@ -298,11 +320,19 @@ public final class GopCoder {
       }
     }
 
-    /** Codes unclaimed frames until none is left. */
+    /**
+     * Codes unclaimed frames until none is left. A stop asked for is heard before each frame, so a
+     * cancelled render (the start's warm-up when the first task arrives, above all) holds the cores
+     * for at most the frames already being coded, not for the rest of its group.
+     */
     void codeRest() {
       MotionH264Encoder helper = borrow();
       try {
         for (int k = claimed.getAndIncrement(); k < order.length; k = claimed.getAndIncrement()) {
+          if (frames.stopped()) {
+            claimed.set(order.length);
+            throw new Stopped();
+          }
           code(order[k], helper);
         }
       } finally {
@@ -335,6 +365,12 @@ public final class GopCoder {
     void abandon() {
       claimed.set(order.length);
       tasks.forEach(t -> t.cancel(false));
+    }
+  }
+
+  private static void stopIfAsked(Frames frames) {
+    if (frames.stopped()) {
+      throw new Stopped();
     }
   }
 

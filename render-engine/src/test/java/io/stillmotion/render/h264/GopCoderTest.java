@@ -48,6 +48,52 @@ class GopCoderTest {
     assertThat(references(units)).containsExactly(1, 2, 9, 10, 18, 25);
   }
 
+  @Test
+  @DisplayName("a stop asked for while a group is being coded ends the GOP before its next frame, not after the group")
+  void stopIsHeardBetweenFrames() throws Exception {
+    int frames = 41;
+    List<Scenes.View> views = Scenes.views(Scenes.Move.KEN_BURNS, WIDTH, HEIGHT, frames);
+    StreamFormat format = Streams.format(WIDTH, HEIGHT);
+    List<Integer> coded = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<Integer> drawn = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    // No helpers for the groups (the pool only codes the IDR frame), so the second group waits
+    // uncoded while the third is drawn. The stop comes as the third group's last frame is drawn:
+    // the GOP's own thread then codes the second group without drawing again, so only the coding
+    // can hear it.
+    GopCoder.Frames source = new GopCoder.Frames() {
+      @Override
+      public GopCoder.View draw(int index, Picture into) {
+        drawn.add(index);
+        if (index == 24) {
+          stop.set(true);
+        }
+        Scenes.View v = views.get(index);
+        Picture frame = Scenes.render(v, WIDTH, HEIGHT);
+        for (int p = 0; p < 3; p++) {
+          System.arraycopy(frame.getPlaneData(p), 0, into.getPlaneData(p), 0, frame.getPlaneData(p).length);
+        }
+        return new GopCoder.View(v.left(), v.top(), v.step());
+      }
+
+      @Override
+      public boolean stopped() {
+        return stop.get();
+      }
+    };
+    ExecutorService helpers = Executors.newFixedThreadPool(1);
+    try {
+      GopCoder coder = new GopCoder(format, 23, 300_000, 30);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> coder.codeGop(0, frames, source,
+          () -> Picture.create(WIDTH, HEIGHT, ColorSpace.YUV420J), helpers, 0, coded::add))
+          .isInstanceOf(GopCoder.Stopped.class);
+      assertThat(coded).as("frames reported: the second group is never finished").containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8);
+      assertThat(drawn).as("frames drawn").allMatch(f -> f <= 24);
+    } finally {
+      helpers.shutdownNow();
+    }
+  }
+
   private static List<Integer> references(List<byte[]> units) {
     List<Integer> references = new ArrayList<>();
     for (int f = 1; f < units.size(); f++) {
