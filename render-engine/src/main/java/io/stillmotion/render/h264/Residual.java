@@ -3,11 +3,7 @@ package io.stillmotion.render.h264;
 import static org.jcodec.codecs.h264.decode.CoeffTransformer.zigzag4x4;
 
 import java.util.Arrays;
-import org.jcodec.codecs.h264.H264Const;
 import org.jcodec.codecs.h264.decode.CoeffTransformer;
-import org.jcodec.codecs.h264.io.CAVLC;
-import org.jcodec.codecs.h264.io.model.MBType;
-import org.jcodec.codecs.h264.io.model.PictureParameterSet;
 import org.jcodec.codecs.h264.io.model.SeqParameterSet;
 import org.jcodec.common.io.BitWriter;
 
@@ -19,8 +15,6 @@ import org.jcodec.common.io.BitWriter;
  */
 final class Residual {
 
-  /** jcodec's CAVLC context only asks whether a neighbouring macroblock exists, not its type. */
-  private static final MBType PRESENT = MBType.P_16x16;
   /** Inter luma 8x8 blocks (and macroblocks) whose levels score below these are not worth coding. */
   private static final int DECIMATE_8X8 = 4;
   private static final int DECIMATE_MB = 6;
@@ -47,18 +41,15 @@ final class Residual {
   /** Source minus prediction of one chroma component, in raster order. */
   private final int[] chromaDifference = new int[64];
   private final int[] score8x8 = new int[4];
-  private final SeqParameterSet sps;
-  private final PictureParameterSet pps;
-  private CAVLC[] cavlc;
+  private final Cavlc cavlc;
   private int qp;
   private int qpc;
   /** Inter 4x4 blocks (luma, chroma) with a SAD below these quantise to nothing. */
   private int zeroInterSad;
   private int zeroInterChromaSad;
 
-  Residual(SeqParameterSet sps, PictureParameterSet pps) {
-    this.sps = sps;
-    this.pps = pps;
+  Residual(SeqParameterSet sps) {
+    this.cavlc = new Cavlc(sps.picWidthInMbsMinus1 + 1);
   }
 
   void startSlice(int sliceQp) {
@@ -66,7 +57,6 @@ final class Residual {
     qpc = Quant.chromaQp(sliceQp);
     zeroInterSad = Quant.zeroBlockSad(sliceQp, false);
     zeroInterChromaSad = Quant.zeroBlockSad(qpc, false);
-    cavlc = new CAVLC[] {new CAVLC(sps, pps, 2, 2), new CAVLC(sps, pps, 1, 1), new CAVLC(sps, pps, 1, 1)};
   }
 
   int qp() {
@@ -301,8 +291,7 @@ final class Residual {
   }
 
   void writeLumaDc(BitWriter out, int mbX, int mbY) {
-    cavlc[0].writeLumaDCBlock(out, mbX << 2, mbY << 2, PRESENT, PRESENT, lumaDc, H264Const.totalZeros16, 0, 16,
-        zigzag4x4);
+    cavlc.lumaDc(out, mbX, mbY, lumaDc);
   }
 
   /** Writes the luma 4x4 blocks of the 8x8 blocks in {@code cbp} (coefficients from {@code first}). */
@@ -310,13 +299,10 @@ final class Residual {
     for (int i8 = 0; i8 < 4; i8++) {
       for (int b = 0; b < 4; b++) {
         int blk = blockIndex(i8, b);
-        int bx = (mbX << 2) + (blk & 3);
-        int by = (mbY << 2) + (blk >> 2);
         if ((cbp & (1 << i8)) != 0) {
-          cavlc[0].writeACBlock(out, bx, by, PRESENT, PRESENT, lumaLevels(blk), H264Const.totalZeros16, first, 16 - first,
-              zigzag4x4);
+          cavlc.luma(out, mbX, mbY, blk, lumaLevels(blk), first);
         } else {
-          cavlc[0].setZeroCoeff(bx, by);
+          cavlc.lumaEmpty(mbX, blk);
         }
       }
     }
@@ -324,36 +310,23 @@ final class Residual {
 
   void writeChroma(BitWriter out, int mbX, int mbY, int cbpChroma) {
     if (cbpChroma != 0) {
-      for (int c = 0; c < 2; c++) {
-        cavlc[c + 1].writeChrDCBlock(out, chromaDc[c], H264Const.totalZeros4, 0, 4, CAVLC.NO_ZIGZAG);
-      }
+      cavlc.chromaDc(out, chromaDc[0]);
+      cavlc.chromaDc(out, chromaDc[1]);
     }
     if (cbpChroma == 2) {
       for (int c = 0; c < 2; c++) {
         for (int blk = 0; blk < 4; blk++) {
-          cavlc[c + 1].writeACBlock(out, (mbX << 1) + (blk & 1), (mbY << 1) + (blk >> 1), PRESENT, PRESENT,
-              chromaLevels(c, blk), H264Const.totalZeros16, 1, 15, zigzag4x4);
+          cavlc.chromaAc(out, mbX, mbY, c, blk, chromaLevels(c, blk));
         }
       }
     } else {
-      zeroChromaContexts(mbX, mbY);
+      cavlc.chromaEmpty(mbX);
     }
   }
 
   /** A skipped macroblock: no coefficients anywhere, as the neighbours' contexts will see it. */
   void skip(int mbX, int mbY) {
-    for (int blk = 0; blk < 16; blk++) {
-      cavlc[0].setZeroCoeff((mbX << 2) + (blk & 3), (mbY << 2) + (blk >> 2));
-    }
-    zeroChromaContexts(mbX, mbY);
-  }
-
-  private void zeroChromaContexts(int mbX, int mbY) {
-    for (int c = 1; c < 3; c++) {
-      for (int blk = 0; blk < 4; blk++) {
-        cavlc[c].setZeroCoeff((mbX << 1) + (blk & 1), (mbY << 1) + (blk >> 1));
-      }
-    }
+    cavlc.empty(mbX);
   }
 
   /** AC levels of chroma block {@code blk} of component {@code c}, zeros for an uncoded block. */
