@@ -133,18 +133,27 @@ final class Cavlc {
   /** Luma DC of an Intra 16x16 macroblock (16 levels in raster order, scanned in zigzag order). */
   void lumaDc(BitWriter out, int mbX, int mbY, int[] dc) {
     this.out = out;
-    block(dc, 0, 16, tokenTable(mbX * 4, mbY * 4, lumaLeft[0], lumaTop[mbX * 4]));
+    int count = 0;
+    for (int v : dc) {
+      if (v != 0) {
+        count++;
+      }
+    }
+    block(dc, 0, 16, count, tokenTable(mbX * 4, mbY * 4, lumaLeft[0], lumaTop[mbX * 4]));
     flush();
   }
 
-  /** Luma 4x4 block {@code blk} (raster order in its macroblock), levels from scan position {@code first}. */
-  void luma(BitWriter out, int mbX, int mbY, int blk, int[] coefficients, int first) {
+  /**
+   * Luma 4x4 block {@code blk} (raster order in its macroblock) with {@code count} non-zero levels
+   * from scan position {@code first} on.
+   */
+  void luma(BitWriter out, int mbX, int mbY, int blk, int[] coefficients, int first, int count) {
     this.out = out;
     int x = mbX * 4 + (blk & 3);
     int y = blk >> 2;
-    int tc = block(coefficients, first, 16 - first, tokenTable(x, mbY * 4 + y, lumaLeft[y], lumaTop[x]));
-    lumaLeft[y] = tc;
-    lumaTop[x] = tc;
+    block(coefficients, first, 16 - first, count, tokenTable(x, mbY * 4 + y, lumaLeft[y], lumaTop[x]));
+    lumaLeft[y] = count;
+    lumaTop[x] = count;
     flush();
   }
 
@@ -181,15 +190,15 @@ final class Cavlc {
     flush();
   }
 
-  /** AC block {@code blk} (raster order, 0-3) of chroma component {@code c}. */
-  void chromaAc(BitWriter out, int mbX, int mbY, int c, int blk, int[] coefficients) {
+  /** AC block {@code blk} (raster order, 0-3) of chroma component {@code c}, {@code count} non-zero levels. */
+  void chromaAc(BitWriter out, int mbX, int mbY, int c, int blk, int[] coefficients, int count) {
     this.out = out;
     int x = mbX * 2 + (blk & 1);
     int y = blk >> 1;
-    int tc = block(coefficients, 1, 15,
+    block(coefficients, 1, 15, count,
         tokenTable(x, mbY * 2 + y, chromaLeft[c * 2 + y], chromaTop[c * chromaColumns + x]));
-    chromaLeft[c * 2 + y] = tc;
-    chromaTop[c * chromaColumns + x] = tc;
+    chromaLeft[c * 2 + y] = count;
+    chromaTop[c * chromaColumns + x] = count;
     flush();
   }
 
@@ -238,34 +247,39 @@ final class Cavlc {
     return nc < 2 ? 0 : nc < 4 ? 1 : nc < 8 ? 2 : 3;
   }
 
-  /** Writes the block of {@code count} levels from zigzag position {@code first}; returns its total coefficients. */
-  private int block(int[] coefficients, int first, int count, int table) {
-    int last = first + count - 1;
+  /**
+   * Writes the {@code tc} non-zero levels among the {@code length} positions of the zigzag scan
+   * from {@code first}: a block without levels is its coeff_token alone.
+   */
+  private void block(int[] coefficients, int first, int length, int tc, int table) {
+    if (tc == 0) {
+      putCode(TOKEN[table * 17 * 4]);
+      return;
+    }
     int[] scan = zigzag4x4;
-    while (last >= first && coefficients[scan[last]] == 0) {
+    int last = first + length - 1;
+    while (coefficients[scan[last]] == 0) {
       last--;
     }
-    if (last < first) {
-      putCode(TOKEN[table * 17 * 4]);
-      return 0;
-    }
-    int tc = gatherScanned(coefficients, last, first);
+    gatherScanned(coefficients, last, tc);
     int t1 = trailingOnes(tc);
     putCode(TOKEN[(table * 17 + tc) * 4 + t1]);
     levels(tc, t1);
-    if (tc < count) {
+    if (tc < length) {
       int zeros = last + 1 - first - tc;
       putCode(ZEROS[(tc - 1) * 16 + zeros]);
       runs(tc, zeros);
     }
-    return tc;
   }
 
-  /** {@link #levels} and {@link #runs} of zigzag positions {@code last} down to {@code first}; returns their count. */
-  private int gatherScanned(int[] coefficients, int last, int first) {
+  /**
+   * {@link #levels} and {@link #runs} of the {@code tc} levels from zigzag position {@code last}
+   * down (the zeros below the lowest are never written).
+   */
+  private void gatherScanned(int[] coefficients, int last, int tc) {
     int[] scan = zigzag4x4;
     int n = 0;
-    for (int i = last; i >= first; i--) {
+    for (int i = last; n < tc; i--) {
       int v = coefficients[scan[i]];
       if (v != 0) {
         levels[n] = v;
@@ -275,7 +289,6 @@ final class Cavlc {
         runs[n - 1]++;
       }
     }
-    return n;
   }
 
   /** As {@link #gatherScanned} for levels in their own order (the chroma DC). */

@@ -1,7 +1,5 @@
 package io.stillmotion.render.h264;
 
-import static org.jcodec.codecs.h264.decode.CoeffTransformer.zigzag4x4;
-
 import java.util.Arrays;
 import org.jcodec.codecs.h264.decode.CoeffTransformer;
 import org.jcodec.codecs.h264.io.model.SeqParameterSet;
@@ -32,10 +30,14 @@ final class Residual {
    * are instead of clearing them, and reconstructs them as the bare prediction).
    */
   private int lumaCoded;
+  /** Non-zero levels of each luma block whose {@link #lumaCoded} bit is set. */
+  private final int[] lumaCount = new int[16];
   private final int[] lumaDc = new int[16];
   private final int[][][] chroma = new int[2][4][16];
   /** Bit {@code c * 4 + blk} set where {@code chroma[c][blk]} holds the block's AC levels, as {@link #lumaCoded}. */
   private int chromaCoded;
+  /** Non-zero AC levels of each chroma block ({@code c * 4 + blk}) whose {@link #chromaCoded} bit is set. */
+  private final int[] chromaCount = new int[8];
   private final int[][] chromaDc = new int[2][4];
   private final int[] block = new int[16];
   /** Source minus prediction of one chroma component, in raster order. */
@@ -95,9 +97,11 @@ final class Residual {
       difference(plane, at + (blk >> 2) * 4 * stride + (blk & 3) * 4, stride, pred, (blk >> 2) * 64 + (blk & 3) * 4,
           levels);
       CoeffTransformer.fdct4x4(levels);
-      if (Quant.quantize4x4(levels, qp, false, 0)) {
+      int scored = Quant.quantizeScored(levels, qp, false, 0);
+      lumaCount[blk] = Quant.count(scored);
+      if (lumaCount[blk] != 0) {
         coded |= 1 << blk;
-        score8x8[block8x8(blk)] += Quant.decimateScore(levels, zigzag4x4, 0);
+        score8x8[block8x8(blk)] += Quant.score(scored);
       }
     }
     int total = 0;
@@ -165,18 +169,15 @@ final class Residual {
 
   /**
    * The luma blocks with non-zero levels, bit {@code blk} (raster order): what the loop filter
-   * asks of an inter macroblock. Usually none; the blocks {@link #lumaCoded} names are checked,
-   * since it may name blocks whose levels all quantised to zero.
+   * asks of an inter macroblock. Usually none; {@link #lumaCoded} may name blocks whose levels
+   * all quantised to zero (an intra macroblock's).
    */
   int nonZeroBlocks() {
     int mask = 0;
     for (int bits = lumaCoded; bits != 0; bits &= bits - 1) {
       int blk = Integer.numberOfTrailingZeros(bits);
-      for (int v : luma[blk]) {
-        if (v != 0) {
-          mask |= 1 << blk;
-          break;
-        }
+      if (lumaCount[blk] != 0) {
+        mask |= 1 << blk;
       }
     }
     return mask;
@@ -195,7 +196,8 @@ final class Residual {
       int[] levels = luma[blk];
       transform(src, 16, (blk & 3) * 4, (blk >> 2) * 4, pred, 16, (blk & 3) * 4, (blk >> 2) * 4, levels);
       lumaDc[blk] = levels[0];
-      anyAc |= Quant.quantize4x4(levels, qp, true, 1);
+      lumaCount[blk] = Quant.count(Quant.quantizeScored(levels, qp, true, 1));
+      anyAc |= lumaCount[blk] != 0;
     }
     CoeffTransformer.fvdDC4x4(lumaDc);
     Quant.quantizeDc(lumaDc, 16, qp, true);
@@ -209,8 +211,8 @@ final class Residual {
   int[] lumaIntra4x4(int[] src, int blk, int[] pred) {
     int[] levels = luma[blk];
     transform(src, 16, (blk & 3) * 4, (blk >> 2) * 4, pred, 4, 0, 0, levels);
-    Quant.quantize4x4(levels, qp, true, 0);
-    return decode(levels, qp, null, 0) ? block : null;
+    lumaCount[blk] = Quant.count(Quant.quantizeScored(levels, qp, true, 0));
+    return lumaCount[blk] != 0 && decode(levels, qp, null, 0) ? block : null;
   }
 
   /** Luma coded block pattern of the levels in {@link #luma}. */
@@ -218,11 +220,8 @@ final class Residual {
     lumaCoded = ALL_BLOCKS;
     int cbp = 0;
     for (int blk = 0; blk < 16; blk++) {
-      for (int v : luma[blk]) {
-        if (v != 0) {
-          cbp |= 1 << block8x8(blk);
-          break;
-        }
+      if (lumaCount[blk] != 0) {
+        cbp |= 1 << block8x8(blk);
       }
     }
     return cbp;
@@ -252,9 +251,11 @@ final class Residual {
         take4x4(chromaDifference, at, 8, levels);
         CoeffTransformer.fdct4x4(levels);
         chromaDc[c][blk] = levels[0];
-        componentAc |= Quant.quantize4x4(levels, qpc, intra, 1);
+        int scored = Quant.quantizeScored(levels, qpc, intra, 1);
+        chromaCount[c * 4 + blk] = Quant.count(scored);
+        componentAc |= chromaCount[c * 4 + blk] != 0;
         chromaCoded |= 1 << (c * 4 + blk);
-        score += Quant.decimateScore(levels, zigzag4x4, 1);
+        score += Quant.score(scored);
       }
       if (!intra && score < DECIMATE_CHROMA) {
         chromaCoded &= ~(0xF << (c * 4));
@@ -300,7 +301,7 @@ final class Residual {
       for (int b = 0; b < 4; b++) {
         int blk = blockIndex(i8, b);
         if ((cbp & (1 << i8)) != 0) {
-          cavlc.luma(out, mbX, mbY, blk, lumaLevels(blk), first);
+          cavlc.luma(out, mbX, mbY, blk, luma[blk], first, lumaCount(blk));
         } else {
           cavlc.lumaEmpty(mbX, blk);
         }
@@ -316,7 +317,7 @@ final class Residual {
     if (cbpChroma == 2) {
       for (int c = 0; c < 2; c++) {
         for (int blk = 0; blk < 4; blk++) {
-          cavlc.chromaAc(out, mbX, mbY, c, blk, chromaLevels(c, blk));
+          cavlc.chromaAc(out, mbX, mbY, c, blk, chroma[c][blk], chromaCount(c, blk));
         }
       }
     } else {
@@ -327,6 +328,16 @@ final class Residual {
   /** A skipped macroblock: no coefficients anywhere, as the neighbours' contexts will see it. */
   void skip(int mbX, int mbY) {
     cavlc.empty(mbX);
+  }
+
+  /** Non-zero levels of luma block {@code blk}, none for an uncoded block. */
+  private int lumaCount(int blk) {
+    return (lumaCoded & (1 << blk)) != 0 ? lumaCount[blk] : 0;
+  }
+
+  /** Non-zero AC levels of chroma block {@code blk} of component {@code c}, none for an uncoded block. */
+  private int chromaCount(int c, int blk) {
+    return (chromaCoded & (1 << (c * 4 + blk))) != 0 ? chromaCount[c * 4 + blk] : 0;
   }
 
   /** AC levels of chroma block {@code blk} of component {@code c}, zeros for an uncoded block. */

@@ -202,7 +202,7 @@ class CavlcTest {
           if ((cbp & (1 << i8)) != 0) {
             theirs[0].writeACBlock(jcodecBits, bx, by, PRESENT, PRESENT, luma[blk], H264Const.totalZeros16, first,
                 16 - first, zigzag4x4);
-            cavlc.luma(ourBits, mbX, mbY, blk, luma[blk], first);
+            cavlc.luma(ourBits, mbX, mbY, blk, luma[blk], first, count(luma[blk], first));
           } else {
             theirs[0].setZeroCoeff(bx, by);
             cavlc.lumaEmpty(mbX, blk);
@@ -220,7 +220,7 @@ class CavlcTest {
           for (int blk = 0; blk < 4; blk++) {
             theirs[c + 1].writeACBlock(jcodecBits, (mbX << 1) + (blk & 1), (mbY << 1) + (blk >> 1), PRESENT, PRESENT,
                 chroma[c * 4 + blk], H264Const.totalZeros16, 1, 15, zigzag4x4);
-            cavlc.chromaAc(ourBits, mbX, mbY, c, blk, chroma[c * 4 + blk]);
+            cavlc.chromaAc(ourBits, mbX, mbY, c, blk, chroma[c * 4 + blk], count(chroma[c * 4 + blk], 1));
           }
         }
       } else {
@@ -254,7 +254,18 @@ class CavlcTest {
     private void write(int mbX, int mbY, int blk, int[] levels) {
       theirs[0].writeACBlock(jcodecBits, (mbX << 2) + (blk & 3), (mbY << 2) + (blk >> 2), PRESENT, PRESENT, levels,
           H264Const.totalZeros16, 0, 16, zigzag4x4);
-      cavlc.luma(ourBits, mbX, mbY, blk, levels, 0);
+      cavlc.luma(ourBits, mbX, mbY, blk, levels, 0, count(levels, 0));
+    }
+
+    /** Non-zero levels of a block from zigzag position {@code first}, as the quantiser counts them. */
+    private static int count(int[] levels, int first) {
+      int n = 0;
+      for (int i = first; i < 16; i++) {
+        if (levels[zigzag4x4[i]] != 0) {
+          n++;
+        }
+      }
+      return n;
     }
 
     void chromaDc(int[] dc) {
