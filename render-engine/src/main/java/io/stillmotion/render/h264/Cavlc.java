@@ -13,7 +13,10 @@ import org.jcodec.common.io.BitWriter;
  */
 final class Cavlc {
 
-  /** coeff_token tables (clause 9.2.1, table 9-5) for 0 <= nC < 2, 2 <= nC < 4, 4 <= nC < 8 and nC == -1. */
+  /**
+   * The coeff_token table of the chroma DC (nC == -1); tables 0 to 3 are those of 0 <= nC < 2,
+   * 2 <= nC < 4, 4 <= nC < 8 and 8 <= nC (clause 9.2.1, table 9-5).
+   */
   private static final int CHROMA_DC = 4;
 
   /**
