@@ -1,5 +1,7 @@
 package io.stillmotion.render.h264;
 
+import static org.jcodec.codecs.h264.decode.CoeffTransformer.zigzag4x4;
+
 /**
  * Forward quantisation of 4x4 transform coefficients (the decoder side is jcodec's
  * {@code CoeffTransformer}, which follows the standard exactly), the chroma QP table and the
@@ -25,6 +27,17 @@ final class Quant {
         int col = pos & 3;
         int kind = (row & 1) == 0 && (col & 1) == 0 ? 0 : (row & 1) == 1 && (col & 1) == 1 ? 1 : 2;
         MF_4X4[q][pos] = MF[q][kind];
+      }
+    }
+  }
+
+  /** {@link #MF_4X4} in zigzag order, per QP % 6. */
+  private static final int[][] MF_ZIGZAG = new int[6][16];
+
+  static {
+    for (int q = 0; q < 6; q++) {
+      for (int i = 0; i < 16; i++) {
+        MF_ZIGZAG[q][i] = MF_4X4[q][zigzag4x4[i]];
       }
     }
   }
@@ -63,6 +76,51 @@ final class Quant {
       any |= level != 0;
     }
     return any;
+  }
+
+  /**
+   * {@link #quantize4x4} and {@link #decimateScore} in one pass over the zigzag scan: returns the
+   * block's decimation score in the low eight bits and its count of non-zero levels above them
+   * ({@link #score}, {@link #count}). The levels are those of {@link #quantize4x4}, the score that of
+   * {@link #decimateScore}: each +-1 level scores by the zeros below it in the scan.
+   */
+  static int quantizeScored(int[] c, int qp, boolean intra, int from) {
+    int qbits = 15 + qp / 6;
+    int round = (1 << qbits) / (intra ? 3 : 6);
+    int[] mf = MF_ZIGZAG[qp % 6];
+    if (from > 0) {
+      c[0] = 0;
+    }
+    int count = 0;
+    int score = 0;
+    boolean large = false;
+    int previous = from - 1;
+    for (int i = from; i < 16; i++) {
+      int p = zigzag4x4[i];
+      int v = c[p];
+      int level = (Math.abs(v) * mf[i] + round) >> qbits;
+      if (level != 0) {
+        c[p] = v < 0 ? -level : level;
+        count++;
+        if (level > 1) {
+          large = true;
+        } else {
+          score += DECIMATE_RUN_SCORE[i - previous - 1];
+        }
+        previous = i;
+      } else {
+        c[p] = 0;
+      }
+    }
+    return (large ? DECIMATE_NEVER : score) | count << 8;
+  }
+
+  static int score(int scored) {
+    return scored & 0xFF;
+  }
+
+  static int count(int scored) {
+    return scored >> 8;
   }
 
   /**

@@ -1,13 +1,7 @@
 package io.stillmotion.render.h264;
 
-import static org.jcodec.codecs.h264.decode.CoeffTransformer.zigzag4x4;
-
 import java.util.Arrays;
-import org.jcodec.codecs.h264.H264Const;
 import org.jcodec.codecs.h264.decode.CoeffTransformer;
-import org.jcodec.codecs.h264.io.CAVLC;
-import org.jcodec.codecs.h264.io.model.MBType;
-import org.jcodec.codecs.h264.io.model.PictureParameterSet;
 import org.jcodec.codecs.h264.io.model.SeqParameterSet;
 import org.jcodec.common.io.BitWriter;
 
@@ -19,8 +13,6 @@ import org.jcodec.common.io.BitWriter;
  */
 final class Residual {
 
-  /** jcodec's CAVLC context only asks whether a neighbouring macroblock exists, not its type. */
-  private static final MBType PRESENT = MBType.P_16x16;
   /** Inter luma 8x8 blocks (and macroblocks) whose levels score below these are not worth coding. */
   private static final int DECIMATE_8X8 = 4;
   private static final int DECIMATE_MB = 6;
@@ -38,27 +30,28 @@ final class Residual {
    * are instead of clearing them, and reconstructs them as the bare prediction).
    */
   private int lumaCoded;
+  /** Non-zero levels of each luma block whose {@link #lumaCoded} bit is set. */
+  private final int[] lumaCount = new int[16];
   private final int[] lumaDc = new int[16];
   private final int[][][] chroma = new int[2][4][16];
   /** Bit {@code c * 4 + blk} set where {@code chroma[c][blk]} holds the block's AC levels, as {@link #lumaCoded}. */
   private int chromaCoded;
+  /** Non-zero AC levels of each chroma block ({@code c * 4 + blk}) whose {@link #chromaCoded} bit is set. */
+  private final int[] chromaCount = new int[8];
   private final int[][] chromaDc = new int[2][4];
   private final int[] block = new int[16];
   /** Source minus prediction of one chroma component, in raster order. */
   private final int[] chromaDifference = new int[64];
   private final int[] score8x8 = new int[4];
-  private final SeqParameterSet sps;
-  private final PictureParameterSet pps;
-  private CAVLC[] cavlc;
+  private final Cavlc cavlc;
   private int qp;
   private int qpc;
   /** Inter 4x4 blocks (luma, chroma) with a SAD below these quantise to nothing. */
   private int zeroInterSad;
   private int zeroInterChromaSad;
 
-  Residual(SeqParameterSet sps, PictureParameterSet pps) {
-    this.sps = sps;
-    this.pps = pps;
+  Residual(SeqParameterSet sps) {
+    this.cavlc = new Cavlc(sps.picWidthInMbsMinus1 + 1);
   }
 
   void startSlice(int sliceQp) {
@@ -66,7 +59,6 @@ final class Residual {
     qpc = Quant.chromaQp(sliceQp);
     zeroInterSad = Quant.zeroBlockSad(sliceQp, false);
     zeroInterChromaSad = Quant.zeroBlockSad(qpc, false);
-    cavlc = new CAVLC[] {new CAVLC(sps, pps, 2, 2), new CAVLC(sps, pps, 1, 1), new CAVLC(sps, pps, 1, 1)};
   }
 
   int qp() {
@@ -105,9 +97,11 @@ final class Residual {
       difference(plane, at + (blk >> 2) * 4 * stride + (blk & 3) * 4, stride, pred, (blk >> 2) * 64 + (blk & 3) * 4,
           levels);
       CoeffTransformer.fdct4x4(levels);
-      if (Quant.quantize4x4(levels, qp, false, 0)) {
+      int scored = Quant.quantizeScored(levels, qp, false, 0);
+      lumaCount[blk] = Quant.count(scored);
+      if (lumaCount[blk] != 0) {
         coded |= 1 << blk;
-        score8x8[block8x8(blk)] += Quant.decimateScore(levels, zigzag4x4, 0);
+        score8x8[block8x8(blk)] += Quant.score(scored);
       }
     }
     int total = 0;
@@ -175,18 +169,15 @@ final class Residual {
 
   /**
    * The luma blocks with non-zero levels, bit {@code blk} (raster order): what the loop filter
-   * asks of an inter macroblock. Usually none; the blocks {@link #lumaCoded} names are checked,
-   * since it may name blocks whose levels all quantised to zero.
+   * asks of an inter macroblock. Usually none; {@link #lumaCoded} may name blocks whose levels
+   * all quantised to zero (an intra macroblock's).
    */
   int nonZeroBlocks() {
     int mask = 0;
     for (int bits = lumaCoded; bits != 0; bits &= bits - 1) {
       int blk = Integer.numberOfTrailingZeros(bits);
-      for (int v : luma[blk]) {
-        if (v != 0) {
-          mask |= 1 << blk;
-          break;
-        }
+      if (lumaCount[blk] != 0) {
+        mask |= 1 << blk;
       }
     }
     return mask;
@@ -205,7 +196,8 @@ final class Residual {
       int[] levels = luma[blk];
       transform(src, 16, (blk & 3) * 4, (blk >> 2) * 4, pred, 16, (blk & 3) * 4, (blk >> 2) * 4, levels);
       lumaDc[blk] = levels[0];
-      anyAc |= Quant.quantize4x4(levels, qp, true, 1);
+      lumaCount[blk] = Quant.count(Quant.quantizeScored(levels, qp, true, 1));
+      anyAc |= lumaCount[blk] != 0;
     }
     CoeffTransformer.fvdDC4x4(lumaDc);
     Quant.quantizeDc(lumaDc, 16, qp, true);
@@ -219,8 +211,8 @@ final class Residual {
   int[] lumaIntra4x4(int[] src, int blk, int[] pred) {
     int[] levels = luma[blk];
     transform(src, 16, (blk & 3) * 4, (blk >> 2) * 4, pred, 4, 0, 0, levels);
-    Quant.quantize4x4(levels, qp, true, 0);
-    return decode(levels, qp, null, 0) ? block : null;
+    lumaCount[blk] = Quant.count(Quant.quantizeScored(levels, qp, true, 0));
+    return lumaCount[blk] != 0 && decode(levels, qp, null, 0) ? block : null;
   }
 
   /** Luma coded block pattern of the levels in {@link #luma}. */
@@ -228,11 +220,8 @@ final class Residual {
     lumaCoded = ALL_BLOCKS;
     int cbp = 0;
     for (int blk = 0; blk < 16; blk++) {
-      for (int v : luma[blk]) {
-        if (v != 0) {
-          cbp |= 1 << block8x8(blk);
-          break;
-        }
+      if (lumaCount[blk] != 0) {
+        cbp |= 1 << block8x8(blk);
       }
     }
     return cbp;
@@ -262,9 +251,11 @@ final class Residual {
         take4x4(chromaDifference, at, 8, levels);
         CoeffTransformer.fdct4x4(levels);
         chromaDc[c][blk] = levels[0];
-        componentAc |= Quant.quantize4x4(levels, qpc, intra, 1);
+        int scored = Quant.quantizeScored(levels, qpc, intra, 1);
+        chromaCount[c * 4 + blk] = Quant.count(scored);
+        componentAc |= chromaCount[c * 4 + blk] != 0;
         chromaCoded |= 1 << (c * 4 + blk);
-        score += Quant.decimateScore(levels, zigzag4x4, 1);
+        score += Quant.score(scored);
       }
       if (!intra && score < DECIMATE_CHROMA) {
         chromaCoded &= ~(0xF << (c * 4));
@@ -301,8 +292,7 @@ final class Residual {
   }
 
   void writeLumaDc(BitWriter out, int mbX, int mbY) {
-    cavlc[0].writeLumaDCBlock(out, mbX << 2, mbY << 2, PRESENT, PRESENT, lumaDc, H264Const.totalZeros16, 0, 16,
-        zigzag4x4);
+    cavlc.lumaDc(out, mbX, mbY, lumaDc);
   }
 
   /** Writes the luma 4x4 blocks of the 8x8 blocks in {@code cbp} (coefficients from {@code first}). */
@@ -310,13 +300,10 @@ final class Residual {
     for (int i8 = 0; i8 < 4; i8++) {
       for (int b = 0; b < 4; b++) {
         int blk = blockIndex(i8, b);
-        int bx = (mbX << 2) + (blk & 3);
-        int by = (mbY << 2) + (blk >> 2);
         if ((cbp & (1 << i8)) != 0) {
-          cavlc[0].writeACBlock(out, bx, by, PRESENT, PRESENT, lumaLevels(blk), H264Const.totalZeros16, first, 16 - first,
-              zigzag4x4);
+          cavlc.luma(out, mbX, mbY, blk, luma[blk], first, lumaCount(blk));
         } else {
-          cavlc[0].setZeroCoeff(bx, by);
+          cavlc.lumaEmpty(mbX, blk);
         }
       }
     }
@@ -324,36 +311,33 @@ final class Residual {
 
   void writeChroma(BitWriter out, int mbX, int mbY, int cbpChroma) {
     if (cbpChroma != 0) {
-      for (int c = 0; c < 2; c++) {
-        cavlc[c + 1].writeChrDCBlock(out, chromaDc[c], H264Const.totalZeros4, 0, 4, CAVLC.NO_ZIGZAG);
-      }
+      cavlc.chromaDc(out, chromaDc[0]);
+      cavlc.chromaDc(out, chromaDc[1]);
     }
     if (cbpChroma == 2) {
       for (int c = 0; c < 2; c++) {
         for (int blk = 0; blk < 4; blk++) {
-          cavlc[c + 1].writeACBlock(out, (mbX << 1) + (blk & 1), (mbY << 1) + (blk >> 1), PRESENT, PRESENT,
-              chromaLevels(c, blk), H264Const.totalZeros16, 1, 15, zigzag4x4);
+          cavlc.chromaAc(out, mbX, mbY, c, blk, chroma[c][blk], chromaCount(c, blk));
         }
       }
     } else {
-      zeroChromaContexts(mbX, mbY);
+      cavlc.chromaEmpty(mbX);
     }
   }
 
   /** A skipped macroblock: no coefficients anywhere, as the neighbours' contexts will see it. */
   void skip(int mbX, int mbY) {
-    for (int blk = 0; blk < 16; blk++) {
-      cavlc[0].setZeroCoeff((mbX << 2) + (blk & 3), (mbY << 2) + (blk >> 2));
-    }
-    zeroChromaContexts(mbX, mbY);
+    cavlc.empty(mbX);
   }
 
-  private void zeroChromaContexts(int mbX, int mbY) {
-    for (int c = 1; c < 3; c++) {
-      for (int blk = 0; blk < 4; blk++) {
-        cavlc[c].setZeroCoeff((mbX << 1) + (blk & 1), (mbY << 1) + (blk >> 1));
-      }
-    }
+  /** Non-zero levels of luma block {@code blk}, none for an uncoded block. */
+  private int lumaCount(int blk) {
+    return (lumaCoded & (1 << blk)) != 0 ? lumaCount[blk] : 0;
+  }
+
+  /** Non-zero AC levels of chroma block {@code blk} of component {@code c}, none for an uncoded block. */
+  private int chromaCount(int c, int blk) {
+    return (chromaCoded & (1 << (c * 4 + blk))) != 0 ? chromaCount[c * 4 + blk] : 0;
   }
 
   /** AC levels of chroma block {@code blk} of component {@code c}, zeros for an uncoded block. */

@@ -91,7 +91,7 @@ final class SliceCoder {
     this.mbW = sps.picWidthInMbsMinus1 + 1;
     this.mbH = sps.picHeightInMapUnitsMinus1 + 1;
     this.field = new MotionField(mbW, mbH);
-    this.residual = new Residual(sps, pps);
+    this.residual = new Residual(sps);
     this.intra4x4 = new Intra4x4Coder(mbW, mbH);
     this.loopFilter = new LoopFilter(sps);
   }

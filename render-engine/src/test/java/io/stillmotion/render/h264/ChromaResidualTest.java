@@ -34,7 +34,7 @@ class ChromaResidualTest {
     Random random = new Random(7);
     for (int qp = Quant.MIN_QP; qp <= Quant.MAX_QP; qp++) {
       for (boolean intra : new boolean[] {false, true}) {
-        Residual residual = new Residual(format.sps(), format.pps());
+        Residual residual = new Residual(format.sps());
         residual.startSlice(qp);
         PlainChroma plain = new PlainChroma(format, Quant.chromaQp(qp), intra);
         BitWriter ours = new BitWriter(ByteBuffer.allocate(1 << 20));
