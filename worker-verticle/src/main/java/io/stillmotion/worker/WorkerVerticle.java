@@ -253,14 +253,15 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
           return all.succeeded() ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(all.cause());
         })
         .compose(v -> tasks.finish(id, job.token(), names, System.currentTimeMillis()))
-        .recover(e -> deleteResult(id, stored).transform(r -> Future.<Boolean>failedFuture(e)))
+        .recover(e -> deleteResult(id, stored).transform(r -> Future.<Task>failedFuture(e)))
         .compose(finished -> {
-          if (finished) {
+          if (finished != null) {
             log.info("[{}] finished: {} frames, {} bytes in {} ms", id, result.frames(), result.videoBytes(),
                 result.elapsedMillis());
             metrics.taskFinished(job.task.options().size(), result.frames(), result.elapsedMillis());
             job.terminalPublished = true;
-            publishEvent(id, TaskStatus.FINISHED, 100, null);
+            // With the final state in it: the gateways need not read the task again to show it.
+            publishEvent(TaskEvent.of(finished));
             webhooks.nudge();
             return deleteEarlierAttempts(id, stored);
           }
@@ -414,9 +415,12 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
   }
 
   private void publishEvent(String taskId, TaskStatus status, int progress, String message) {
-    TaskEvent event = new TaskEvent(taskId, status, progress, message, System.currentTimeMillis());
+    publishEvent(new TaskEvent(taskId, status, progress, message, System.currentTimeMillis()));
+  }
+
+  private void publishEvent(TaskEvent event) {
     broker.publishEvent(event)
-        .onFailure(e -> log.debug("[{}] event not published: {}", taskId, e.getMessage()));
+        .onFailure(e -> log.debug("[{}] event not published: {}", event.taskId(), e.getMessage()));
   }
 
   @Override
