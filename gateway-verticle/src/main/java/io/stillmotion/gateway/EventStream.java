@@ -10,8 +10,9 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * One Server-Sent Events stream of a task: its current state at once, then each change, read again
- * from MongoDB whenever the relay hints at one (and handed over by the gateway-wide
- * {@link StreamResync} in case a hint was lost), a {@code : ping} comment every 15 s, and the end of
+ * from MongoDB whenever the relay hints at one (a terminal state that travels with its event is
+ * sent as it is, with no read: it never changes again), and handed over by the gateway-wide
+ * {@link StreamResync} in case a hint was lost, a {@code : ping} comment every 15 s, and the end of
  * the stream after a terminal state. Event ids
  * grow monotonically (the task's updatedAt, bumped when needed), so a reconnect with
  * {@code Last-Event-ID} simply starts again from the current state.
@@ -55,7 +56,16 @@ final class EventStream {
     response.write("retry: 2000\n\n");
     // Relay hints may arrive on another thread; the stream's state belongs to the request's context.
     Context context = vertx.getOrCreateContext();
-    unsubscribe = relay.listen(taskId, event -> context.runOnContext(v -> reload()));
+    unsubscribe = relay.listen(taskId, event -> {
+      Task finalState = event.finalState();
+      context.runOnContext(v -> {
+        if (finalState != null) {
+          send(finalState);
+        } else {
+          reload();
+        }
+      });
+    });
     send(current);
     if (closed) {
       return;

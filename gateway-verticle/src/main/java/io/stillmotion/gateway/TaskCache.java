@@ -16,7 +16,9 @@ import java.util.function.BooleanSupplier;
  * cancel through any gateway), and so does a broker disconnection, since events may then be missed;
  * while the relay is not connected, live tasks are not kept at all. A few transitions publish no
  * event (a worker handing a task back for a retry, the sweeper requeueing a dead worker's task), so
- * a live entry is also dropped after {@value #LIVE_MAX_AGE_MS} ms, the worker's heartbeat period.
+ * a live entry is also dropped after {@value #LIVE_MAX_AGE_MS} ms, the worker's heartbeat period. An
+ * event that carries its task's final state (a finish, a cancel) puts it here at once, so the first
+ * read after it needs no database either.
  * Fed by {@link EventRelay}; thread-safe.
  */
 final class TaskCache {
@@ -76,12 +78,22 @@ final class TaskCache {
     return json;
   }
 
-  /** Something happened to the task: what is kept of it, unless final, is no longer the truth. */
-  synchronized void onEvent(TaskEvent event) {
-    version++;
-    if (event.taskId() != null) {
+  /**
+   * Something happened to the task: what is kept of it, unless final, is no longer the truth. An
+   * event that carries the task's final state is the truth from now on: it is kept at once.
+   */
+  void onEvent(TaskEvent event) {
+    Task finalState = event.taskId() == null ? null : event.finalState();
+    Buffer json = finalState == null ? null : finalState.toApiJson().toBuffer();
+    synchronized (this) {
+      version++;
+      if (event.taskId() == null) {
+        return;
+      }
       Entry entry = entries.get(event.taskId());
-      if (entry != null && !entry.terminal) {
+      if (json != null) {
+        entries.put(event.taskId(), new Entry(json, true, System.nanoTime()));
+      } else if (entry != null && !entry.terminal) {
         entries.remove(event.taskId());
       }
     }

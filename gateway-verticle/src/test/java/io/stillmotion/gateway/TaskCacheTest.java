@@ -27,6 +27,19 @@ class TaskCacheTest {
   }
 
   @Test
+  @DisplayName("an event that carries its task's final state is answered from the cache at once, without a read")
+  void finalStateFromItsEvent() {
+    cache.put(task("a", TaskStatus.PROCESSING), cache.version());
+    Task finished = task("a", TaskStatus.FINISHED);
+    cache.onEvent(TaskEvent.of(finished));
+    assertThat(cache.json("a").toJsonObject()).isEqualTo(finished.toApiJson());
+    cache.onEvent(TaskEvent.of(task("b", TaskStatus.CANCELLED)));
+    assertThat(cache.json("b").toJsonObject().getString("status")).isEqualTo("CANCELLED");
+    cache.onEvent(event("c", TaskStatus.FAILED));
+    assertThat(cache.json("c")).as("a terminal event without its state: read it").isNull();
+  }
+
+  @Test
   @DisplayName("a live task is answered from the cache until an event of it arrives")
   void liveDroppedByItsEvent() {
     cache.put(task("a", TaskStatus.PROCESSING), cache.version());

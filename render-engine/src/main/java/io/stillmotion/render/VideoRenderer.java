@@ -140,6 +140,7 @@ public final class VideoRenderer implements AutoCloseable {
         } finally {
           sources.release(posterShots);
         }
+        heard.onStills(stills.get().poster(), stills.get().thumbnail());
       });
       long elapsed = (System.nanoTime() - started) / 1_000_000;
       lastPeakShots = sources.peakPrepared();

@@ -225,6 +225,39 @@ class VideoRendererTest {
   }
 
   @Test
+  @DisplayName("the poster and thumbnail are handed over once while frames are still being encoded, as the result carries them")
+  void stillsBeforeTheVideoIsDone() throws Exception {
+    java.util.concurrent.CountDownLatch handedOver = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean lastFrameWaited = new java.util.concurrent.atomic.AtomicBoolean();
+    List<byte[]> stills = java.util.Collections.synchronizedList(new ArrayList<>());
+    RenderListener listener = new RenderListener() {
+      @Override
+      public void onProgress(int done, int totalFrames) {
+        if (done == totalFrames - 1) {
+          // The video cannot be done before the stills were handed over (or the wait gave up).
+          try {
+            lastFrameWaited.set(handedOver.await(60, java.util.concurrent.TimeUnit.SECONDS));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+      }
+
+      @Override
+      public void onStills(byte[] posterJpeg, byte[] thumbnailJpeg) {
+        stills.add(posterJpeg);
+        stills.add(thumbnailJpeg);
+        handedOver.countDown();
+      }
+    };
+    RenderResult result = renderer.render(photo, small(Effect.KEN_BURNS, 2, 30), dir, listener);
+    assertThat(lastFrameWaited).as("stills handed over before the last frame was encoded").isTrue();
+    assertThat(stills).hasSize(2);
+    assertThat(stills.get(0)).isEqualTo(result.posterJpeg());
+    assertThat(stills.get(1)).isEqualTo(result.thumbnailJpeg());
+  }
+
+  @Test
   @DisplayName("cancelling stops the render and deletes the unfinished file")
   void cancellationDeletesFile() throws Exception {
     java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();

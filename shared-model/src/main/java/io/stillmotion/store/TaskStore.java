@@ -144,12 +144,17 @@ public final class TaskStore {
 
   /**
    * PROCESSING → FINISHED for the attempt holding {@code token}, recording the files it stored: only
-   * through this write do they become the task's. False when the attempt no longer holds the task (its
-   * files are then nobody's, and the attempt deletes them).
+   * through this write do they become the task's.
+   *
+   * @return the finished task as written (its final state), or null when the attempt no longer holds
+   *     the task (its files are then nobody's, and the attempt deletes them)
    */
-  public Future<Boolean> finish(String id, String token, TaskMedia result, long now) {
-    return transition(heldBy(id, token), TaskStatus.FINISHED, 100, null, now,
+  public Future<Task> finish(String id, String token, TaskMedia result, long now) {
+    JsonObject fields = transitionFields(TaskStatus.FINISHED, 100, null, now,
         new JsonObject().put(RESULT, result.toDocument()));
+    return mongo.findOneAndUpdateWithOptions(C, heldBy(id, token), set(fields), new FindOptions(),
+            new UpdateOptions().setReturningNewDocument(true))
+        .map(doc -> doc == null ? null : Task.fromDocument(doc));
   }
 
   /** PROCESSING → FAILED with a message for the user; false when the attempt no longer holds the task. */
@@ -338,6 +343,12 @@ public final class TaskStore {
 
   private Future<Boolean> transition(JsonObject query, TaskStatus to, Integer progress, String message, long now,
       JsonObject more) {
+    return mongo.updateCollection(C, query, set(transitionFields(to, progress, message, now, more)))
+        .map(r -> r.getDocMatched() > 0);
+  }
+
+  private static JsonObject transitionFields(TaskStatus to, Integer progress, String message, long now,
+      JsonObject more) {
     JsonObject fields = more.copy()
         .put("status", to.name())
         .put("message", message)
@@ -347,7 +358,7 @@ public final class TaskStore {
     if (progress != null) {
       fields.put("progress", progress);
     }
-    return mongo.updateCollection(C, query, set(fields)).map(r -> r.getDocMatched() > 0);
+    return fields;
   }
 
   /** The task as long as the attempt with this token holds it. */

@@ -53,6 +53,22 @@ class ContractsTest {
   }
 
   @Test
+  @DisplayName("a terminal task's event carries its final state through JSON; a live task's carries none")
+  void finalStateTravelsWithTerminalEvents() {
+    String id = TaskMessage.newTaskId();
+    Task pending = Task.pending(id, "jpg", RenderOptions.defaults(), 1_000L);
+    Task finished = Task.fromDocument(pending.toDocument().put("status", "FINISHED").put("progress", 100)
+        .put("attempts", 1).put("updatedAt", 5_000L).put("result", TaskMedia.forAttempt(id, "token").toDocument()));
+
+    TaskEvent event = TaskEvent.fromJson(new JsonObject(TaskEvent.of(finished).toBuffer()));
+
+    assertThat(event.finalState()).isEqualTo(finished);
+    assertThat(event.finalState().toApiJson()).isEqualTo(finished.toApiJson());
+    assertThat(TaskEvent.of(pending).finalState()).isNull();
+    assertThat(TaskEvent.of(pending).toJson().containsKey("task")).isFalse();
+  }
+
+  @Test
   @DisplayName("task ids must be canonical lower-case UUID v4")
   void taskIds() {
     assertThat(TaskIds.isValid("3f1c2d6e-8a5b-4c7d-9e0f-123456789abc")).isTrue();

@@ -76,13 +76,14 @@ class TaskStoreLeaseTest {
 
     assertThat(await(tasks.heartbeat(id, first.attemptToken(), 90, now + 2))).isFalse();
     assertThat(await(tasks.finish(id, first.attemptToken(), TaskMedia.forAttempt(id, first.attemptToken()), now + 3)))
-        .isFalse();
+        .isNull();
     assertThat(await(tasks.fail(id, first.attemptToken(), "late", now + 3))).isFalse();
     assertThat(await(tasks.release(id, first.attemptToken(), null, now + 3))).isFalse();
 
     TaskMedia won = TaskMedia.forAttempt(id, second.attemptToken());
-    assertThat(await(tasks.finish(id, second.attemptToken(), won, now + 4))).isTrue();
+    Task answered = await(tasks.finish(id, second.attemptToken(), won, now + 4));
     Task finished = await(tasks.find(id));
+    assertThat(answered).as("the final state, as written").isEqualTo(finished);
     assertThat(finished.status()).isEqualTo(TaskStatus.FINISHED);
     assertThat(finished.media()).isEqualTo(won);
     assertThat(finished.attemptToken()).isNull();

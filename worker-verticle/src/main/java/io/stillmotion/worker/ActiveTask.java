@@ -3,7 +3,10 @@ package io.stillmotion.worker;
 import io.stillmotion.broker.TaskDelivery;
 import io.stillmotion.model.Task;
 import io.stillmotion.render.RenderListener;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+
+import java.util.List;
 
 /**
  * A task this worker is rendering. Render threads report progress here; the event loop reads it for
@@ -26,10 +29,21 @@ final class ActiveTask implements RenderListener {
   boolean terminalPublished;
   /** A heartbeat write has not answered yet: the next tick skips this task (event-loop only). */
   boolean heartbeatInFlight;
+  /** The puts of this attempt's poster and thumbnail, once started (event-loop only). */
+  List<Future<String>> stillsPuts;
+  /** Storing the result or cleaning up after a failure has taken the stills over: no put starts now (event-loop only). */
+  boolean stillsSettled;
+  private final StillsHandler stillsReady;
 
-  ActiveTask(Task task, TaskDelivery delivery) {
+  /** Hears a task's poster and thumbnail, on a render thread, while its video is still being encoded. */
+  interface StillsHandler {
+    void ready(ActiveTask job, byte[] posterJpeg, byte[] thumbnailJpeg);
+  }
+
+  ActiveTask(Task task, TaskDelivery delivery, StillsHandler stillsReady) {
     this.task = task;
     this.delivery = delivery;
+    this.stillsReady = stillsReady;
   }
 
   @Override
@@ -39,6 +53,11 @@ final class ActiveTask implements RenderListener {
     if (p > progress) {
       progress = p;
     }
+  }
+
+  @Override
+  public void onStills(byte[] posterJpeg, byte[] thumbnailJpeg) {
+    stillsReady.ready(this, posterJpeg, thumbnailJpeg);
   }
 
   @Override

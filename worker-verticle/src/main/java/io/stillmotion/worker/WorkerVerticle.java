@@ -153,7 +153,7 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
             log.info("[{}] not pending (already taken, finished, cancelled or unknown): acking", id);
             delivery.ack();
           } else {
-            process(new ActiveTask(task, delivery));
+            process(task, delivery);
           }
         })
         .onFailure(e -> {
@@ -163,13 +163,14 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
         });
   }
 
-  private void process(ActiveTask job) {
-    Task task = job.task;
+  private void process(Task task, TaskDelivery delivery) {
+    ActiveTask job = new ActiveTask(task, delivery,
+        (which, poster, thumbnail) -> context.runOnContext(v -> storeStillsEarly(which, poster, thumbnail)));
     active.put(task.id(), job);
     log.info("[{}] rendering attempt {}: {}", task.id(), task.attempts(), task.options().toJson().encode());
     publishEvent(task.id(), TaskStatus.PROCESSING, 0, null);
     rendered(task, job)
-        .compose(result -> store(job, result))
+        .compose(result -> store(job, result), failure -> deleteStills(job).transform(r -> Future.failedFuture(failure)))
         .onComplete(done -> {
           active.remove(task.id());
           if (done.succeeded()) {
@@ -178,6 +179,34 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
             handleFailure(job, done.cause());
           }
         });
+  }
+
+  /**
+   * The poster and thumbnail, stored while the video is still being encoded, under this attempt's
+   * names: at the end only the video is left to store. Unless the attempt already settled its stills.
+   */
+  private void storeStillsEarly(ActiveTask job, byte[] poster, byte[] thumbnail) {
+    if (!job.stillsSettled && job.stillsPuts == null) {
+      job.stillsPuts = putStills(job, poster, thumbnail);
+    }
+  }
+
+  private List<Future<String>> putStills(ActiveTask job, byte[] poster, byte[] thumbnail) {
+    TaskMedia names = TaskMedia.forAttempt(job.task.id(), job.token());
+    return List.of(
+        media.putBytes(Names.VIDEOS_BUCKET, names.poster(), poster),
+        media.putBytes(Names.VIDEOS_BUCKET, names.thumbnail(), thumbnail));
+  }
+
+  /** A render that failed after its stills were stored early: they are nobody's, deleted by id. */
+  private Future<Void> deleteStills(ActiveTask job) {
+    job.stillsSettled = true;
+    if (job.stillsPuts == null) {
+      return Future.succeededFuture();
+    }
+    List<Future<String>> puts = job.stillsPuts;
+    return Future.join(puts).transform(all -> deleteResult(job.task.id(),
+        puts.stream().filter(Future::succeeded).map(Future::result).toList()));
   }
 
   /** A single image read into memory; a story's pictures copied to local files, read back one at a time. */
@@ -204,18 +233,19 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
   }
 
   /**
-   * Stores the result under names unique to this attempt (the video, poster and thumbnail at once),
-   * then finishes the task with them: only that finish, conditioned on the attempt's token, makes them
-   * the task's. An attempt that lost the task meanwhile (paused, reclaimed, cancelled), or could not
-   * store all three, deletes what it stored, by id, and touches nothing else.
+   * Stores the result under names unique to this attempt (the video, and the poster and thumbnail
+   * unless they were stored while the video was encoded), then finishes the task with them: only that
+   * finish, conditioned on the attempt's token, makes them the task's. An attempt that lost the task
+   * meanwhile (paused, reclaimed, cancelled), or could not store all three, deletes what it stored, by
+   * id, and touches nothing else.
    */
   private Future<Void> store(ActiveTask job, RenderResult result) {
     String id = job.task.id();
     TaskMedia names = TaskMedia.forAttempt(id, job.token());
-    List<Future<String>> puts = List.of(
-        media.putFile(Names.VIDEOS_BUCKET, names.video(), result.video()),
-        media.putBytes(Names.VIDEOS_BUCKET, names.poster(), result.posterJpeg()),
-        media.putBytes(Names.VIDEOS_BUCKET, names.thumbnail(), result.thumbnailJpeg()));
+    job.stillsSettled = true;
+    List<Future<String>> puts = new ArrayList<>();
+    puts.add(media.putFile(Names.VIDEOS_BUCKET, names.video(), result.video()));
+    puts.addAll(job.stillsPuts != null ? job.stillsPuts : putStills(job, result.posterJpeg(), result.thumbnailJpeg()));
     List<String> stored = new ArrayList<>();
     return Future.join(puts)
         .transform(all -> {
@@ -223,14 +253,15 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
           return all.succeeded() ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(all.cause());
         })
         .compose(v -> tasks.finish(id, job.token(), names, System.currentTimeMillis()))
-        .recover(e -> deleteResult(id, stored).transform(r -> Future.<Boolean>failedFuture(e)))
+        .recover(e -> deleteResult(id, stored).transform(r -> Future.<Task>failedFuture(e)))
         .compose(finished -> {
-          if (finished) {
+          if (finished != null) {
             log.info("[{}] finished: {} frames, {} bytes in {} ms", id, result.frames(), result.videoBytes(),
                 result.elapsedMillis());
             metrics.taskFinished(job.task.options().size(), result.frames(), result.elapsedMillis());
             job.terminalPublished = true;
-            publishEvent(id, TaskStatus.FINISHED, 100, null);
+            // With the final state in it: the gateways need not read the task again to show it.
+            publishEvent(TaskEvent.of(finished));
             webhooks.nudge();
             return deleteEarlierAttempts(id, stored);
           }
@@ -384,9 +415,12 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
   }
 
   private void publishEvent(String taskId, TaskStatus status, int progress, String message) {
-    TaskEvent event = new TaskEvent(taskId, status, progress, message, System.currentTimeMillis());
+    publishEvent(new TaskEvent(taskId, status, progress, message, System.currentTimeMillis()));
+  }
+
+  private void publishEvent(TaskEvent event) {
     broker.publishEvent(event)
-        .onFailure(e -> log.debug("[{}] event not published: {}", taskId, e.getMessage()));
+        .onFailure(e -> log.debug("[{}] event not published: {}", event.taskId(), e.getMessage()));
   }
 
   @Override

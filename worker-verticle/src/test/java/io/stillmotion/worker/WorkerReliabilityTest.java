@@ -5,6 +5,7 @@ import io.stillmotion.model.Names;
 import io.stillmotion.model.RenderOptions;
 import io.stillmotion.model.StillmotionConfig;
 import io.stillmotion.model.Task;
+import io.stillmotion.model.TaskMedia;
 import io.stillmotion.model.TaskMessage;
 import io.stillmotion.model.TaskStatus;
 import io.stillmotion.render.RenderCancelledException;
@@ -232,6 +233,65 @@ class WorkerReliabilityTest {
     Task failed = awaitStatus(id, TaskStatus.FAILED);
 
     assertThat(failed.attempts()).isEqualTo(1);
+    JsonObject ofTask = new JsonObject().put("filename", new JsonObject().put("$regex", "^" + id + "\\."));
+    assertThat(get(bed.mongo.count(Names.VIDEOS_BUCKET + ".files", ofTask))).as("files stored for the task").isZero();
+  }
+
+  /** Waits (at most 60 s, on a render thread) until this attempt's poster is stored; whether it was. */
+  private static boolean posterStoredBeforeRenderEnds(Task task) throws Exception {
+    String poster = TaskMedia.forAttempt(task.id(), task.attemptToken()).poster();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      if (get(bed.media.stat(Names.VIDEOS_BUCKET, poster)) != null) {
+        return true;
+      }
+      Thread.sleep(20);
+    }
+    return false;
+  }
+
+  @Test
+  @DisplayName("the poster and thumbnail are stored while the video is still being rendered, and are the finished task's")
+  void stillsStoredDuringTheRender() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean storedEarly = new java.util.concurrent.atomic.AtomicBoolean();
+    deploy(new WorkerVerticle(config(Map.of())) {
+      @Override
+      protected RenderResult render(byte[] image, Task task, RenderListener listener) throws Exception {
+        RenderResult result = super.render(image, task, listener);
+        // The render has not returned yet: the worker cannot have started storing its result.
+        storedEarly.set(posterStoredBeforeRenderEnds(task));
+        return result;
+      }
+    });
+    String id = submit();
+
+    Task done = awaitStatus(id, TaskStatus.FINISHED, TaskStatus.FAILED);
+
+    assertThat(done.status()).isEqualTo(TaskStatus.FINISHED);
+    assertThat(storedEarly).as("poster stored before the render returned").isTrue();
+    assertThat(get(bed.media.stat(Names.VIDEOS_BUCKET, done.media().poster()))).isNotNull();
+    assertThat(get(bed.media.stat(Names.VIDEOS_BUCKET, done.media().thumbnail()))).isNotNull();
+    JsonObject ofTask = new JsonObject().put("filename", new JsonObject().put("$regex", "^" + id + "\\."));
+    assertThat(get(bed.mongo.count(Names.VIDEOS_BUCKET + ".files", ofTask))).as("video, poster, thumbnail").isEqualTo(3);
+  }
+
+  @Test
+  @DisplayName("a render that fails after its poster and thumbnail were stored leaves none of its files behind")
+  void stillsOfAFailedRenderAreDeleted() throws Exception {
+    deploy(new WorkerVerticle(config(Map.of("TASK_MAX_ATTEMPTS", "1"))) {
+      @Override
+      protected RenderResult render(byte[] image, Task task, RenderListener listener) throws Exception {
+        RenderResult result = super.render(image, task, listener);
+        assertThat(posterStoredBeforeRenderEnds(task)).isTrue();
+        Files.delete(result.video());
+        throw new RenderException("simulated: the muxer failed at the very end", true);
+      }
+    });
+    String id = submit();
+
+    Task failed = awaitStatus(id, TaskStatus.FAILED);
+
+    assertThat(failed.message()).contains("simulated");
     JsonObject ofTask = new JsonObject().put("filename", new JsonObject().put("$regex", "^" + id + "\\."));
     assertThat(get(bed.mongo.count(Names.VIDEOS_BUCKET + ".files", ofTask))).as("files stored for the task").isZero();
   }
