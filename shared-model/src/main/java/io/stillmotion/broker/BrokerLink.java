@@ -257,6 +257,26 @@ public final class BrokerLink {
     }).mapEmpty();
   }
 
+  /**
+   * A start-up warm-up of the publishing side: a persistent message published and confirmed as a task's
+   * is, into a server-named queue of this connection's own, deleted again with it. Nobody reads it and
+   * nothing stays behind (the broker would delete the queue with the connection anyway).
+   *
+   * @return the name the queue had
+   */
+  public Future<String> publishToScratchQueue() {
+    Session session = current.get();
+    if (session == null) {
+      return Future.failedFuture("broker not connected");
+    }
+    AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().contentType("application/json")
+        .deliveryMode(2).messageId(UUID.randomUUID().toString()).build();
+    return blocking(() -> session.channel.queueDeclare().getQueue())
+        .compose(queue -> publishConfirmed("", queue, props, new TaskMessage(UUID.randomUUID().toString()).toBuffer())
+            .eventually(() -> blocking(() -> session.channel.queueDelete(queue)))
+            .map(queue));
+  }
+
   /** Messages waiting in the work queue (asked on a channel of its own, so a failure closes only that). */
   public Future<Long> queueDepth() {
     Session session = current.get();

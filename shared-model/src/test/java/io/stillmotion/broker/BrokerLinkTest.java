@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 
 import static io.stillmotion.testing.Futures.get;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -167,6 +168,22 @@ class BrokerLinkTest {
       });
       assertThat(subscriber.eventQueue()).isNotNull();
     }
+  }
+
+  @Test
+  @DisplayName("a publish to a scratch queue is confirmed and leaves no queue and no message behind")
+  void scratchPublishLeavesNothing() throws Exception {
+    BrokerLink link = link(options("scratch"), l -> { });
+    await().atMost(Duration.ofSeconds(30)).until(link::isConnected);
+
+    String queue = get(onContext(link::publishToScratchQueue));
+
+    assertThat(queue).isNotBlank().isNotEqualTo(Names.TASK_QUEUE).isNotEqualTo(Names.PARKING_QUEUE);
+    assertThatThrownBy(() -> withChannel(ch -> ch.queueDeclarePassive(queue)))
+        .as("the scratch queue is gone").hasStackTraceContaining("404");
+    assertThat(messages(Names.TASK_QUEUE)).isZero();
+    assertThat(messages(Names.PARKING_QUEUE)).isZero();
+    assertThat(link.isConnected()).isTrue();
   }
 
   @Test

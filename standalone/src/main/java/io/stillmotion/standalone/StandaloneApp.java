@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,12 +43,17 @@ public final class StandaloneApp implements AutoCloseable {
     GatewayVerticle.warmUpUploadsEarly(vertx, config);
     EmbeddedMongo mongo = null;
     EmbeddedBroker broker = null;
+    CompletableFuture<String> brokerUp = new CompletableFuture<>();
     try {
       mongo = config.mongoUri() == null ? EmbeddedMongo.startPersistent(Path.of(config.dataDir(), "mongo"), 0) : null;
+      // Meanwhile the JIT compiles a task's life around the render (the broker's part once it is up).
+      LifecycleWarmUp.start(vertx, mongo == null ? null : config.withConnections(mongo.connectionString(), null),
+          brokerUp);
       broker = config.amqpUri() == null ? EmbeddedBroker.start() : null;
       StillmotionConfig effective = config.withConnections(
           mongo != null ? mongo.connectionString() : config.mongoUri(),
           broker != null ? broker.uri() : config.amqpUri());
+      brokerUp.complete(effective.amqpUri());
       if (mongo != null) {
         recoverFromLastRun(vertx, effective);
       }
@@ -56,6 +62,7 @@ public final class StandaloneApp implements AutoCloseable {
       vertx.deployVerticle(new WorkerVerticle(effective)).await(60, TimeUnit.SECONDS);
       return new StandaloneApp(mongo, broker, vertx, gateway);
     } catch (Exception e) {
+      brokerUp.complete(null);
       vertx.close().await(30, TimeUnit.SECONDS);
       if (broker != null) {
         broker.close();
