@@ -10,12 +10,6 @@ SHARED_DIR ?= $(CURDIR)/../shared
 # JVM flags of `make run` and of the service in `make bench` (README, "Speed of the service" and "Cold
 # start"; the JIT flags measured for the first video are in docs/performance.md)
 RUN_JAVA_OPTS ?=
-# The render engine's Vector API kernels (render-engine's h264.Simd) need the incubating module in the
-# JVM; without it the scalar kernels run, same video, slower. With it the JVM prints "WARNING: Using
-# incubator modules: jdk.incubator.vector" at start: the JDK's notice that the API may change, not a fault.
-SIMD_JAVA_OPTS := --add-modules jdk.incubator.vector
-# The benchmarks' exec:java runs in Maven's own JVM.
-BENCH_MVN = MAVEN_OPTS="$$MAVEN_OPTS $(SIMD_JAVA_OPTS)" $(MVN)
 # `make run`'s class data sharing archive (README, "Cold start"): trained by `make build` from the
 # jars just built, used by `make run` only while it matches them and the java on the PATH.
 CDS_DIR := standalone/target/cds
@@ -56,7 +50,7 @@ cds: ## (Re)make make run's class data sharing archive when the jars or the java
 	rm -f $(CDS_ARCHIVE) $(CDS_DIR)/made-from.txt; \
 	echo "make cds: training the class data sharing archive of make run (one short video in a JVM of its own)"; \
 	start=$$SECONDS; \
-	if java $(SIMD_JAVA_OPTS) -XX:ArchiveClassesAtExit=$(CDS_ARCHIVE).tmp -cp $(STANDALONE_JAR) io.stillmotion.standalone.CdsTraining \
+	if java -XX:ArchiveClassesAtExit=$(CDS_ARCHIVE).tmp -cp $(STANDALONE_JAR) io.stillmotion.standalone.CdsTraining \
 	    >$(CDS_DIR)/training.log 2>&1 && [ -s $(CDS_ARCHIVE).tmp ]; then \
 	  mv $(CDS_ARCHIVE).tmp $(CDS_ARCHIVE) && $(CDS_CURRENT) >$(CDS_DIR)/made-from.txt; \
 	  echo "make cds: $(CDS_ARCHIVE) made in $$((SECONDS - start)) s"; \
@@ -70,8 +64,8 @@ run: build ## Run the whole system in one JVM on the embedded servers (data in .
 	if [ -z "$$AMQP_URI" ] && [ "$${v%%.*}" -ge 23 ] 2>/dev/null; then \
 	  echo "make run: this java is $$v; the embedded AMQP broker needs JDK 17-22 (or set AMQP_URI to a RabbitMQ)" >&2; exit 2; fi
 	@cds=; if $(CDS_USABLE); then cds=-XX:SharedArchiveFile=$(CDS_ARCHIVE); fi; \
-	echo java $(SIMD_JAVA_OPTS) $(RUN_JAVA_OPTS) $$cds -jar $(STANDALONE_JAR); \
-	exec java $(SIMD_JAVA_OPTS) $(RUN_JAVA_OPTS) $$cds -jar $(STANDALONE_JAR)
+	echo java $(RUN_JAVA_OPTS) $$cds -jar $(STANDALONE_JAR); \
+	exec java $(RUN_JAVA_OPTS) $$cds -jar $(STANDALONE_JAR)
 
 test: test-java test-frontend check-compose ## Run the test suites (Java, UI unit tests, compose file check)
 
@@ -86,14 +80,14 @@ e2e: build ## Browser test (Debian chromium) against a freshly started system
 
 bench: ## Benchmarks: render/encode speed and quality, then the service end to end against ffmpeg, and HTTP load
 	$(MVN) -DskipTests install
-	$(BENCH_MVN) -pl render-engine exec:java -Dexec.classpathScope=test \
+	$(MVN) -pl render-engine exec:java -Dexec.classpathScope=test \
 	  -Dexec.mainClass=io.stillmotion.render.bench.RenderBench -Dshared.dir=$(SHARED_DIR)
-	$(BENCH_MVN) -pl render-engine exec:java -Dexec.classpathScope=test \
+	$(MVN) -pl render-engine exec:java -Dexec.classpathScope=test \
 	  -Dexec.mainClass=io.stillmotion.render.bench.StoryBench -Dshared.dir=$(SHARED_DIR)
-	$(BENCH_MVN) -pl render-engine exec:java -Dexec.classpathScope=test \
+	$(MVN) -pl render-engine exec:java -Dexec.classpathScope=test \
 	  -Dexec.mainClass=io.stillmotion.render.FocusBench -Dshared.dir=$(SHARED_DIR)
 	for photo in path-2560x1600.jpg colorful-cups-2560x1600.jpg; do \
-	  $(BENCH_MVN) -pl render-engine exec:java -Dexec.classpathScope=test \
+	  $(MVN) -pl render-engine exec:java -Dexec.classpathScope=test \
 	    -Dexec.mainClass=io.stillmotion.render.h264.EncoderBench \
 	    -Dexec.args="$(SHARED_DIR)/testdata/photos/$$photo 1280 720" || exit 1; \
 	done
@@ -105,7 +99,7 @@ bench-service: ## Only the service: upload to FINISHED against ffmpeg's CLI, and
 
 bench-service-only:
 	$(MVN) -pl standalone exec:exec -Dexec.executable=java -Dexec.classpathScope=test \
-	  "-Dexec.args=$(SIMD_JAVA_OPTS) $(RUN_JAVA_OPTS) -Dshared.dir=$(SHARED_DIR) -cp %classpath io.stillmotion.standalone.bench.HttpBench"
+	  "-Dexec.args=$(RUN_JAVA_OPTS) -Dshared.dir=$(SHARED_DIR) -cp %classpath io.stillmotion.standalone.bench.HttpBench"
 
 chaos: ## Fault tests: killed workers, broker restarts, bursts (slow)
 	$(MVN) -DskipTests install

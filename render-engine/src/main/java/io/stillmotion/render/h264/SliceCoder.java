@@ -65,8 +65,8 @@ final class SliceCoder {
   private byte[] candidatePrediction = new byte[256];
   private int[] bestBlockSads = new int[16];
   private int[] candidateBlockSads = new int[16];
-  /** The current macroblock's luma source, prepared once for the SADs of all its candidate vectors. */
-  private final LumaSad sourceBlock = LumaSad.create();
+  /** The current macroblock's luma source, split once for the SADs of all its candidate vectors. */
+  private final QuarterPelPlanes.SourceBlock sourceBlock = new QuarterPelPlanes.SourceBlock();
   private final int[][] predC = new int[2][64];
   private final int[] top = new int[16];
   private final int[] left = new int[16];

@@ -4,26 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
 import java.util.Random;
-import java.util.function.Supplier;
-import java.util.stream.Stream;
 import org.jcodec.codecs.h264.decode.BlockInterpolator;
 import org.jcodec.common.model.ColorSpace;
 import org.jcodec.common.model.Picture;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 
 class QuarterPelPlanesTest {
 
   private static final int W = 64;
   private static final int H = 48;
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("kernels")
-  @DisplayName("each kernel's SAD and its 4x4 block SADs equal plain sums against the prediction it writes")
-  void sadMatchesPrediction(String kernel, Supplier<LumaSad> kernels) {
+  @Test
+  @DisplayName("the eight-samples-at-a-time SAD and its 4x4 block SADs equal plain sums against the prediction it writes")
+  void sadMatchesPrediction() {
     Random random = new Random(7);
     Picture reference = Picture.create(W, H, ColorSpace.YUV420J);
     random.nextBytes(reference.getPlaneData(0));
@@ -38,7 +32,7 @@ class QuarterPelPlanesTest {
       int qy = random.nextInt(4 * (H + 2 * QuarterPelPlanes.MARGIN - 17)) - 4 * QuarterPelPlanes.MARGIN;
       int x = random.nextInt(W - 15);
       int y = random.nextInt(H - 15);
-      int sad = planes.sad16x16(qx, qy, block(kernels, source, y * W + x), Integer.MAX_VALUE, prediction, blockSads);
+      int sad = planes.sad16x16(qx, qy, block(source, y * W + x), Integer.MAX_VALUE, prediction, blockSads);
       int[] expectedBlocks = new int[16];
       for (int i = 0; i < 256; i++) {
         expectedBlocks[(i / 64) * 4 + (i % 16) / 4] += Math.abs(source[(y + i / 16) * W + x + i % 16] - prediction[i]);
@@ -47,7 +41,7 @@ class QuarterPelPlanesTest {
       assertThat(sad).isEqualTo(expected);
       assertThat(blockSads).containsExactly(expectedBlocks);
       int limit = random.nextInt(2 * expected + 1);
-      int bounded = planes.sad16x16(qx, qy, block(kernels, source, y * W + x), limit, new byte[256], new int[16]);
+      int bounded = planes.sad16x16(qx, qy, block(source, y * W + x), limit, new byte[256], new int[16]);
       if (expected < limit) {
         assertThat(bounded).isEqualTo(expected);
       } else {
@@ -56,10 +50,9 @@ class QuarterPelPlanesTest {
     }
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("kernels")
-  @DisplayName("every quarter-pel prediction each kernel writes, out to the margin's edge, is jcodec's decoder's interpolation")
-  void predictionMatchesTheDecoder(String kernel, Supplier<LumaSad> kernels) {
+  @Test
+  @DisplayName("every quarter-pel prediction the SAD writes, out to the margin's edge, is jcodec's decoder's interpolation")
+  void predictionMatchesTheDecoder() {
     Random random = new Random(11);
     Picture reference = Picture.create(W, H, ColorSpace.YUV420J);
     random.nextBytes(reference.getPlaneData(0));
@@ -71,17 +64,16 @@ class QuarterPelPlanesTest {
     byte[] ours = new byte[256];
     for (int qy = -4 * QuarterPelPlanes.MARGIN; qy < 4 * (H + QuarterPelPlanes.MARGIN - 17); qy++) {
       for (int qx = -4 * QuarterPelPlanes.MARGIN; qx < 4 * (W + QuarterPelPlanes.MARGIN - 17); qx += 3) {
-        assertThat(planes.sad16x16(qx, qy, block(kernels, source, 0), Integer.MAX_VALUE, ours, new int[16])).isNotNegative();
+        assertThat(planes.sad16x16(qx, qy, block(source, 0), Integer.MAX_VALUE, ours, new int[16])).isNotNegative();
         interpolator.getBlockLuma(reference, decoders, 0, qx, qy, 16, 16);
         assertThat(ours).as("(%d, %d)", qx, qy).containsExactly(decoders.getPlaneData(0));
       }
     }
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("kernels")
-  @DisplayName("the largest possible SAD does not overflow either kernel's 16-bit lanes")
-  void extremeSad(String kernel, Supplier<LumaSad> kernels) {
+  @Test
+  @DisplayName("the largest possible SAD does not overflow the 16-bit lanes")
+  void extremeSad() {
     Picture reference = Picture.create(W, H, ColorSpace.YUV420J);
     Arrays.fill(reference.getPlaneData(0), (byte) 127);
     QuarterPelPlanes planes = new QuarterPelPlanes(W, H);
@@ -90,68 +82,25 @@ class QuarterPelPlanesTest {
     Arrays.fill(source, (byte) -128);
     for (int q = 0; q < 16; q++) {
       int[] blockSads = new int[16];
-      assertThat(planes.sad16x16(16 + (q & 3), 16 + (q >> 2), block(kernels, source, 0), Integer.MAX_VALUE, new byte[256],
+      assertThat(planes.sad16x16(16 + (q & 3), 16 + (q >> 2), block(source, 0), Integer.MAX_VALUE, new byte[256],
           blockSads)).isEqualTo(256 * 255);
       assertThat(blockSads).containsOnly(16 * 255);
     }
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("kernels")
+  @Test
   @DisplayName("blocks beyond the margin are left to the caller")
-  void beyondMargin(String kernel, Supplier<LumaSad> kernels) {
+  void beyondMargin() {
     QuarterPelPlanes planes = new QuarterPelPlanes(W, H);
     planes.load(Picture.create(W, H, ColorSpace.YUV420J));
-    assertThat(planes.sad16x16(-4 * QuarterPelPlanes.MARGIN - 4, 0, block(kernels, new byte[W * H], 0), Integer.MAX_VALUE,
+    assertThat(planes.sad16x16(-4 * QuarterPelPlanes.MARGIN - 4, 0, block(new byte[W * H], 0), Integer.MAX_VALUE,
         new byte[256], new int[16])).isEqualTo(-1);
-    assertThat(planes.sad16x16(4 * (W + QuarterPelPlanes.MARGIN), 0, block(kernels, new byte[W * H], 0), Integer.MAX_VALUE,
+    assertThat(planes.sad16x16(4 * (W + QuarterPelPlanes.MARGIN), 0, block(new byte[W * H], 0), Integer.MAX_VALUE,
         new byte[256], new int[16])).isEqualTo(-1);
   }
 
-  @Test
-  @DisplayName("the Vector API kernel gives the scalar kernel's sums, block SADs and predictions, and loses where it loses")
-  void kernelsAgree() {
-    assertThat(ModuleLayer.boot().findModule("jdk.incubator.vector"))
-        .as("the tests run with --add-modules jdk.incubator.vector (surefire's argLine)").isPresent();
-    Random random = new Random(13);
-    Picture reference = Picture.create(W, H, ColorSpace.YUV420J);
-    random.nextBytes(reference.getPlaneData(0));
-    QuarterPelPlanes planes = new QuarterPelPlanes(W, H);
-    planes.load(reference);
-    byte[] source = new byte[W * H];
-    for (int i = 0; i < source.length; i++) {
-      // Source near the reference, as in a video, so that limits fall inside the block as often as not.
-      source[i] = (byte) Math.max(-128, Math.min(127, reference.getPlaneData(0)[i] + random.nextInt(41) - 20));
-    }
-    for (int n = 0; n < 5000; n++) {
-      int qx = random.nextInt(4 * (W + 2 * QuarterPelPlanes.MARGIN - 17)) - 4 * QuarterPelPlanes.MARGIN;
-      int qy = random.nextInt(4 * (H + 2 * QuarterPelPlanes.MARGIN - 17)) - 4 * QuarterPelPlanes.MARGIN;
-      int at = random.nextInt(H - 15) * W + random.nextInt(W - 15);
-      int limit = n % 4 == 0 ? Integer.MAX_VALUE : random.nextInt(40 * 256);
-      byte[] scalarPrediction = new byte[256];
-      byte[] vectorPrediction = new byte[256];
-      int[] scalarBlocks = new int[16];
-      int[] vectorBlocks = new int[16];
-      int scalar = planes.sad16x16(qx, qy, block(SwarLumaSad::new, source, at), limit, scalarPrediction, scalarBlocks);
-      int vector = planes.sad16x16(qx, qy, block(VectorLumaSad::new, source, at), limit, vectorPrediction, vectorBlocks);
-      if (scalar < limit) {
-        assertThat(vector).isEqualTo(scalar);
-        assertThat(vectorBlocks).containsExactly(scalarBlocks);
-        assertThat(vectorPrediction).containsExactly(scalarPrediction);
-      } else {
-        assertThat(vector).isGreaterThanOrEqualTo(limit);
-      }
-    }
-  }
-
-  static Stream<Arguments> kernels() {
-    Supplier<LumaSad> scalar = SwarLumaSad::new;
-    Supplier<LumaSad> vector = VectorLumaSad::new;
-    return Stream.of(Arguments.of("scalar", scalar), Arguments.of("Vector API", vector));
-  }
-
-  private static LumaSad block(Supplier<LumaSad> kernels, byte[] plane, int at) {
-    LumaSad block = kernels.get();
+  private static QuarterPelPlanes.SourceBlock block(byte[] plane, int at) {
+    QuarterPelPlanes.SourceBlock block = new QuarterPelPlanes.SourceBlock();
     block.load(plane, at, W);
     return block;
   }
