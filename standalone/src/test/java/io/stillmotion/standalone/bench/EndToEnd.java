@@ -63,7 +63,8 @@ final class EndToEnd {
   static void captureLogs() {
     WORKER_LOG.start();
     for (String name : new String[] {"io.stillmotion.worker.WorkerVerticle", "io.stillmotion.http",
-        "io.stillmotion.worker.RenderWarmUp", "io.stillmotion.gateway.UploadWarmUp"}) {
+        "io.stillmotion.worker.RenderWarmUp", "io.stillmotion.gateway.UploadWarmUp",
+        "io.stillmotion.standalone.LifecycleWarmUp"}) {
       Logger logger = (Logger) LoggerFactory.getLogger(name);
       logger.setLevel(Level.INFO);
       logger.setAdditive(false);
@@ -71,10 +72,14 @@ final class EndToEnd {
     }
   }
 
-  /** The service's own account of the start: its warm-ups' lines and the first upload as the gateway timed it. */
+  /**
+   * The service's own account of the start: its warm-ups' lines, the first upload as the gateway timed it
+   * and the moment the worker began rendering it (the render warm-up should stop right after).
+   */
   List<String> startLines() {
     List<String> lines = new ArrayList<>();
     boolean firstPost = true;
+    boolean firstRender = true;
     for (ILoggingEvent event : List.copyOf(WORKER_LOG.list)) {
       String message = event.getFormattedMessage();
       if (event.getLoggerName().endsWith("WarmUp")) {
@@ -82,6 +87,9 @@ final class EndToEnd {
       } else if (firstPost && message.startsWith("POST /api/v1/task ")) {
         lines.add(String.format(Locale.ROOT, "%tT.%<tL first upload on the server: %s", event.getTimeStamp(), message));
         firstPost = false;
+      } else if (firstRender && message.contains("rendering attempt")) {
+        lines.add(String.format(Locale.ROOT, "%tT.%<tL the worker starts rendering it", event.getTimeStamp()));
+        firstRender = false;
       }
     }
     return lines;
