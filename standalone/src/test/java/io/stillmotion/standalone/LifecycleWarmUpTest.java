@@ -60,12 +60,14 @@ class LifecycleWarmUpTest {
   @Test
   @DisplayName("the broker part's publish is confirmed and puts nothing on the task or parking queue")
   void brokerLeavesNothing() throws Exception {
+    // Against a real RabbitMQ other suites may have left messages in either queue: compare, not count.
     long tasksBefore = messages(Names.TASK_QUEUE);
+    long parkedBefore = messages(Names.PARKING_QUEUE);
 
     assertThat(LifecycleWarmUp.runBroker(vertx, config.amqpUri())).isTrue();
 
     assertThat(messages(Names.TASK_QUEUE)).isEqualTo(tasksBefore);
-    assertThat(messages(Names.PARKING_QUEUE)).isZero();
+    assertThat(messages(Names.PARKING_QUEUE)).isEqualTo(parkedBefore);
   }
 
   @Test
