@@ -18,7 +18,7 @@ final class Quant {
       {9362, 3647, 5825}, {8192, 3355, 5243}, {7282, 2893, 4559}};
 
   /** {@link #MF} spread over the 16 positions of a 4x4 block, per QP % 6. */
-  private static final int[][] MF_4X4 = new int[6][16];
+  static final int[][] MF_4X4 = new int[6][16];
 
   static {
     for (int q = 0; q < 6; q++) {
@@ -46,7 +46,7 @@ final class Quant {
       29, 30, 31, 32, 32, 33, 34, 34, 35, 35, 36, 36, 37, 37, 37, 38, 38, 38, 39, 39, 39, 39};
 
   /** Cost of a +-1 level after this many zeros, in the scan from the high frequencies down. */
-  private static final int[] DECIMATE_RUN_SCORE = {3, 2, 2, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+  static final int[] DECIMATE_RUN_SCORE = {3, 2, 2, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
   static final int DECIMATE_NEVER = 9;
 
   private Quant() {
@@ -57,32 +57,13 @@ final class Quant {
   }
 
   /**
-   * Quantises coefficients in place from position {@code from}; positions before it become zero.
-   * Intra blocks round at a third of a step, inter blocks at a sixth (a wider dead zone: their
-   * residual is mostly noise). Returns whether any level is non-zero.
-   */
-  static boolean quantize4x4(int[] c, int qp, boolean intra, int from) {
-    int qbits = 15 + qp / 6;
-    int round = (1 << qbits) / (intra ? 3 : 6);
-    int[] mf = MF_4X4[qp % 6];
-    boolean any = false;
-    for (int i = 0; i < from; i++) {
-      c[i] = 0;
-    }
-    for (int i = from; i < 16; i++) {
-      int v = c[i];
-      int level = (Math.abs(v) * mf[i] + round) >> qbits;
-      c[i] = v < 0 ? -level : level;
-      any |= level != 0;
-    }
-    return any;
-  }
-
-  /**
-   * {@link #quantize4x4} and {@link #decimateScore} in one pass over the zigzag scan: returns the
-   * block's decimation score in the low eight bits and its count of non-zero levels above them
-   * ({@link #score}, {@link #count}). The levels are those of {@link #quantize4x4}, the score that of
-   * {@link #decimateScore}: each +-1 level scores by the zeros below it in the scan.
+   * Quantises coefficients in place from position {@code from} (positions before it become zero) and
+   * scores them for decimation in the same pass over the zigzag scan: returns the block's decimation
+   * score in the low eight bits ({@link #DECIMATE_NEVER} if any level exceeds 1, else each +-1 level
+   * scores by the zeros below it in the scan) and its count of non-zero levels above them
+   * ({@link #score}, {@link #count}). Intra blocks round at a third of a step, inter blocks at a sixth
+   * (a wider dead zone: their residual is mostly noise). The tests hold it to the plain two-pass form
+   * ({@code QuantReference}).
    */
   static int quantizeScored(int[] c, int qp, boolean intra, int from) {
     int qbits = 15 + qp / 6;
@@ -150,27 +131,5 @@ final class Quant {
       any |= level != 0;
     }
     return any;
-  }
-
-  /** How much a block's levels are worth keeping: {@link #DECIMATE_NEVER} if any level exceeds 1. */
-  static int decimateScore(int[] levels, int[] scan, int from) {
-    int idx = 15;
-    while (idx >= from && levels[scan[idx]] == 0) {
-      idx--;
-    }
-    int score = 0;
-    while (idx >= from) {
-      int v = levels[scan[idx--]];
-      if (v > 1 || v < -1) {
-        return DECIMATE_NEVER;
-      }
-      int run = 0;
-      while (idx >= from && levels[scan[idx]] == 0) {
-        idx--;
-        run++;
-      }
-      score += DECIMATE_RUN_SCORE[run];
-    }
-    return score;
   }
 }

@@ -64,7 +64,7 @@ class CavlcTest {
               block[i] = luma[p] - right;
             }
             CoeffTransformer.fdct4x4(block);
-            Quant.quantize4x4(block, x == 1 ? Quant.chromaQp(q) : q, random.nextBoolean(), 0);
+            QuantReference.quantize4x4(block, x == 1 ? Quant.chromaQp(q) : q, random.nextBoolean(), 0);
           }
         });
       }

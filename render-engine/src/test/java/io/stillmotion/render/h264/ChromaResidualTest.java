@@ -130,8 +130,8 @@ class ChromaResidualTest {
           }
           CoeffTransformer.fdct4x4(block);
           dc[c][blk] = block[0];
-          componentAc |= Quant.quantize4x4(block, qpc, intra, 1);
-          score += Quant.decimateScore(block, zigzag4x4, 1);
+          componentAc |= QuantReference.quantize4x4(block, qpc, intra, 1);
+          score += QuantReference.decimateScore(block, zigzag4x4, 1);
         }
         if (!intra && score < Residual.DECIMATE_CHROMA) {
           for (int[] block : levels[c]) {

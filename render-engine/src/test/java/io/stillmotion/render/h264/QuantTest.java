@@ -55,11 +55,11 @@ class QuantTest {
         for (boolean intra : new boolean[] {false, true}) {
           for (int from = 0; from < 2; from++) {
             int[] expected = residual.clone();
-            Quant.quantize4x4(expected, qp, intra, from);
+            QuantReference.quantize4x4(expected, qp, intra, from);
             int[] levels = residual.clone();
             int scored = Quant.quantizeScored(levels, qp, intra, from);
             assertThat(levels).isEqualTo(expected);
-            assertThat(Quant.score(scored)).isEqualTo(Quant.decimateScore(expected, zigzag4x4, from));
+            assertThat(Quant.score(scored)).isEqualTo(QuantReference.decimateScore(expected, zigzag4x4, from));
             assertThat(Quant.count(scored)).isEqualTo((int) Arrays.stream(expected).filter(v -> v != 0).count());
           }
         }
@@ -70,6 +70,6 @@ class QuantTest {
   private static void assertAllZero(int[] residual, int qp, boolean intra) {
     int[] levels = residual.clone();
     CoeffTransformer.fdct4x4(levels);
-    assertThat(Quant.quantize4x4(levels, qp, intra, 0)).isFalse();
+    assertThat(QuantReference.quantize4x4(levels, qp, intra, 0)).isFalse();
   }
 }
