@@ -141,6 +141,9 @@ final class ShotSources {
       CameraPath path = new CameraPath(motion, timeline.visibleFrames(shot), (double) w / h, working.width(),
           working.height());
       int[] crop = crop(path, working, w);
+      if (cancelled.getAsBoolean()) {
+        throw new RenderCancelledException();
+      }
       YuvPyramid pyramid = YuvPyramid.of(working, crop[0], crop[1], crop[2], crop[3], bands);
       FrameRenderer renderer = new FrameRenderer(pyramid, w, h, crop[0], crop[1]);
       return new Prepared(path, renderer, overlays(shot));

@@ -136,7 +136,7 @@ public final class VideoRenderer implements AutoCloseable {
       long bytes = encode(timeline, gops, frames, sources, format, audio, file, heard, stop, cancelled, () -> {
         sources.acquire(posterShots);
         try {
-          stills.set(stills(frames, format));
+          stills.set(stills(frames, format, cancelled));
         } finally {
           sources.release(posterShots);
         }
@@ -202,17 +202,34 @@ public final class VideoRenderer implements AutoCloseable {
     }
   }
 
-  private record Stills(byte[] poster, byte[] thumbnail) {
+  record Stills(byte[] poster, byte[] thumbnail) {
   }
 
-  private static Stills stills(FrameSource frames, VideoFormat format) throws RenderException {
+  /**
+   * The poster (the first frame) and its thumbnail as JPEG. It runs on the render's own thread
+   * beside the first GOPs, several cold-JVM tenths of a second of one core, so it asks
+   * {@code cancelled} between its steps: a stopped render (the worker's warm-up when a task
+   * arrives) gives the cores back instead of finishing pictures nobody will see.
+   */
+  static Stills stills(FrameSource frames, VideoFormat format, BooleanSupplier cancelled)
+      throws RenderException, RenderCancelledException {
+    stopIf(cancelled);
     Picture first = frames.newPicture();
     frames.render(0, first);
+    stopIf(cancelled);
     RgbImage poster = Posters.toRgb(first, format.width(), format.height());
     try {
-      return new Stills(Posters.jpeg(poster), Posters.jpeg(Posters.thumbnail(poster)));
+      byte[] posterJpeg = Posters.jpeg(poster);
+      stopIf(cancelled);
+      return new Stills(posterJpeg, Posters.jpeg(Posters.thumbnail(poster)));
     } catch (IOException e) {
       throw new RenderException("Could not write the poster image", false, e);
+    }
+  }
+
+  private static void stopIf(BooleanSupplier cancelled) throws RenderCancelledException {
+    if (cancelled.getAsBoolean()) {
+      throw new RenderCancelledException();
     }
   }
 

@@ -342,6 +342,46 @@ class VideoRendererTest {
     assertThat(Arrays.equals(mediaData(a), mediaData(b))).as("same media data").isTrue();
   }
 
+  @Test
+  @DisplayName("a render stopped while its poster is made makes no JPEG of it (the warm-up gives the cores back at once)")
+  void stillsStopWhenCancelled() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicInteger drawn = new java.util.concurrent.atomic.AtomicInteger();
+    FrameSource frames = new FrameSource() {
+      @Override
+      public org.jcodec.common.model.Picture newPicture() {
+        return org.jcodec.common.model.Picture.create(64, 48, org.jcodec.common.model.ColorSpace.YUV420J);
+      }
+
+      @Override
+      public Viewport render(int frame, org.jcodec.common.model.Picture into) {
+        drawn.incrementAndGet();
+        cancelled.set(true); // the task arrives while the first frame is drawn
+        return null;
+      }
+    };
+    VideoFormat format = new VideoFormat(64, 48, 30, Quality.MEDIUM);
+
+    assertThatThrownBy(() -> VideoRenderer.stills(frames, format, cancelled::get))
+        .isInstanceOf(RenderCancelledException.class);
+    assertThat(drawn.get()).isEqualTo(1);
+    cancelled.set(false);
+    FrameSource calm = new FrameSource() {
+      @Override
+      public org.jcodec.common.model.Picture newPicture() {
+        return frames.newPicture();
+      }
+
+      @Override
+      public Viewport render(int frame, org.jcodec.common.model.Picture into) {
+        return null;
+      }
+    };
+    VideoRenderer.Stills stills = VideoRenderer.stills(calm, format, cancelled::get);
+    assertThat(ImageIO.read(new ByteArrayInputStream(stills.poster())).getWidth()).isEqualTo(64);
+    assertThat(stills.thumbnail()).isNotEmpty();
+  }
+
   /** The file from the mdat box on: the header differs only in its creation time. */
   private static byte[] mediaData(Path mp4) throws Exception {
     byte[] all = Files.readAllBytes(mp4);
