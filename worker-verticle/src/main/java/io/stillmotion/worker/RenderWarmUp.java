@@ -72,6 +72,10 @@ final class RenderWarmUp {
       }
     };
     try {
+      // Making the sample JPEG takes a cold JVM a quarter of a second; not for a task already waiting.
+      if (busy.getAsBoolean()) {
+        throw new RenderCancelledException();
+      }
       RenderResult result = renderer.render(SamplePhoto.jpeg(1600, 1000), SPEC, workDir, yieldToTasks);
       Files.deleteIfExists(result.video());
       log.info("render path warmed up in {} ms", (System.nanoTime() - start) / 1_000_000);
