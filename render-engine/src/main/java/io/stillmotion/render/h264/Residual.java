@@ -55,9 +55,18 @@ final class Residual {
   }
 
   void startSlice(int sliceQp) {
-    qp = sliceQp;
-    qpc = Quant.chromaQp(sliceQp);
-    zeroInterSad = Quant.zeroBlockSad(sliceQp, false);
+    qp = -1;
+    setQp(sliceQp);
+  }
+
+  /** The QP of the macroblock about to be coded (the slice's unless it says otherwise). */
+  void setQp(int mbQp) {
+    if (mbQp == qp) {
+      return;
+    }
+    qp = mbQp;
+    qpc = Quant.chromaQp(mbQp);
+    zeroInterSad = Quant.zeroBlockSad(mbQp, false);
     zeroInterChromaSad = Quant.zeroBlockSad(qpc, false);
   }
 
