@@ -10,7 +10,7 @@ import org.jcodec.common.model.Picture;
  * filtered ones), exactly as a decoder runs it: macroblock by macroblock in raster order, in each
  * the vertical edges left to right, then the horizontal ones top to bottom.
  *
- * <p>Our pictures are one slice, with P macroblocks of one vector on the one reference
+ * <p>Our pictures are one slice at one QP, with P macroblocks of one vector on the one reference
  * frame, so the boundary strength (bS) of an edge segment between 4x4 blocks depends only on: an
  * intra macroblock on either side (4 on a macroblock edge, 3 inside), a coded luma block on either
  * side (2), vectors 4 quarter pels apart or more across a macroblock edge (1), else 0. In a slow
@@ -20,9 +20,6 @@ import org.jcodec.common.model.Picture;
  * <p>Segment masks hold bit {@code edge * 4 + segment}: for vertical edges {@code edge} is the
  * column of 4x4 blocks right of the edge and {@code segment} their row, for horizontal edges the
  * row below and the column. Ascending bits are then the order edges must be filtered in.
- *
- * <p>Macroblocks may differ in QP (see {@link SliceCoder}): an edge between two is filtered at the
- * mean of their QPs (8.7.2.2), chroma at the mean of their chroma QPs.
  */
 final class LoopFilter {
 
@@ -42,19 +39,9 @@ final class LoopFilter {
   private final int[] coded;
   /** ...and the same with rows and columns swapped, the layout of vertical-edge masks. */
   private final int[] codedTransposed;
-  /** Each macroblock's QP as the decoder has it (a macroblock without mb_qp_delta keeps the one before). */
-  private final int[] qp;
   private final EdgeFilter luma = new EdgeFilter();
   private final EdgeFilter chroma = new EdgeFilter();
   private boolean enabled;
-  private int alphaOffset;
-  private int betaOffset;
-  /** The QP the picture's macroblocks have unless {@link #setQp} said otherwise, and whether any did. */
-  private int pictureQp;
-  private boolean mixedQp;
-  /** The luma and chroma QPs the filters are set for now. */
-  private int lumaFilterQp;
-  private int chromaFilterQp;
 
   LoopFilter(SeqParameterSet sps) {
     this.mbW = sps.picWidthInMbsMinus1 + 1;
@@ -65,44 +52,15 @@ final class LoopFilter {
     this.mvY = new int[mbs];
     this.coded = new int[mbs];
     this.codedTransposed = new int[mbs];
-    this.qp = new int[mbs];
   }
 
-  /** The slice's filter settings: {@code qp} is the picture's (slice) QP, every macroblock's until {@link #setQp}. */
-  void startPicture(SliceHeader sh, int qp) {
+  /** The slice's filter settings: {@code qp} and {@code qpc} are the picture's luma and chroma QPs. */
+  void startPicture(SliceHeader sh, int qp, int qpc) {
     enabled = sh.disableDeblockingFilterIdc != 1;
-    alphaOffset = sh.sliceAlphaC0OffsetDiv2 << 1;
-    betaOffset = sh.sliceBetaOffsetDiv2 << 1;
-    pictureQp = qp;
-    mixedQp = false;
-    java.util.Arrays.fill(this.qp, qp);
-    lumaFilterQp = -1;
-    chromaFilterQp = -1;
-    setFilters(qp, Quant.chromaQp(qp));
-  }
-
-  /** The QP a decoder gives macroblock (mbX, mbY), when it is not the picture's. */
-  void setQp(int mbX, int mbY, int mbQp) {
-    qp[mbY * mbW + mbX] = mbQp;
-    mixedQp |= mbQp != pictureQp;
-  }
-
-  private void setFilters(int lumaQp, int chromaQp) {
-    if (lumaQp != lumaFilterQp) {
-      lumaFilterQp = lumaQp;
-      luma.setQp(lumaQp, alphaOffset, betaOffset);
-    }
-    if (chromaQp != chromaFilterQp) {
-      chromaFilterQp = chromaQp;
-      chroma.setQp(chromaQp, alphaOffset, betaOffset);
-    }
-  }
-
-  /** Sets the filters for an edge between macroblocks {@code p} and {@code q} (8.7.2.2: the means of their QPs). */
-  private void setFiltersBetween(int p, int q) {
-    int qpP = qp[p];
-    int qpQ = qp[q];
-    setFilters((qpP + qpQ + 1) >> 1, (Quant.chromaQp(qpP) + Quant.chromaQp(qpQ) + 1) >> 1);
+    int alphaOffset = sh.sliceAlphaC0OffsetDiv2 << 1;
+    int betaOffset = sh.sliceBetaOffsetDiv2 << 1;
+    luma.setQp(qp, alphaOffset, betaOffset);
+    chroma.setQp(qpc, alphaOffset, betaOffset);
   }
 
   void intra(int mbX, int mbY) {
@@ -128,9 +86,8 @@ final class LoopFilter {
   }
 
   void filter(Picture picture) {
-    setFilters(pictureQp, Quant.chromaQp(pictureQp));
-    boolean lumaOn = mixedQp || luma.active();
-    boolean chromaOn = mixedQp || chroma.active();
+    boolean lumaOn = luma.active();
+    boolean chromaOn = chroma.active();
     if (!enabled || !lumaOn && !chromaOn) {
       return;
     }
@@ -164,22 +121,15 @@ final class LoopFilter {
     byte[] plane = picture.getPlaneData(0);
     int stride = picture.getPlaneWidth(0);
     int origin = mbY * 16 * stride + mbX * 16;
-    int mb = mbY * mbW + mbX;
-    boolean mbIntra = intra[mb];
+    boolean mbIntra = intra[mbY * mbW + mbX];
     for (int bits = vertical; bits != 0; bits &= bits - 1) {
       int bit = Integer.numberOfTrailingZeros(bits);
       int q = origin + (bit & 3) * 4 * stride + (bit >> 2) * 4;
-      if (mixedQp) {
-        setFiltersBetween(bit < 4 ? mb - 1 : mb, mb);
-      }
       luma.luma(plane, q, 1, stride, strength(bit, verticalCoded, mbIntra, leftIntra));
     }
     for (int bits = horizontal; bits != 0; bits &= bits - 1) {
       int bit = Integer.numberOfTrailingZeros(bits);
       int q = origin + (bit >> 2) * 4 * stride + (bit & 3) * 4;
-      if (mixedQp) {
-        setFiltersBetween(bit < 4 ? mb - mbW : mb, mb);
-      }
       luma.luma(plane, q, stride, 1, strength(bit, horizontalCoded, mbIntra, topIntra));
     }
   }
@@ -190,22 +140,15 @@ final class LoopFilter {
     byte[] plane = picture.getPlaneData(p);
     int stride = picture.getPlaneWidth(p);
     int origin = mbY * 8 * stride + mbX * 8;
-    int mb = mbY * mbW + mbX;
-    boolean mbIntra = intra[mb];
+    boolean mbIntra = intra[mbY * mbW + mbX];
     for (int bits = vertical; bits != 0; bits &= bits - 1) {
       int bit = Integer.numberOfTrailingZeros(bits);
       int q = origin + (bit & 3) * 2 * stride + (bit >> 2) * 2;
-      if (mixedQp) {
-        setFiltersBetween(bit < 4 ? mb - 1 : mb, mb);
-      }
       chroma.chroma(plane, q, 1, stride, strength(bit, verticalCoded, mbIntra, leftIntra));
     }
     for (int bits = horizontal; bits != 0; bits &= bits - 1) {
       int bit = Integer.numberOfTrailingZeros(bits);
       int q = origin + (bit >> 2) * 2 * stride + (bit & 3) * 2;
-      if (mixedQp) {
-        setFiltersBetween(bit < 4 ? mb - mbW : mb, mb);
-      }
       chroma.chroma(plane, q, stride, 1, strength(bit, horizontalCoded, mbIntra, topIntra));
     }
   }

@@ -55,18 +55,9 @@ final class Residual {
   }
 
   void startSlice(int sliceQp) {
-    qp = -1;
-    setQp(sliceQp);
-  }
-
-  /** The QP of the macroblock about to be coded (the slice's unless it says otherwise). */
-  void setQp(int mbQp) {
-    if (mbQp == qp) {
-      return;
-    }
-    qp = mbQp;
-    qpc = Quant.chromaQp(mbQp);
-    zeroInterSad = Quant.zeroBlockSad(mbQp, false);
+    qp = sliceQp;
+    qpc = Quant.chromaQp(sliceQp);
+    zeroInterSad = Quant.zeroBlockSad(sliceQp, false);
     zeroInterChromaSad = Quant.zeroBlockSad(qpc, false);
   }
 

@@ -32,16 +32,6 @@ final class SliceCoder {
    * prediction there is worth more than the bits of its vector in one frame. See {@link #refine}.
    */
   private static final int KEPT_VECTOR_QP_DROP = 12;
-  /**
-   * Macroblocks whose prediction would reach this many pixels or more beyond the reference
-   * picture's edge show content the reference does not have (the camera moved on): they are coded
-   * at a lower QP in reference pictures ({@value #UNCOVERED_QP_DROP_KEPT} steps: measured on the
-   * honeywave photo at 720p, BytesBench, 6 steps in disposable pictures too 1.149x x264's bytes at
-   * equal PSNR-Y, 9 there 1.418x, in references only 7 / 10 / 13 / 16 steps 1.071 / 1.042 / 1.103 /
-   * 1.171x against 1.089x without; but at 1080p 1.139x against 1.134x without).
-   */
-  private static final int UNCOVERED_PIXELS = 4;
-  private static final int UNCOVERED_QP_DROP_KEPT = 10;
   /** coded_block_pattern to its Intra code number (jcodec 0.2.5 only exposes the other direction). */
   private static final int[] INTRA_CBP_CODE = new int[48];
 
@@ -93,11 +83,6 @@ final class SliceCoder {
   /** Weight of a vector's bits against the SAD of its prediction in {@link #refine}. */
   private int vectorLambda;
   private int skipRun;
-  /** The slice's QP, and the QP a decoder predicts the next mb_qp_delta from (the last one sent). */
-  private int sliceQp;
-  private int qpPred;
-  /** How much lower the QP of an uncovered macroblock is in this picture. */
-  private int uncoveredQpDrop;
   private int bestCost;
   /** SAD of the Intra 16x16 prediction {@link #chooseLumaMode} chose. */
   private int lumaModeSad;
@@ -133,7 +118,6 @@ final class SliceCoder {
     start(sh, source, reconstruction, reference, writer);
     referencePlanes = planes;
     vectorLambda = kept ? Costs.lambda(qp(sh) - KEPT_VECTOR_QP_DROP) : lambda;
-    uncoveredQpDrop = kept ? UNCOVERED_QP_DROP_KEPT : 0;
     for (int mbY = 0; mbY < mbH; mbY++) {
       for (int mbX = 0; mbX < mbW; mbX++) {
         loadChroma(mbX, mbY);
@@ -159,10 +143,8 @@ final class SliceCoder {
     this.out = writer;
     this.lambda = Costs.lambda(qp);
     this.skipRun = 0;
-    this.sliceQp = qp;
-    this.qpPred = qp;
     residual.startSlice(qp);
-    loopFilter.startPicture(sh, qp);
+    loopFilter.startPicture(sh, qp, residual.chromaQp());
   }
 
   private static int qp(SliceHeader sh) {
@@ -170,8 +152,6 @@ final class SliceCoder {
   }
 
   private void codeInterMacroblock(int mbX, int mbY, CameraMotion motion) {
-    residual.setQp(uncoveredQpDrop > 0 && uncovered(mbX, mbY, motion) ? Math.max(0, sliceQp - uncoveredQpDrop)
-        : sliceQp);
     long skipMv = field.skip(mbX, mbY);
     long mvp = field.median(mbX, mbY);
     long mv = refine(mbX, mbY, motion, mvp);
@@ -201,7 +181,6 @@ final class SliceCoder {
     if (mv == skipMv && cbp == 0) {
       skipRun++;
       residual.skip(mbX, mbY);
-      loopFilter.setQp(mbX, mbY, qpPred);
     } else {
       CAVLCWriter.writeUE(out, skipRun);
       skipRun = 0;
@@ -209,7 +188,9 @@ final class SliceCoder {
       CAVLCWriter.writeSE(out, MotionField.unpackX(mv) - MotionField.unpackX(mvp));
       CAVLCWriter.writeSE(out, MotionField.unpackY(mv) - MotionField.unpackY(mvp));
       CAVLCWriter.writeUE(out, CODED_BLOCK_PATTERN_INTER_COLOR_INV[cbp]);
-      writeQpDelta(mbX, mbY, cbp != 0);
+      if (cbp != 0) {
+        CAVLCWriter.writeSE(out, 0);
+      }
       residual.writeLuma(out, mbX, mbY, cbpLuma, 0);
       residual.writeChroma(out, mbX, mbY, cbpChroma);
     }
@@ -272,34 +253,6 @@ final class SliceCoder {
     return best;
   }
 
-  /**
-   * Writes mb_qp_delta where the macroblock has one ({@code sent}), and tells the loop filter the QP
-   * a decoder then gives the macroblock: its own, or without a delta the one before it.
-   */
-  private void writeQpDelta(int mbX, int mbY, boolean sent) {
-    if (sent) {
-      CAVLCWriter.writeSE(out, residual.qp() - qpPred);
-      qpPred = residual.qp();
-    }
-    loopFilter.setQp(mbX, mbY, qpPred);
-  }
-
-  /**
-   * Whether the camera brings the macroblock's content in from beyond the reference picture's
-   * edge: its prediction would reach {@value #UNCOVERED_PIXELS} pixels or more outside, where a
-   * decoder repeats the edge. That content is new, and in a reference picture every later picture
-   * of the GOP shows it again from there; the slice's QP, tuned for content the pictures keep
-   * predicting, leaves it blurred (a smooth photo panned upwards, at 720p: mean squared error 5-9
-   * in the bottom rows of the disposable pictures against 1-2 elsewhere, and the rows a reference
-   * brought in stayed at 2-2.5 for the rest of the video where the IDR frame's stayed at 0.7-1.1).
-   */
-  private boolean uncovered(int mbX, int mbY, CameraMotion motion) {
-    double x = mbX * 16 + motion.quarterX(mbX * 16 + 7.5) / 4;
-    double y = mbY * 16 + motion.quarterY(mbY * 16 + 7.5) / 4;
-    return x <= -UNCOVERED_PIXELS || y <= -UNCOVERED_PIXELS || x + 16 >= mbW * 16 + UNCOVERED_PIXELS
-        || y + 16 >= mbH * 16 + UNCOVERED_PIXELS;
-  }
-
   /** The candidate just measured (its SAD below the limit it was given, so complete) becomes the best. */
   private void keepCandidate() {
     byte[] prediction = bestPrediction;
@@ -334,7 +287,7 @@ final class SliceCoder {
     int mbType = 1 + lumaMode + 4 * cbpChroma + (cbpLuma != 0 ? 12 : 0);
     CAVLCWriter.writeUE(out, inPSlice ? 5 + mbType : mbType);
     CAVLCWriter.writeUE(out, chromaMode);
-    writeQpDelta(mbX, mbY, true);
+    CAVLCWriter.writeSE(out, 0);
     residual.writeLumaDc(out, mbX, mbY);
     residual.writeLuma(out, mbX, mbY, cbpLuma, 1);
     residual.writeChroma(out, mbX, mbY, cbpChroma);
@@ -349,7 +302,9 @@ final class SliceCoder {
     intra4x4.writeModes(out);
     CAVLCWriter.writeUE(out, chromaMode);
     CAVLCWriter.writeUE(out, INTRA_CBP_CODE[cbp]);
-    writeQpDelta(mbX, mbY, cbp != 0);
+    if (cbp != 0) {
+      CAVLCWriter.writeSE(out, 0);
+    }
     residual.writeLuma(out, mbX, mbY, cbpLuma, 0);
     residual.writeChroma(out, mbX, mbY, cbpChroma);
   }
