@@ -73,6 +73,24 @@ class VideoRendererTest {
   }
 
   @Test
+  @DisplayName("the media data follows the index at once: no room reserved for the index is left unused in the file")
+  void noUnusedRoom() throws Exception {
+    RenderResult result = renderer.render(photo, small(Effect.KEN_BURNS, 2, 25), dir, RenderListener.NONE);
+    ByteBuffer file = ByteBuffer.wrap(Files.readAllBytes(result.video()));
+    List<String> boxes = new ArrayList<>();
+    while (file.remaining() >= 8) {
+      int size = file.getInt(file.position());
+      byte[] type = new byte[4];
+      file.get(file.position() + 4, type);
+      boxes.add(new String(type, java.nio.charset.StandardCharsets.ISO_8859_1));
+      file.position(file.position() + size);
+    }
+    assertThat(boxes).containsExactly("ftyp", "moov", "mdat");
+    assertThat(file.remaining()).isZero();
+    assertThat(TestMedia.probe(result.video()).frames()).isEqualTo(50);
+  }
+
+  @Test
   @DisplayName("jcodec's stock encoder stays selectable and writes the same frames, several times larger")
   void jcodecEncoderSelectable() throws Exception {
     RenderSpec o = small(Effect.ZOOM_IN, 2, 25);

@@ -3,9 +3,13 @@ package io.stillmotion.render.h264;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.jcodec.codecs.h264.H264Decoder;
+import org.jcodec.codecs.h264.H264Utils;
+import org.jcodec.common.model.ColorSpace;
 import org.jcodec.common.model.Picture;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -74,6 +78,51 @@ class MotionH264EncoderTest {
         }
       }
     }
+  }
+
+  @Test
+  @DisplayName("over a smooth image, zooming out and panning, no macroblock's vector (skipped or not) drifts over 4 pixels from the camera's")
+  void skippedVectorsFollowTheCamera() {
+    int width = 192;
+    int height = 384;
+    Scenes.View reference = new Scenes.View(0, 0, 1);
+    Scenes.View view = new Scenes.View(-1.5, 40, 1.0 / 0.96);
+    CameraMotion motion = Scenes.motion(reference, view);
+    MotionH264Encoder encoder = new MotionH264Encoder(Streams.format(width, height));
+    H264Decoder decoder = new H264Decoder();
+    decoder.decodeFrame(ByteBuffer.wrap(encoder.encodeIdr(smooth(reference, width, height), 27, 0)),
+        Picture.create(width, height, ColorSpace.YUV420J).getData());
+    byte[] unit = encoder.encodeP(smooth(view, width, height), motion, 34, false);
+    H264Utils.MvList2D vectors = decoder.decodeFrame(ByteBuffer.wrap(unit),
+        Picture.create(width, height, ColorSpace.YUV420J).getData()).getMvs();
+    int inter = 0;
+    for (int mbY = 0; mbY < height / 16; mbY++) {
+      for (int mbX = 0; mbX < width / 16; mbX++) {
+        if (vectors.mv0R(mbX * 4, mbY * 4) != 0) {
+          continue;
+        }
+        inter++;
+        assertThat(vectors.mv0X(mbX * 4, mbY * 4)).as("x of macroblock %d,%d", mbX, mbY)
+            .isCloseTo((int) Math.round(motion.quarterX(mbX * 16 + 7.5)), org.assertj.core.data.Offset.offset(16));
+        assertThat(vectors.mv0Y(mbX * 4, mbY * 4)).as("y of macroblock %d,%d", mbX, mbY)
+            .isCloseTo((int) Math.round(motion.quarterY(mbY * 16 + 7.5)), org.assertj.core.data.Offset.offset(16));
+      }
+    }
+    assertThat(inter).isGreaterThan(width / 16 * height / 16 * 3 / 4);
+  }
+
+  /** A smooth luma wave (no edges, no texture) under flat chroma, as the view sees it. */
+  private static Picture smooth(Scenes.View v, int width, int height) {
+    Picture pic = Picture.create(width, height, ColorSpace.YUV420J);
+    byte[] luma = pic.getPlaneData(0);
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        double u = v.left() + (x + 0.5) * v.step();
+        double w = v.top() + (y + 0.5) * v.step();
+        luma[y * width + x] = (byte) Math.round(40 * Math.sin(u * 0.011 + w * 0.007));
+      }
+    }
+    return pic;
   }
 
   @Test
