@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.jcodec.codecs.h264.H264Utils;
@@ -18,6 +20,8 @@ import org.jcodec.codecs.h264.io.model.SeqParameterSet;
 import org.jcodec.common.Codec;
 import org.jcodec.common.io.NIOUtils;
 import org.jcodec.common.io.SeekableByteChannel;
+import org.jcodec.common.model.ColorSpace;
+import org.jcodec.common.model.Picture;
 import org.jcodec.containers.mp4.demuxer.MP4Demuxer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -363,16 +367,16 @@ class VideoRendererTest {
   @Test
   @DisplayName("a render stopped while its poster is made makes no JPEG of it (the warm-up gives the cores back at once)")
   void stillsStopWhenCancelled() throws Exception {
-    java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
-    java.util.concurrent.atomic.AtomicInteger drawn = new java.util.concurrent.atomic.AtomicInteger();
+    AtomicBoolean cancelled = new AtomicBoolean();
+    AtomicInteger drawn = new AtomicInteger();
     FrameSource frames = new FrameSource() {
       @Override
-      public org.jcodec.common.model.Picture newPicture() {
-        return org.jcodec.common.model.Picture.create(64, 48, org.jcodec.common.model.ColorSpace.YUV420J);
+      public Picture newPicture() {
+        return Picture.create(64, 48, ColorSpace.YUV420J);
       }
 
       @Override
-      public Viewport render(int frame, org.jcodec.common.model.Picture into) {
+      public Viewport render(int frame, Picture into) {
         drawn.incrementAndGet();
         cancelled.set(true); // the task arrives while the first frame is drawn
         return null;
@@ -386,12 +390,12 @@ class VideoRendererTest {
     cancelled.set(false);
     FrameSource calm = new FrameSource() {
       @Override
-      public org.jcodec.common.model.Picture newPicture() {
+      public Picture newPicture() {
         return frames.newPicture();
       }
 
       @Override
-      public Viewport render(int frame, org.jcodec.common.model.Picture into) {
+      public Viewport render(int frame, Picture into) {
         return null;
       }
     };
