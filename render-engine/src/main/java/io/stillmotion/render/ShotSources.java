@@ -123,14 +123,10 @@ final class ShotSources {
 
   private Prepared prepareAlone(int shot) throws RenderException, RenderCancelledException {
     try {
-      if (cancelled.getAsBoolean()) {
-        throw new RenderCancelledException();
-      }
+      stopIfCancelled();
       Shot s = story.shots().get(shot);
       RgbImage decoded = ImageDecoder.decode(read(s, shot), guard, bands);
-      if (cancelled.getAsBoolean()) {
-        throw new RenderCancelledException();
-      }
+      stopIfCancelled();
       int w = story.width();
       int h = story.height();
       Motion motion = s.motion().focus().auto()
@@ -141,9 +137,7 @@ final class ShotSources {
       CameraPath path = new CameraPath(motion, timeline.visibleFrames(shot), (double) w / h, working.width(),
           working.height());
       int[] crop = crop(path, working, w);
-      if (cancelled.getAsBoolean()) {
-        throw new RenderCancelledException();
-      }
+      stopIfCancelled();
       YuvPyramid pyramid = YuvPyramid.of(working, crop[0], crop[1], crop[2], crop[3], bands);
       FrameRenderer renderer = new FrameRenderer(pyramid, w, h, crop[0], crop[1]);
       return new Prepared(path, renderer, overlays(shot));
@@ -151,6 +145,12 @@ final class ShotSources {
       throw story.shots().size() > 1 && !(e instanceof InvalidStoryException)
           ? new RenderException("Image " + (shot + 1) + ": " + e.getMessage(), e.isPermanent(), e)
           : e;
+    }
+  }
+
+  private void stopIfCancelled() throws RenderCancelledException {
+    if (cancelled.getAsBoolean()) {
+      throw new RenderCancelledException();
     }
   }
 
