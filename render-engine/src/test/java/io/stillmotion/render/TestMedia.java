@@ -58,6 +58,12 @@ public final class TestMedia {
         .findFirst();
   }
 
+  /** {@link #sharedPhoto}, for benches, which cannot run without it: fails with what to set when it is missing. */
+  public static Path requiredSharedPhoto(String name) {
+    return sharedPhoto(name).orElseThrow(() -> new IllegalStateException(
+        "No shared/testdata/photos/" + name + ": set -Dshared.dir to the shared folder"));
+  }
+
   public static boolean ffmpegAvailable() {
     return Files.isExecutable(FFMPEG);
   }

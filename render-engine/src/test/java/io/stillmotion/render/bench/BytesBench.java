@@ -28,7 +28,6 @@ public final class BytesBench {
 
   public static void main(String[] args) throws Exception {
     Locale.setDefault(Locale.ROOT);
-    Path shared = Path.of(System.getProperty("shared.dir", "../shared"));
     Path cache = Path.of(System.getProperty("bench.x264Cache", "target/x264-cache"));
     Files.createDirectories(cache);
     Path work = Files.createTempDirectory("bytes-bench");
@@ -39,7 +38,7 @@ public final class BytesBench {
         String[] size = parts[1].split("x");
         int w = Integer.parseInt(size[0]);
         int h = Integer.parseInt(size[1]);
-        byte[] image = Files.readAllBytes(shared.resolve("testdata/photos").resolve(parts[0]));
+        byte[] image = Files.readAllBytes(TestMedia.requiredSharedPhoto(parts[0]));
         Quality quality = parts.length > 2 ? Quality.fromApiName(parts[2]).orElseThrow() : Quality.MEDIUM;
         RenderSpec o = new RenderSpec(Effect.KEN_BURNS, 5, 30, w, h, Easing.EASE_IN_OUT, 0.5, 0.5, quality);
         for (int i = 0; i < warm; i++) {

@@ -46,12 +46,7 @@ public final class RenderBench {
     int threads = Runtime.getRuntime().availableProcessors();
     Path work = Files.createTempDirectory("stillmotion-bench");
     byte[] procedural = TestMedia.encode(TestMedia.photoLike(2560, 1440, 11), "png");
-    Path photoFile = sharedDir().resolve("testdata/photos").resolve(REAL_PHOTO);
-    if (!Files.isReadable(photoFile)) {
-      System.err.println("No " + photoFile + ": set -Dshared.dir to the shared folder");
-      System.exit(2);
-    }
-    byte[] photo = Files.readAllBytes(photoFile);
+    byte[] photo = Files.readAllBytes(TestMedia.requiredSharedPhoto(REAL_PHOTO));
     List<Row> rows = new ArrayList<>();
     try {
       String colour = "";
@@ -85,18 +80,6 @@ public final class RenderBench {
         .orElseThrow(() -> new IllegalArgumentException("unknown encoder " + n))).toList();
   }
 
-  private static Path sharedDir() {
-    String configured = System.getProperty("shared.dir");
-    if (configured != null && !configured.isBlank()) {
-      return Path.of(configured);
-    }
-    for (Path candidate : List.of(Path.of("../shared"), Path.of("../../shared"))) {
-      if (Files.isDirectory(candidate.resolve("testdata/photos"))) {
-        return candidate;
-      }
-    }
-    return Path.of("../shared");
-  }
 
   private static RenderSpec options(int w, int h) {
     return new RenderSpec(Effect.KEN_BURNS, SECONDS, FPS, w, h, Easing.EASE_IN_OUT, 0.5, 0.5, Quality.MEDIUM);

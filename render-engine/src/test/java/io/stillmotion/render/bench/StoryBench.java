@@ -19,7 +19,6 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -50,7 +49,7 @@ public final class StoryBench {
       }
       byte[][] photos = new byte[PHOTOS.length][];
       for (int i = 0; i < PHOTOS.length; i++) {
-        photos[i] = Files.readAllBytes(sharedDir().resolve("testdata/photos").resolve(PHOTOS[i]));
+        photos[i] = Files.readAllBytes(TestMedia.requiredSharedPhoto(PHOTOS[i]));
       }
       byte[] music;
       try (InputStream in = StoryBench.class.getResourceAsStream("/audio/tone-1500ms.mp3")) {
@@ -152,18 +151,5 @@ public final class StoryBench {
   private static long cpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
-  }
-
-  private static Path sharedDir() {
-    String configured = System.getProperty("shared.dir");
-    if (configured != null && !configured.isBlank()) {
-      return Path.of(configured);
-    }
-    for (Path candidate : List.of(Path.of("../shared"), Path.of("../../shared"))) {
-      if (Files.isDirectory(candidate.resolve("testdata/photos"))) {
-        return candidate;
-      }
-    }
-    throw new IllegalStateException("no shared/testdata/photos: set -Dshared.dir");
   }
 }
