@@ -124,8 +124,13 @@ final class Resampler {
     }
   }
 
-  private static int round(float v) {
-    int r = Math.round(v);
+  /**
+   * {@code Math.round(v)} clamped to 0..255. Math.round(float) is plain Java on JDK 17 (bit
+   * tricks and branches), three times per output pixel; in double, v + 0.5 is exact, so truncating
+   * it gives the same integer wherever the clamp does not decide (negative values end at 0 either way).
+   */
+  static int round(float v) {
+    int r = (int) (v + 0.5);
     return r < 0 ? 0 : Math.min(255, r);
   }
 

@@ -24,4 +24,19 @@ class ResamplerTest {
         .isEqualTo(expected.getRaster().getDataElements(0, 0, 37, 23, null));
     assertThat(copy.getRGB(0, 0, 37, 23, null, 0, 37)).isEqualTo(expected.getRGB(0, 0, 37, 23, null, 0, 37));
   }
+
+  @Test
+  @DisplayName("a filtered channel rounds to the nearest level as Math.round does, halves up, clamped to 0..255")
+  void roundsAsMathRound() {
+    Random random = new Random(3);
+    for (int k = -2; k <= 258; k++) {
+      for (float v : new float[] {k, k + 0.5f, Math.nextDown(k + 0.5f), Math.nextUp(k + 0.5f), Math.nextDown((float) k),
+          Math.nextUp((float) k), k + random.nextFloat()}) {
+        assertThat(Resampler.round(v)).as("%s", v).isEqualTo(Math.max(0, Math.min(255, Math.round(v))));
+      }
+    }
+    for (float v : new float[] {Float.NaN, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, -0f, 0.49999997f, 1e9f}) {
+      assertThat(Resampler.round(v)).as("%s", v).isEqualTo(Math.max(0, Math.min(255, Math.round(v))));
+    }
+  }
 }
