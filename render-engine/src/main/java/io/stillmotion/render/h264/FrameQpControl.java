@@ -17,12 +17,13 @@ package io.stillmotion.render.h264;
  * 0.797, +8 0.915 / 0.794; references 3 steps below the base 0.902 / 0.825 (at +5), the IDR frame
  * 8 below 0.914 / 0.825. With the reference frames' vectors costed as {@link SliceCoder} now does,
  * +7 gives 0.871 / 0.797.
- * The IDR frame's bonus is scaled by the mean share of the GOP's later frames that still show its
- * content: a zoom in keeps all of it in view, a pan may carry it out of the picture (the honeywave
- * photo's Ken Burns shows 47% of it on average), and detail nobody sees is not worth its bits.
- * Measured (BytesBench as above, honeywave photo with the references {@link GopCoder} adds for pans,
- * 720p / 1080p): bonus 10 0.929 / 0.953, 6 0.902 / 0.917, 5 0.908 / 0.917, 4 0.911 at 1080p, 3 0.903
- * at 720p; the path photo lost 2.9% at 6.
+ * The IDR frame's bonus is scaled by the square of the mean share of the GOP's later frames that
+ * still show its content: a zoom in keeps all of it in view, a pan may carry it out of the picture
+ * (the honeywave photo's Ken Burns shows 47% of it on average, so its bonus is 2), and detail nobody
+ * sees is not worth its bits. Measured (BytesBench as above, honeywave photo with the references
+ * {@link GopCoder} adds for pans, 720p / 1080p): bonus 10 0.929 / 0.953, 6 0.902 / 0.917, 5 0.908 /
+ * 0.917, 4 0.906 / 0.911, 3 0.903 at 720p, 2 0.899 / 0.901, 1 0.911 / 0.909, 0 0.915 / 0.909; the
+ * path photo lost 2.9% at 6.
  * A leaky bucket one second deep tracks the bits above the level's rate; while it is more than a
  * quarter full the QP climbs a step per frame, and it relaxes back a step per frame once empty.
  */
@@ -52,7 +53,7 @@ public final class FrameQpControl {
    */
   public FrameQpControl(int baseQp, double maxBitsPerSecond, int fps, double idrShown) {
     this.baseQp = baseQp;
-    this.idrBonus = (int) Math.round(IDR_QP_BONUS * idrShown);
+    this.idrBonus = (int) Math.round(IDR_QP_BONUS * idrShown * idrShown);
     this.bitsPerFrame = maxBitsPerSecond / fps;
     this.bucketBits = maxBitsPerSecond;
   }

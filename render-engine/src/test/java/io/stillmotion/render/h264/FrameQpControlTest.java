@@ -21,11 +21,11 @@ class FrameQpControlTest {
   }
 
   @Test
-  @DisplayName("the IDR frame's bonus shrinks with the share of the GOP that still shows its content")
+  @DisplayName("the IDR frame's bonus shrinks with the square of the share of the GOP that still shows its content")
   void idrBonusFollowsItsContentsStayInView() {
     assertThat(new FrameQpControl(32, 14_000_000, 30, 1).nextQp(0)).isEqualTo(32 - FrameQpControl.IDR_QP_BONUS);
     assertThat(new FrameQpControl(32, 14_000_000, 30, 0.5).nextQp(0))
-        .isEqualTo(32 - FrameQpControl.IDR_QP_BONUS / 2);
+        .isEqualTo(32 - (int) Math.round(FrameQpControl.IDR_QP_BONUS * 0.25));
     assertThat(new FrameQpControl(32, 14_000_000, 30, 0).nextQp(0)).isEqualTo(32);
   }
 
