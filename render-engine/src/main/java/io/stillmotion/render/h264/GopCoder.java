@@ -192,8 +192,8 @@ public final class GopCoder {
 
   /** The share of {@code view}'s area that {@code from} shows too. */
   private double shown(View from, View view) {
-    double w = format.mbWidth() * 16;
-    double h = format.mbHeight() * 16;
+    double w = format.width();
+    double h = format.height();
     double overlapW = Math.max(0, Math.min(from.left() + w * from.step(), view.left() + w * view.step())
         - Math.max(from.left(), view.left()));
     double overlapH = Math.max(0, Math.min(from.top() + h * from.step(), view.top() + h * view.step())
