@@ -17,6 +17,14 @@ interface FrameSource {
   Viewport render(int frame, Picture into);
 
   /**
+   * The view the frame will show, if it is known without drawing it (null if not): the encoder's
+   * IDR frame looks ahead at how long its content stays in view.
+   */
+  default Viewport view(int frame) {
+    return null;
+  }
+
+  /**
    * Whether the frame mixes two images so that the view's motion predicts little of it (a
    * crossfade): the encoder then keeps it as a reference, so the next frame is predicted from it.
    */

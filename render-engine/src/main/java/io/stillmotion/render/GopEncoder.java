@@ -78,11 +78,10 @@ final class GopEncoder {
       if (cancelled.getAsBoolean()) {
         throw new RenderCancelledException();
       }
-      Viewport view = frames.render(f, picture);
-      double step = view.width() / options.width();
+      GopCoder.View view = gopView(frames.render(f, picture), f);
       byte[] unit = f == first
-          ? coder.startGop(first, picture, view.left(), view.top(), step)
-          : coder.next(picture, new GopCoder.View(view.left(), view.top(), step, frames.mixes(f)));
+          ? coder.startGop(first, picture, view, end - first, i -> viewAhead(first + i))
+          : coder.next(picture, view);
       packets.add(new Packet(f, unit, f == first));
       frameDone.accept(f);
     }
@@ -96,9 +95,12 @@ final class GopEncoder {
       units = coder.codeGop(first, end - first, new GopCoder.Frames() {
         @Override
         public GopCoder.View draw(int index, Picture into) {
-          Viewport view = frames.render(first + index, into);
-          return new GopCoder.View(view.left(), view.top(), view.width() / options.width(),
-              frames.mixes(first + index));
+          return gopView(frames.render(first + index, into), first + index);
+        }
+
+        @Override
+        public GopCoder.View view(int index) {
+          return viewAhead(first + index);
         }
 
         @Override
@@ -114,6 +116,16 @@ final class GopEncoder {
       packets.add(new Packet(first + i, units.get(i), i == 0));
     }
     return packets;
+  }
+
+  /** The view as the encoder takes it: the frame's corner and image pixels per frame pixel. */
+  private GopCoder.View gopView(Viewport view, int frame) {
+    return new GopCoder.View(view.left(), view.top(), view.width() / options.width(), frames.mixes(frame));
+  }
+
+  private GopCoder.View viewAhead(int frame) {
+    Viewport view = frames.view(frame);
+    return view == null ? null : gopView(view, frame);
   }
 
   private List<Packet> encodeWithJcodec(int first, int end, BooleanSupplier cancelled, IntConsumer frameDone)

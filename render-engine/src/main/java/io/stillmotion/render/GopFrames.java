@@ -42,6 +42,13 @@ final class GopFrames implements FrameSource, AutoCloseable {
     return frames.mixes(frame);
   }
 
+  /** Known for frames of one shot this GOP already holds. */
+  @Override
+  public Viewport view(int frame) {
+    Timeline.Composition c = timeline.at(frame);
+    return c.single() && held.contains(c.a()) ? frames.view(frame) : null;
+  }
+
   @Override
   public Viewport render(int frame, Picture into) {
     Timeline.Composition c = timeline.at(frame);

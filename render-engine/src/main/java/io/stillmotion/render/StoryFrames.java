@@ -34,6 +34,13 @@ final class StoryFrames implements FrameSource {
     return Picture.createCropped(paddedW, paddedH, ColorSpace.YUV420J, crop);
   }
 
+  /** Known for frames of one shot (its camera path), once the shot is prepared. */
+  @Override
+  public Viewport view(int frame) {
+    Timeline.Composition c = timeline.at(frame);
+    return c.single() ? sources.get(c.a()).path().at(c.frameA()) : null;
+  }
+
   @Override
   public Viewport render(int frame, Picture into) {
     Timeline.Composition c = timeline.at(frame);

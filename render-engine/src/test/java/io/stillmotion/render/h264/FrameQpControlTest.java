@@ -21,6 +21,15 @@ class FrameQpControlTest {
   }
 
   @Test
+  @DisplayName("the IDR frame's bonus shrinks with the square of the share of the GOP that still shows its content")
+  void idrBonusFollowsItsContentsStayInView() {
+    assertThat(new FrameQpControl(32, 14_000_000, 30, 1).nextQp(0)).isEqualTo(32 - FrameQpControl.IDR_QP_BONUS);
+    assertThat(new FrameQpControl(32, 14_000_000, 30, 0.5).nextQp(0))
+        .isEqualTo(32 - (int) Math.round(FrameQpControl.IDR_QP_BONUS * 0.25));
+    assertThat(new FrameQpControl(32, 14_000_000, 30, 0).nextQp(0)).isEqualTo(32);
+  }
+
+  @Test
   @DisplayName("frames over the level's rate push the QP up until the rate fits, then it relaxes back")
   void levelCapsTheRate() {
     FrameQpControl rc = new FrameQpControl(26, 3_000_000, 30);

@@ -25,7 +25,7 @@ class GopCoderTest {
   @ValueSource(ints = {1, 2, 8, 9, 16, 17, 30, 41})
   @DisplayName("a GOP coded with helper threads is byte for byte the GOP coded frame by frame")
   void helpersWriteTheSameStream(int frames) throws Exception {
-    List<byte[]> units = bothWays(frames, f -> false, 3);
+    List<byte[]> units = bothWays(Scenes.Move.ZOOM_IN, frames, f -> false, 3);
     for (int f = 1; f < frames; f++) {
       assertThat(refIdc(units.get(f)) != 0).as("frame %d a reference", f).isEqualTo(f % 8 == 0);
     }
@@ -35,7 +35,7 @@ class GopCoderTest {
   @DisplayName("frames whose view is kept are references, the interval counts on from the last one, and helpers agree")
   void keptFramesAreReferences() throws Exception {
     IntPredicate kept = f -> f >= 11 && f <= 20 || f == 3 || f == 4;
-    List<byte[]> units = bothWays(41, kept, 3);
+    List<byte[]> units = bothWays(Scenes.Move.ZOOM_IN, 41, kept, 3);
     assertThat(references(units)).containsExactly(3, 4, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 28, 36);
   }
 
@@ -44,15 +44,64 @@ class GopCoderTest {
   @DisplayName("groups of one, a reference right after the IDR frame and a kept last frame code the same with any number of helpers")
   void groupBoundariesCodeTheSameWithAnyHelpers(int helperThreads) throws Exception {
     IntPredicate kept = f -> f == 1 || f == 2 || f == 9 || f == 10 || f == 25;
-    List<byte[]> units = bothWays(26, kept, helperThreads);
+    List<byte[]> units = bothWays(Scenes.Move.ZOOM_IN, 26, kept, helperThreads);
     assertThat(references(units)).containsExactly(1, 2, 9, 10, 18, 25);
+  }
+
+  @Test
+  @DisplayName("a frame whose view has moved more than 4% out of the reference's is the next reference, and helpers agree")
+  void panningViewsBringReferencesCloser() throws Exception {
+    // Ken Burns over 41 frames pans about 1% of the view a frame (and zooms in).
+    List<Integer> references = references(bothWays(Scenes.Move.KEN_BURNS, 41, f -> false, 3));
+    assertThat(references.get(0)).isLessThan(8);
+    for (int i = 1; i < references.size(); i++) {
+      assertThat(references.get(i) - references.get(i - 1)).as("frames after reference %d", references.get(i - 1))
+          .isLessThan(8);
+    }
+  }
+
+  @Test
+  @DisplayName("the IDR frame is coarser when the views ahead show that the camera pans away from its content")
+  void idrQpFollowsHowLongItsContentStaysInView() throws Exception {
+    List<Scenes.View> views = Scenes.views(Scenes.Move.PAN_RIGHT, WIDTH, HEIGHT, 24);
+    ExecutorService helpers = Executors.newFixedThreadPool(2);
+    try {
+      byte[] blind = idr(views, false, helpers);
+      byte[] ahead = idr(views, true, helpers);
+      assertThat(ahead.length).isLessThan(blind.length * 3 / 4);
+    } finally {
+      helpers.shutdownNow();
+    }
+  }
+
+  /** The IDR access unit of a GOP over the views, with or without telling the coder the views ahead. */
+  private static byte[] idr(List<Scenes.View> views, boolean ahead, ExecutorService helpers) {
+    StreamFormat format = Streams.format(WIDTH, HEIGHT);
+    return new GopCoder(format, 26, 14_000_000, 30).codeGop(0, views.size(), new GopCoder.Frames() {
+      @Override
+      public GopCoder.View draw(int index, Picture into) {
+        Picture frame = Scenes.render(views.get(index), WIDTH, HEIGHT);
+        for (int p = 0; p < 3; p++) {
+          System.arraycopy(frame.getPlaneData(p), 0, into.getPlaneData(p), 0, frame.getPlaneData(p).length);
+        }
+        Scenes.View v = views.get(index);
+        return new GopCoder.View(v.left(), v.top(), v.step());
+      }
+
+      @Override
+      public GopCoder.View view(int index) {
+        Scenes.View v = views.get(index);
+        return ahead ? new GopCoder.View(v.left(), v.top(), v.step()) : null;
+      }
+    }, () -> Picture.create(WIDTH, HEIGHT, ColorSpace.YUV420J), helpers, 2, f -> { }).get(0);
   }
 
   @Test
   @DisplayName("a stop asked for while a group is being coded ends the GOP before its next frame, not after the group")
   void stopIsHeardBetweenFrames() throws Exception {
     int frames = 41;
-    List<Scenes.View> views = Scenes.views(Scenes.Move.KEN_BURNS, WIDTH, HEIGHT, frames);
+    // A zoom in: its groups are the interval's (no view moves out of its reference's).
+    List<Scenes.View> views = Scenes.views(Scenes.Move.ZOOM_IN, WIDTH, HEIGHT, frames);
     StreamFormat format = Streams.format(WIDTH, HEIGHT);
     List<Integer> coded = new java.util.concurrent.CopyOnWriteArrayList<>();
     List<Integer> drawn = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -116,8 +165,9 @@ class GopCoderTest {
   }
 
   /** Codes a GOP frame by frame and with helpers, checks both wrote the same bytes and returns them. */
-  private static List<byte[]> bothWays(int frames, IntPredicate kept, int helperThreads) throws Exception {
-    List<Scenes.View> views = Scenes.views(Scenes.Move.KEN_BURNS, WIDTH, HEIGHT, frames);
+  private static List<byte[]> bothWays(Scenes.Move move, int frames, IntPredicate kept, int helperThreads)
+      throws Exception {
+    List<Scenes.View> views = Scenes.views(move, WIDTH, HEIGHT, frames);
     StreamFormat format = Streams.format(WIDTH, HEIGHT);
     // A low rate ceiling, so the rate control's decisions show in the stream too.
     GopCoder sequential = new GopCoder(format, 23, 300_000, 30);
