@@ -18,7 +18,8 @@ final class QuarterPelPlanes {
   /** Margin in luma samples; blocks reaching further out are left to the caller. */
   static final int MARGIN = 32;
 
-  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  /** Eight samples of a byte array as one little-endian long: the SAD kernel's view, and the prediction copies'. */
+  static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long LOW_SEVEN_BITS = 0x7f7f7f7f7f7f7f7fL;
   private static final long SIGN_BITS = 0x8080808080808080L;
   private static final long EVEN_BYTES = 0x00ff00ff00ff00ffL;
