@@ -64,6 +64,28 @@ public final class TestMedia {
         "No shared/testdata/photos/" + name + ": set -Dshared.dir to the shared folder"));
   }
 
+  /**
+   * The photo scaled by ffmpeg to w x h, as raw samples of {@code pixFmt} ({@code gray}: w * h bytes,
+   * {@code yuv420p}: the three planes one after the other, w * h * 3 / 2 bytes).
+   */
+  public static byte[] scaledRaw(Path photo, int w, int h, String pixFmt) throws IOException, InterruptedException {
+    int expected = "gray".equals(pixFmt) ? w * h : "yuv420p".equals(pixFmt) ? w * h * 3 / 2 : -1;
+    if (expected < 0) {
+      throw new IllegalArgumentException("unsupported pixel format " + pixFmt);
+    }
+    Process ffmpeg = new ProcessBuilder(FFMPEG.toString(), "-v", "error", "-i", photo.toString(), "-vf",
+        "scale=" + w + ":" + h, "-pix_fmt", pixFmt, "-f", "rawvideo", "-")
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    byte[] raw;
+    try (InputStream in = ffmpeg.getInputStream()) {
+      raw = in.readAllBytes();
+    }
+    if (ffmpeg.waitFor() != 0 || raw.length != expected) {
+      throw new IOException("ffmpeg could not scale " + photo);
+    }
+    return raw;
+  }
+
   public static boolean ffmpegAvailable() {
     return Files.isExecutable(FFMPEG);
   }

@@ -1,7 +1,7 @@
 package io.stillmotion.render.h264;
 
+import io.stillmotion.render.TestMedia;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.URL;
@@ -202,7 +202,7 @@ public final class CandidateSadBench {
   private static List<Job> jobs(Path photo, int width, int height) throws IOException, InterruptedException {
     int coverW = width * 6 / 5;
     int coverH = height * 6 / 5;
-    byte[] image = gray(photo, coverW, coverH);
+    byte[] image = TestMedia.scaledRaw(photo, coverW, coverH, "gray");
     MotionH264Encoder encoder = new MotionH264Encoder(new StreamFormat(width, height, 40, null));
     List<Job> jobs = new ArrayList<>();
     Scenes.View previous = null;
@@ -246,20 +246,5 @@ public final class CandidateSadBench {
       }
     }
     return pic;
-  }
-
-  /** The photo's luma scaled by ffmpeg to w x h. */
-  private static byte[] gray(Path photo, int w, int h) throws IOException, InterruptedException {
-    Process ffmpeg = new ProcessBuilder("ffmpeg", "-v", "error", "-i", photo.toString(), "-vf",
-        "scale=" + w + ":" + h, "-pix_fmt", "gray", "-f", "rawvideo", "-")
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    byte[] raw;
-    try (InputStream in = ffmpeg.getInputStream()) {
-      raw = in.readAllBytes();
-    }
-    if (ffmpeg.waitFor() != 0 || raw.length != w * h) {
-      throw new IOException("ffmpeg could not scale " + photo);
-    }
-    return raw;
   }
 }

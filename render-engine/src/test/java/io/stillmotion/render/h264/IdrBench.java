@@ -1,7 +1,7 @@
 package io.stillmotion.render.h264;
 
+import io.stillmotion.render.TestMedia;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
@@ -58,16 +58,7 @@ public final class IdrBench {
 
   /** The photo scaled to the frame by ffmpeg, its planes padded to whole macroblocks by repeating the edges. */
   private static Picture load(Path photo, int width, int height) throws IOException, InterruptedException {
-    Process ffmpeg = new ProcessBuilder("ffmpeg", "-v", "error", "-i", photo.toString(), "-vf",
-        "scale=" + width + ":" + height, "-pix_fmt", "yuv420p", "-f", "rawvideo", "-")
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    byte[] raw;
-    try (InputStream in = ffmpeg.getInputStream()) {
-      raw = in.readAllBytes();
-    }
-    if (ffmpeg.waitFor() != 0 || raw.length != width * height * 3 / 2) {
-      throw new IOException("ffmpeg could not scale " + photo);
-    }
+    byte[] raw = TestMedia.scaledRaw(photo, width, height, "yuv420p");
     int pw = (width + 15) & ~15;
     int ph = (height + 15) & ~15;
     Picture pic = Picture.create(pw, ph, ColorSpace.YUV420J);
