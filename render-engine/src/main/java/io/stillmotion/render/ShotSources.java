@@ -10,12 +10,13 @@ import java.util.function.BooleanSupplier;
  * The shots' sources, prepared when a GOP first needs them and dropped when the last GOP that
  * shows them is done, so memory does not grow with the number of shots. Preparing a shot reads
  * its bytes, decodes them, finds its focus if asked, finds the size that gives the detail its path
- * needs, the path at that size and the part of the image the path shows, scales only that part (a
- * portrait photo in a landscape video: a third of it) and builds its YUV pyramid; one shot is
- * prepared at a time (a decoded full-size photo is the largest thing a render holds), its rows shared
- * with idle render threads ({@link RowBands}), since the GOPs waiting for it cannot start before. A
- * prepared shot is a few tens of MB at most ({@link #maxWorkingPixels} before cropping), and only
- * the shots of the GOPs in flight (at most threads + 1) are prepared at once.
+ * needs, the path at that size and the part of the image the path shows, scales only that part (of
+ * a portrait photo in a landscape Ken Burns video, about two thirds) and builds its YUV pyramid;
+ * one shot is prepared at a time (a decoded full-size photo is the largest thing a render holds),
+ * its rows shared with idle render threads ({@link RowBands}), since the GOPs waiting for it
+ * cannot start before. A prepared shot is a few tens of MB at most ({@link #maxWorkingPixels}
+ * before cropping), and only the shots of the GOPs in flight (at most threads + 1) are prepared at
+ * once.
  */
 final class ShotSources {
 
