@@ -181,7 +181,7 @@ final class Resampler {
    * Keys' cubic convolution kernel with a = -0.5 (Java2D's bicubic): for |d| < 1
    * 1.5|d|^3 - 2.5|d|^2 + 1, for 1 <= |d| < 2 -0.5|d|^3 + 2.5|d|^2 - 4|d| + 2, else 0.
    */
-  static double keys(double d) {
+  private static double keys(double d) {
     double x = Math.abs(d);
     if (x < 1) {
       return (1.5 * x - 2.5) * x * x + 1;
