@@ -13,20 +13,37 @@ final class Bt601 {
   private Bt601() {
   }
 
+  /** Y' scaled to 12.4 fixed point: 219 / 255 levels a unit of y, times 16. */
+  private static final double LUMA_SCALE = 219.0 * 16 / 255;
+  private static final double CB_SCALE = 224.0 * 16 / (2 * (1 - KB)) / 255;
+  private static final double CR_SCALE = 224.0 * 16 / (2 * (1 - KR)) / 255;
+  /** The offsets in 12.4, plus the half that makes truncation round (every result is positive). */
+  private static final double LUMA_OFFSET = 16 * 16 + 0.5;
+  private static final double CHROMA_OFFSET = 128 * 16 + 0.5;
+
+  /*
+   * The conversion is round((16 + 219 y / 255) 16) for Y' and round((128 + 224 (b - y) / (2 (1 - KB))
+   * / 255) 16) for Cb (Cr alike with r and KR), y = KR r + KG g + KB b. Written with the constants
+   * folded into one multiplication and the rounding as a truncation of a positive value (Math.round
+   * is plain Java on JDK 17), it gives the very same integers for all 2^24 colours (Bt601Test checks
+   * every one) at under half the cost: it is most of the pyramid's conversion, part of a render's
+   * start.
+   */
+
   /** Y' in 12.4 fixed point, 16..235 scaled by 16. */
   static int luma16(int r, int g, int b) {
     double y = KR * r + KG * g + KB * b;
-    return (int) Math.round((16 + 219 * y / 255) * 16);
+    return (int) (y * LUMA_SCALE + LUMA_OFFSET);
   }
 
   static int cb16(int r, int g, int b) {
     double y = KR * r + KG * g + KB * b;
-    return (int) Math.round((128 + 224 * (b - y) / (2 * (1 - KB)) / 255) * 16);
+    return (int) ((b - y) * CB_SCALE + CHROMA_OFFSET);
   }
 
   static int cr16(int r, int g, int b) {
     double y = KR * r + KG * g + KB * b;
-    return (int) Math.round((128 + 224 * (r - y) / (2 * (1 - KR)) / 255) * 16);
+    return (int) ((r - y) * CR_SCALE + CHROMA_OFFSET);
   }
 
   /** Converts 8-bit limited-range Y'CbCr back to packed 0xRRGGBB. */

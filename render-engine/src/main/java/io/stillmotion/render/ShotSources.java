@@ -9,12 +9,14 @@ import java.util.function.BooleanSupplier;
 /**
  * The shots' sources, prepared when a GOP first needs them and dropped when the last GOP that
  * shows them is done, so memory does not grow with the number of shots. Preparing a shot reads
- * its bytes, decodes them, finds its focus if asked, scales the image once to the detail its path
- * needs and builds the YUV pyramid of the part the path shows (read in place, not copied); one
- * shot is prepared at a time (a decoded full-size photo is the largest thing a render holds), its
- * rows shared with idle render threads ({@link RowBands}), since the GOPs waiting for it cannot
- * start before. A prepared shot is a few tens of MB at most ({@link #maxWorkingPixels} before
- * cropping), and only the shots of the GOPs in flight (at most threads + 1) are prepared at once.
+ * its bytes, decodes them, finds its focus if asked, finds the size that gives the detail its path
+ * needs, the path at that size and the part of the image the path shows, scales only that part (of
+ * a portrait photo in a landscape Ken Burns video, about two thirds) and builds its YUV pyramid;
+ * one shot is prepared at a time (a decoded full-size photo is the largest thing a render holds),
+ * its rows shared with idle render threads ({@link RowBands}), since the GOPs waiting for it
+ * cannot start before. A prepared shot is a few tens of MB at most ({@link #maxWorkingPixels}
+ * before cropping), and only the shots of the GOPs in flight (at most threads + 1) are prepared at
+ * once.
  */
 final class ShotSources {
 
@@ -132,13 +134,14 @@ final class ShotSources {
       Motion motion = s.motion().focus().auto()
           ? s.motion().withFocus(FocusFinder.find(decoded, s.motion(), (double) w / h))
           : s.motion();
-      RgbImage working = VideoRenderer.fitSource(decoded, motion, w, h, maxWorkingPixels, bands);
-      decoded = null;
-      CameraPath path = new CameraPath(motion, timeline.visibleFrames(shot), (double) w / h, working.width(),
-          working.height());
-      int[] crop = crop(path, working, w);
+      int[] size = VideoRenderer.workingSize(decoded.width(), decoded.height(), motion, w, h, maxWorkingPixels);
+      CameraPath path = new CameraPath(motion, timeline.visibleFrames(shot), (double) w / h, size[0], size[1]);
+      int[] crop = crop(path, size[0], size[1], w);
       stopIfCancelled();
-      YuvPyramid pyramid = YuvPyramid.of(working, crop[0], crop[1], crop[2], crop[3], bands);
+      RgbImage shown = Resampler.resize(decoded, size[0], size[1], crop[0], crop[1], crop[2], crop[3], bands);
+      decoded = null;
+      stopIfCancelled();
+      YuvPyramid pyramid = YuvPyramid.of(shown, 0, 0, shown.width(), shown.height(), bands);
       FrameRenderer renderer = new FrameRenderer(pyramid, w, h, crop[0], crop[1]);
       return new Prepared(path, renderer, overlays(shot));
     } catch (RenderException e) {
@@ -163,16 +166,17 @@ final class ShotSources {
   }
 
   /**
-   * The part of the working image the path shows, grown by a margin for the filters and aligned
-   * to 64 pixels so the pyramid's levels line up with those of the whole image: x, y, w, h.
+   * The part of the working image (the decoded one scaled to {@code width} x {@code height}) the
+   * path shows, grown by a margin for the filters and aligned to 64 pixels so the pyramid's levels
+   * line up with those of the whole image: x, y, w, h. Only this part is ever resized.
    */
-  private static int[] crop(CameraPath path, RgbImage working, int frameWidth) {
+  private static int[] crop(CameraPath path, int width, int height, int frameWidth) {
     Viewport b = path.bounds();
     double margin = 4 * Math.max(1, b.width() / frameWidth) + 2;
     int x0 = Math.max(0, (int) Math.floor(b.left() - margin)) & ~63;
     int y0 = Math.max(0, (int) Math.floor(b.top() - margin)) & ~63;
-    int x1 = Math.min(working.width(), (int) Math.ceil(b.left() + b.width() + margin));
-    int y1 = Math.min(working.height(), (int) Math.ceil(b.top() + b.height() + margin));
+    int x1 = Math.min(width, (int) Math.ceil(b.left() + b.width() + margin));
+    int y1 = Math.min(height, (int) Math.ceil(b.top() + b.height() + margin));
     return new int[] {x0, y0, Math.max(1, x1 - x0), Math.max(1, y1 - y0)};
   }
 

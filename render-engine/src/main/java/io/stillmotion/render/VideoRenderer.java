@@ -177,20 +177,28 @@ public final class VideoRenderer implements AutoCloseable {
 
   /** {@code bands}: the threads that share the resizing. */
   static RgbImage fitSource(RgbImage image, Motion motion, int width, int height, long maxPixels, RowBands bands) {
+    int[] size = workingSize(image.width(), image.height(), motion, width, height, maxPixels);
+    return Resampler.resize(image, size[0], size[1], bands);
+  }
+
+  /**
+   * The size {@link #fitSource} scales an image of {@code imageWidth} x {@code imageHeight} to (its
+   * own when that is within 2%), known before any pixel is touched, so the camera path and the part
+   * of the image it shows can be found first and only that part resized.
+   */
+  static int[] workingSize(int imageWidth, int imageHeight, Motion motion, int width, int height, long maxPixels) {
     double aspect = (double) width / height;
-    double cover = Math.min(image.width(), image.height() * aspect);
-    double zoom = CameraPath.maxZoom(motion, aspect, image.width(), image.height());
+    double cover = Math.min(imageWidth, imageHeight * aspect);
+    double zoom = CameraPath.maxZoom(motion, aspect, imageWidth, imageHeight);
     double k = width * zoom / cover;
-    double pixels = image.width() * k * image.height() * k;
+    double pixels = imageWidth * k * imageHeight * k;
     if (pixels > maxPixels) {
       k *= Math.sqrt(maxPixels / pixels);
     }
     if (Math.abs(k - 1) < 0.02) {
-      return image;
+      return new int[] {imageWidth, imageHeight};
     }
-    int w = Math.max(2, (int) Math.round(image.width() * k));
-    int h = Math.max(2, (int) Math.round(image.height() * k));
-    return Resampler.resize(image, w, h, bands);
+    return new int[] {Math.max(2, (int) Math.round(imageWidth * k)), Math.max(2, (int) Math.round(imageHeight * k))};
   }
 
   private static Path createFile(Path workDir) throws RenderException {

@@ -11,7 +11,8 @@
  * Story -> Timeline (frames of each shot, transitions centred on slot boundaries, GOP layout)
  * per GOP, in parallel: GopFrames -> ShotSources (lazily, one decode at a time:
  *         bytes -> ImageDecoder -> FocusFinder (focus=auto: faces.FaceDetector, else saliency)
- *         -> fitSource -> YuvPyramid of the part the path shows, text -> Overlay;
+ *         -> working size -> CameraPath -> Resampler of only the part the path shows
+ *         -> its YuvPyramid, text -> Overlay;
  *         rows shared with idle threads by RowBands)
  *       -> StoryFrames (CameraPath view -> FrameRenderer -> overlays; Blend for transitions)
  *       -> GopEncoder (motion-aware H.264 along the dominant shot's camera, or jcodec's)

@@ -19,7 +19,19 @@ class ShotSourcesTest {
   @EnumSource(Effect.class)
   @DisplayName("cropping a shot's source to what its path shows changes no sample of any frame")
   void croppingIsExact(Effect effect) throws Exception {
-    byte[] image = TestMedia.jpeg(TestMedia.photoLike(960, 600, 4), 0.9f);
+    croppedFramesEqualWhole(effect, 960, 600);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Effect.class)
+  @DisplayName("a portrait photo enlarged only where a landscape video's path shows it draws the same frames")
+  void enlargingOnlyTheShownPartIsExact(Effect effect) throws Exception {
+    croppedFramesEqualWhole(effect, 180, 320);
+  }
+
+  /** Frames drawn from the prepared shot against those from the whole image resized, then drawn. */
+  private static void croppedFramesEqualWhole(Effect effect, int imageWidth, int imageHeight) throws Exception {
+    byte[] image = TestMedia.jpeg(TestMedia.photoLike(imageWidth, imageHeight, 4), 0.9f);
     RenderSpec spec = new RenderSpec(effect, 1, 15, 320, 180, Easing.EASE_IN_OUT, 0.3, 0.6, Quality.MEDIUM);
     ReferenceFrames whole = new ReferenceFrames(image, spec);
     Story story = Story.single(ImageSource.of(image), spec);
