@@ -869,7 +869,7 @@ final class ProgressiveJpeg {
     int blockFrom = fromMcu * c.v;
     int blockTo = toMcu * c.v;
     byte[] plane = new byte[(blockTo - blockFrom) * 8 * stride];
-    idctRows(c, blockFrom, blockTo, plane, new int[72]);
+    idctRows(c, blockFrom, blockTo, plane, new int[64]);
     int y0 = blockFrom * 8;
     int y1 = Math.min(height, blockTo * 8);
     for (int y = y0; y < y1; y++) {
@@ -886,7 +886,7 @@ final class ProgressiveJpeg {
     Component luma = components[0];
     Component cb = components[1];
     Component cr = components[2];
-    int[] work = new int[72];
+    int[] work = new int[64];
     int yStride = luma.blocksW * 8;
     byte[] yPlane = new byte[(toMcu - fromMcu) * luma.v * 8 * yStride];
     idctRows(luma, fromMcu * luma.v, toMcu * luma.v, yPlane, work);
@@ -987,9 +987,10 @@ final class ProgressiveJpeg {
   /**
    * Dequantisation and the accurate integer inverse DCT of one block: columns first into
    * {@code work} (scaled by 2^PASS1_BITS), then rows into {@code out} through {@link #IDCT_LIMIT}.
+   * Each 8-point pass: an even part from inputs 0, 2, 4, 6 and an odd part from 1, 3, 5, 7 (the
+   * rotations of the LL&M flow graph in 13-bit fixed point), combined as sum and difference.
    */
   static void idct(short[] coef, int at, int[] q, byte[] out, int outAt, int stride, int[] work) {
-    // work: 64 ints between the passes, then 8 for one output row
     for (int col = 0; col < 8; col++) {
       int c1 = coef[at + 8 + col];
       int c2 = coef[at + 16 + col];
@@ -999,9 +1000,10 @@ final class ProgressiveJpeg {
       int c6 = coef[at + 48 + col];
       int c7 = coef[at + 56 + col];
       if ((c1 | c2 | c3 | c4 | c5 | c6 | c7) == 0) {
+        // the full computation gives exactly this for a column without AC terms
         int dc = (coef[at + col] * q[col]) << PASS1_BITS;
-        for (int row = 0; row < 8; row++) {
-          work[row * 8 + col] = dc;
+        for (int row = 0; row < 64; row += 8) {
+          work[row + col] = dc;
         }
         continue;
       }
@@ -1013,72 +1015,88 @@ final class ProgressiveJpeg {
       int d5 = c5 * q[40 + col];
       int d6 = c6 * q[48 + col];
       int d7 = c7 * q[56 + col];
+      int z1 = (d2 + d6) * C0_541;
+      int t2 = z1 - d6 * C1_847;
+      int t3 = z1 + d2 * C0_765;
+      int t0 = (d0 + d4) << CONST_BITS;
+      int t1 = (d0 - d4) << CONST_BITS;
+      int e10 = t0 + t3;
+      int e13 = t0 - t3;
+      int e11 = t1 + t2;
+      int e12 = t1 - t2;
+      int za = d7 + d1;
+      int zb = d5 + d3;
+      int zc = d7 + d3;
+      int zd = d5 + d1;
+      int z5 = (zc + zd) * C1_175;
+      za *= -C0_899;
+      zb *= -C2_562;
+      zc = zc * -C1_961 + z5;
+      zd = zd * -C0_390 + z5;
+      int o0 = d7 * C0_298 + za + zc;
+      int o1 = d5 * C2_053 + zb + zd;
+      int o2 = d3 * C3_072 + zb + zc;
+      int o3 = d1 * C1_501 + za + zd;
+      int round = 1 << (CONST_BITS - PASS1_BITS - 1);
       int shift = CONST_BITS - PASS1_BITS;
-      int round = 1 << (shift - 1);
-      transform(d0, d1, d2, d3, d4, d5, d6, d7, work, col, 8, shift, round);
+      work[col] = (e10 + o3 + round) >> shift;
+      work[56 + col] = (e10 - o3 + round) >> shift;
+      work[8 + col] = (e11 + o2 + round) >> shift;
+      work[48 + col] = (e11 - o2 + round) >> shift;
+      work[16 + col] = (e12 + o1 + round) >> shift;
+      work[40 + col] = (e12 - o1 + round) >> shift;
+      work[24 + col] = (e13 + o0 + round) >> shift;
+      work[32 + col] = (e13 - o0 + round) >> shift;
     }
-    int shift = CONST_BITS + PASS1_BITS + 3;
-    int round = 1 << (shift - 1);
-    for (int row = 0; row < 8; row++) {
-      int w = row * 8;
-      int o = outAt + row * stride;
-      if ((work[w + 1] | work[w + 2] | work[w + 3] | work[w + 4] | work[w + 5] | work[w + 6] | work[w + 7]) == 0) {
-        byte v = IDCT_LIMIT[((work[w] + (1 << (PASS1_BITS + 2))) >> (PASS1_BITS + 3)) & 1023];
+    for (int row = 0; row < 64; row += 8) {
+      int o = outAt + (row >> 3) * stride;
+      int d0 = work[row];
+      int d1 = work[row + 1];
+      int d2 = work[row + 2];
+      int d3 = work[row + 3];
+      int d4 = work[row + 4];
+      int d5 = work[row + 5];
+      int d6 = work[row + 6];
+      int d7 = work[row + 7];
+      if ((d1 | d2 | d3 | d4 | d5 | d6 | d7) == 0) {
+        byte v = IDCT_LIMIT[((d0 + (1 << (PASS1_BITS + 2))) >> (PASS1_BITS + 3)) & 1023];
         for (int i = 0; i < 8; i++) {
           out[o + i] = v;
         }
         continue;
       }
-      transform(work[w], work[w + 1], work[w + 2], work[w + 3], work[w + 4], work[w + 5], work[w + 6],
-          work[w + 7], work, 64, 1, shift, round);
-      for (int i = 0; i < 8; i++) {
-        out[o + i] = IDCT_LIMIT[work[64 + i] & 1023];
-      }
+      int z1 = (d2 + d6) * C0_541;
+      int t2 = z1 - d6 * C1_847;
+      int t3 = z1 + d2 * C0_765;
+      int t0 = (d0 + d4) << CONST_BITS;
+      int t1 = (d0 - d4) << CONST_BITS;
+      int e10 = t0 + t3;
+      int e13 = t0 - t3;
+      int e11 = t1 + t2;
+      int e12 = t1 - t2;
+      int za = d7 + d1;
+      int zb = d5 + d3;
+      int zc = d7 + d3;
+      int zd = d5 + d1;
+      int z5 = (zc + zd) * C1_175;
+      za *= -C0_899;
+      zb *= -C2_562;
+      zc = zc * -C1_961 + z5;
+      zd = zd * -C0_390 + z5;
+      int o0 = d7 * C0_298 + za + zc;
+      int o1 = d5 * C2_053 + zb + zd;
+      int o2 = d3 * C3_072 + zb + zc;
+      int o3 = d1 * C1_501 + za + zd;
+      int round = 1 << (CONST_BITS + PASS1_BITS + 2);
+      int shift = CONST_BITS + PASS1_BITS + 3;
+      out[o] = IDCT_LIMIT[((e10 + o3 + round) >> shift) & 1023];
+      out[o + 7] = IDCT_LIMIT[((e10 - o3 + round) >> shift) & 1023];
+      out[o + 1] = IDCT_LIMIT[((e11 + o2 + round) >> shift) & 1023];
+      out[o + 6] = IDCT_LIMIT[((e11 - o2 + round) >> shift) & 1023];
+      out[o + 2] = IDCT_LIMIT[((e12 + o1 + round) >> shift) & 1023];
+      out[o + 5] = IDCT_LIMIT[((e12 - o1 + round) >> shift) & 1023];
+      out[o + 3] = IDCT_LIMIT[((e13 + o0 + round) >> shift) & 1023];
+      out[o + 4] = IDCT_LIMIT[((e13 - o0 + round) >> shift) & 1023];
     }
-  }
-
-  /** One 8-point pass: inputs d0..d7, outputs descaled by {@code shift} at out[at + i * step]. */
-  private static void transform(int d0, int d1, int d2, int d3, int d4, int d5, int d6, int d7, int[] out,
-      int at, int step, int shift, int round) {
-    // even part: inputs 0, 2, 4, 6
-    int z1 = (d2 + d6) * C0_541;
-    int t2 = z1 - d6 * C1_847;
-    int t3 = z1 + d2 * C0_765;
-    int t0 = (d0 + d4) << CONST_BITS;
-    int t1 = (d0 - d4) << CONST_BITS;
-    int e10 = t0 + t3;
-    int e13 = t0 - t3;
-    int e11 = t1 + t2;
-    int e12 = t1 - t2;
-    // odd part: inputs 7, 5, 3, 1
-    int o0 = d7;
-    int o1 = d5;
-    int o2 = d3;
-    int o3 = d1;
-    int za = o0 + o3;
-    int zb = o1 + o2;
-    int zc = o0 + o2;
-    int zd = o1 + o3;
-    int z5 = (zc + zd) * C1_175;
-    o0 *= C0_298;
-    o1 *= C2_053;
-    o2 *= C3_072;
-    o3 *= C1_501;
-    za *= -C0_899;
-    zb *= -C2_562;
-    zc = zc * -C1_961 + z5;
-    zd = zd * -C0_390 + z5;
-    o0 += za + zc;
-    o1 += zb + zd;
-    o2 += zb + zc;
-    o3 += za + zd;
-    out[at] = (e10 + o3 + round) >> shift;
-    out[at + 7 * step] = (e10 - o3 + round) >> shift;
-    out[at + step] = (e11 + o2 + round) >> shift;
-    out[at + 6 * step] = (e11 - o2 + round) >> shift;
-    out[at + 2 * step] = (e12 + o1 + round) >> shift;
-    out[at + 5 * step] = (e12 - o1 + round) >> shift;
-    out[at + 3 * step] = (e13 + o0 + round) >> shift;
-    out[at + 4 * step] = (e13 - o0 + round) >> shift;
   }
 }
