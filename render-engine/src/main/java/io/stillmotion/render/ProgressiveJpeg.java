@@ -247,6 +247,19 @@ final class ProgressiveJpeg {
     }
   }
 
+  /**
+   * Proves the file complete without making pixels: every scan parsed and entropy-decoded without
+   * running out of data, up to the end-of-image marker. {@link Unsupported} says nothing about the
+   * file's completeness (only that this decoder does not vouch for it): check it some other way.
+   */
+  static void verify(byte[] jpeg, int width, int height, long deadlineNanos) throws Unsupported, DeadlinePassed {
+    try {
+      new ProgressiveJpeg(jpeg, width, height, deadlineNanos).readAll();
+    } catch (RuntimeException e) {
+      throw new Unsupported("damaged data: " + e);
+    }
+  }
+
   private void checkDeadline() throws DeadlinePassed {
     if (System.nanoTime() - deadlineNanos > 0 || Thread.currentThread().isInterrupted()) {
       throw new DeadlinePassed();

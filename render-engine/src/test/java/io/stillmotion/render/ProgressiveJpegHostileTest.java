@@ -186,4 +186,64 @@ class ProgressiveJpegHostileTest {
     assertUnsupported(dcOnly);
     assertFallsBackLikeImageIo(dcOnly);
   }
+
+  @Test
+  @DisplayName("the upload check of damaged progressive JPEGs: our entropy pass accepts and rejects what ImageIO's decode does")
+  void acceptCheckAgreesWithImageIo() throws Exception {
+    byte[] good = ProgressiveJpegTest.progressive(TestMedia.photoLike(96, 64, 12), 0.85f, 2, 2);
+    ImageGuard guard = new ImageGuard(new ImageGuard.Limits(ImageGuard.MIN_SIDE, 50_000_000, 256L << 20, 30_000));
+    Random random = new Random(7);
+    int accepted = 0;
+    int rejected = 0;
+    for (int i = 0; i < 600; i++) {
+      byte[] bad = i == 0 ? good : good.clone();
+      if (i % 2 == 1) {
+        bad = Arrays.copyOf(good, 2 + random.nextInt(good.length - 2));
+      } else if (i > 0) {
+        bad[2 + random.nextInt(bad.length - 2)] ^= (byte) (1 << random.nextInt(8));
+      }
+      ImageGuard.Inspection image;
+      try {
+        image = guard.inspect(bad);
+      } catch (ImageRejectedException e) {
+        continue;
+      }
+      String ours = verdict(() -> guard.verifyForAccept(image));
+      String reference = verdict(() -> guard.verifyByDecoding(image));
+      assertThat(ours).as("case %d", i).isEqualTo(reference);
+      if (ours.equals("accepted")) {
+        accepted++;
+      } else {
+        rejected++;
+      }
+    }
+    System.out.println("accept check: " + accepted + " accepted, " + rejected + " rejected");
+    assertThat(accepted).isPositive();
+    assertThat(rejected).isPositive();
+  }
+
+  @Test
+  @DisplayName("a complete progressive JPEG is accepted by the entropy pass alone, without ImageIO's decode")
+  void acceptCheckUsesTheEntropyPass() throws Exception {
+    byte[] good = ProgressiveJpegTest.progressive(TestMedia.photoLike(96, 64, 12), 0.85f, 2, 2);
+    ImageGuard.Inspection image = ImageDecoder.DEFAULT_GUARD.inspect(good);
+    ProgressiveJpeg.verify(image.decodable(), 96, 64, System.nanoTime() + 10_000_000_000L);
+    assertThatThrownBy(() -> ProgressiveJpeg.verify(Arrays.copyOf(good, good.length - 2), 96, 64,
+        System.nanoTime() + 10_000_000_000L)).isInstanceOf(ProgressiveJpeg.Unsupported.class);
+  }
+
+  private interface Check {
+    void run() throws Exception;
+  }
+
+  private static String verdict(Check check) {
+    try {
+      check.run();
+      return "accepted";
+    } catch (ImageRejectedException e) {
+      return "rejected " + e.code();
+    } catch (Exception e) {
+      return "failed " + e;
+    }
+  }
 }
