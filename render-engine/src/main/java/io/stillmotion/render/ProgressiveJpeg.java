@@ -209,6 +209,8 @@ final class ProgressiveJpeg {
   private boolean jfif;
   private int adobeTransform = -1;
   private int eobrun;
+  /** Only proving the file complete: what the pixels would need (colour space, profile) does not matter. */
+  private boolean completenessOnly;
 
   // the entropy decoder's bit reader: bits MSB-first at the top of acc
   private int pos;
@@ -254,7 +256,9 @@ final class ProgressiveJpeg {
    */
   static void verify(byte[] jpeg, int width, int height, long deadlineNanos) throws Unsupported, DeadlinePassed {
     try {
-      new ProgressiveJpeg(jpeg, width, height, deadlineNanos).readAll();
+      ProgressiveJpeg decoder = new ProgressiveJpeg(jpeg, width, height, deadlineNanos);
+      decoder.completenessOnly = true;
+      decoder.readAll();
     } catch (RuntimeException e) {
       throw new Unsupported("damaged data: " + e);
     }
@@ -316,7 +320,7 @@ final class ProgressiveJpeg {
         case 0xE0 -> jfif |= to - from >= 14 && data[from] == 'J' && data[from + 1] == 'F'
             && data[from + 2] == 'I' && data[from + 3] == 'F' && data[from + 4] == 0;
         case 0xE2 -> {
-          if (startsWith(from, to, "ICC_PROFILE")) {
+          if (!completenessOnly && startsWith(from, to, "ICC_PROFILE")) {
             throw new Unsupported("colour profile to apply");
           }
         }
@@ -344,6 +348,9 @@ final class ProgressiveJpeg {
     }
     if (!scanned) {
       throw new Unsupported("no scan");
+    }
+    if (completenessOnly) {
+      return;
     }
     Component[] cs = components;
     // libjpeg's reading of the colour space (markers anywhere before the first scan count)

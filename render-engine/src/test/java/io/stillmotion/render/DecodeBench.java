@@ -71,8 +71,39 @@ public final class DecodeBench {
       }
       System.out.printf("  mean:    %7.1f %7.1f   %7.1f %7.1f   cpu %.3f, wall %.3f%n", sum[0] / pairs,
           sum[1] / pairs, sum[2] / pairs, sum[3] / pairs, sum[2] / sum[0], sum[3] / sum[1]);
+      acceptCheck(bytes, pairs, mx, measured);
     }
     helpers.shutdown();
+  }
+
+  /** The upload's check ({@link ImageGuard#verify}): ImageIO's decode of every byte, then ours. */
+  private static void acceptCheck(byte[] bytes, int pairs, java.lang.management.ThreadMXBean mx,
+      java.util.List<Thread> measured) throws Exception {
+    ImageGuard guard = ImageDecoder.DEFAULT_GUARD;
+    ImageGuard.Inspection image = guard.inspect(bytes);
+    for (int i = 0; i < 4; i++) {
+      guard.verifyByDecoding(image);
+      guard.verify(image);
+    }
+    double[] sum = new double[2];
+    System.out.printf("  accept check, ms CPU: ImageIO, ours%n");
+    for (int i = 0; i < pairs; i++) {
+      double[] pair = new double[2];
+      for (int side = 0; side < 2; side++) {
+        boolean own = (side == 0) == (i % 2 == 1);
+        long cpu0 = cpu(mx, measured);
+        if (own) {
+          guard.verify(image);
+        } else {
+          guard.verifyByDecoding(image);
+        }
+        pair[own ? 1 : 0] = (cpu(mx, measured) - cpu0) / 1e6;
+      }
+      sum[0] += pair[0];
+      sum[1] += pair[1];
+      System.out.printf("  pair %2d: %7.1f %7.1f   %.3f%n", i + 1, pair[0], pair[1], pair[1] / pair[0]);
+    }
+    System.out.printf("  mean:    %7.1f %7.1f   %.3f%n", sum[0] / pairs, sum[1] / pairs, sum[1] / sum[0]);
   }
 
   /** CPU time of the decoding threads: the caller and the row bands' helpers. */

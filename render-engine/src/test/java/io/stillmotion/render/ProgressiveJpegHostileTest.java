@@ -228,6 +228,10 @@ class ProgressiveJpegHostileTest {
     byte[] good = ProgressiveJpegTest.progressive(TestMedia.photoLike(96, 64, 12), 0.85f, 2, 2);
     ImageGuard.Inspection image = ImageDecoder.DEFAULT_GUARD.inspect(good);
     ProgressiveJpeg.verify(image.decodable(), 96, 64, System.nanoTime() + 10_000_000_000L);
+    // a colour profile matters to the pixels, not to completeness
+    byte[] tagged = TestMedia.withIccProfile(good,
+        java.awt.color.ICC_Profile.getInstance(java.awt.color.ColorSpace.CS_LINEAR_RGB).getData());
+    ProgressiveJpeg.verify(tagged, 96, 64, System.nanoTime() + 10_000_000_000L);
     assertThatThrownBy(() -> ProgressiveJpeg.verify(Arrays.copyOf(good, good.length - 2), 96, 64,
         System.nanoTime() + 10_000_000_000L)).isInstanceOf(ProgressiveJpeg.Unsupported.class);
   }
