@@ -134,6 +134,8 @@ final class ProgressiveJpeg {
     int blocksW;
     int blocksH;
     short[] coef;
+    /** Per block: bit k set when the k-th AC coefficient in zig-zag order is nonzero. */
+    long[] nonzero;
     int[] quant;
     /** Per zig-zag coefficient: the Al of the last scan that sent it, -1 before any. */
     final int[] coefBits = new int[64];
@@ -444,6 +446,7 @@ final class ProgressiveJpeg {
         throw new Unsupported("too large");
       }
       c.coef = new short[(int) size];
+      c.nonzero = new long[c.blocksW * c.blocksH];
     }
     components = cs;
   }
@@ -631,12 +634,13 @@ final class ProgressiveJpeg {
           c.coef[at] |= (short) (1 << al);
         }
       }
-      case AC_FIRST -> acFirst(c.ac, c.coef, at, ss, se, al);
-      default -> acRefine(c.ac, c.coef, at, ss, se, al);
+      case AC_FIRST -> acFirst(c.ac, c.coef, c.nonzero, at, ss, se, al);
+      default -> acRefine(c.ac, c.coef, c.nonzero, at, ss, se, al);
     }
   }
 
-  private void acFirst(Huffman table, short[] coef, int at, int ss, int se, int al) throws Unsupported {
+  private void acFirst(Huffman table, short[] coef, long[] nonzero, int at, int ss, int se, int al)
+      throws Unsupported {
     if (eobrun > 0) {
       eobrun--;
       return;
@@ -650,7 +654,11 @@ final class ProgressiveJpeg {
         if (k > se) {
           throw new Unsupported("coefficient beyond the band");
         }
-        coef[at + NATURAL[k]] = (short) (extend(bits(s), s) << al);
+        short v = (short) (extend(bits(s), s) << al);
+        coef[at + NATURAL[k]] = v;
+        if (v != 0) {
+          nonzero[at >> 6] |= 1L << k;
+        }
         k++;
       } else if (r == 15) {
         k += 16;
@@ -664,7 +672,8 @@ final class ProgressiveJpeg {
     }
   }
 
-  private void acRefine(Huffman table, short[] coef, int at, int ss, int se, int al) throws Unsupported {
+  private void acRefine(Huffman table, short[] coef, long[] nonzero, int at, int ss, int se, int al)
+      throws Unsupported {
     int p1 = 1 << al;
     int m1 = -1 << al;
     int k = ss;
@@ -704,14 +713,17 @@ final class ProgressiveJpeg {
             throw new Unsupported("coefficient beyond the band");
           }
           coef[at + NATURAL[k]] = (short) value;
+          nonzero[at >> 6] |= 1L << k;
         }
       }
     }
     if (eobrun > 0) {
-      for (; k <= se; k++) {
-        int i = at + NATURAL[k];
+      // the rest of the band holds no new coefficient: a correction bit for each nonzero one, in order
+      long band = (-1L << k) & (se == 63 ? -1L : (1L << (se + 1)) - 1);
+      for (long m = k > se ? 0 : nonzero[at >> 6] & band; m != 0; m &= m - 1) {
+        int i = at + NATURAL[Long.numberOfTrailingZeros(m)];
         int c = coef[i];
-        if (c != 0 && bits(1) != 0 && (c & p1) == 0) {
+        if (bits(1) != 0 && (c & p1) == 0) {
           coef[i] = (short) (c >= 0 ? c + p1 : c + m1);
         }
       }
