@@ -155,36 +155,35 @@ public final class ImageGuard {
       return;
     }
     int step = stepFor(image, CHECK_PIXELS, 0);
-    if (image.format() == ImageFormat.JPEG && image.cost().variant().startsWith("progressive")
-        && verifiedProgressive(image, step)) {
+    if (!isProgressiveJpeg(image)) {
+      read(image, step, 0, true);
       return;
     }
-    read(image, step, 0, true);
+    int kib = acquire(image, step, 0);
+    try {
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(limits.timeLimitMs());
+      try {
+        // every scan parsed and entropy-decoded up to the end marker, no pixels made
+        ProgressiveJpeg.verify(image.decodable(), image.width(), image.height(), deadline);
+        return;
+      } catch (ProgressiveJpeg.DeadlinePassed e) {
+        throw tooSlow();
+      } catch (ProgressiveJpeg.Unsupported e) {
+        // not a file our decoder vouches for: ImageIO's decode, in the time left
+      }
+      readHolding(image, step, true, deadline);
+    } finally {
+      memory.release(kib);
+    }
+  }
+
+  private static boolean isProgressiveJpeg(Inspection image) {
+    return image.format() == ImageFormat.JPEG && image.cost().variant().startsWith("progressive");
   }
 
   /** {@link #verify} by decoding, whatever the format: the reference the tests hold the faster checks to. */
   void verifyByDecoding(Inspection image) throws ImageRejectedException, Busy {
     read(image, stepFor(image, CHECK_PIXELS, 0), 0, true);
-  }
-
-  /**
-   * A progressive JPEG that {@link ProgressiveJpeg} parses and entropy-decodes whole, up to its end
-   * marker, is complete: no pixels are made (a tenth of ImageIO's check). Anything it does not vouch
-   * for (false) is checked by decoding, as every other image is.
-   */
-  private boolean verifiedProgressive(Inspection image, int step) throws ImageRejectedException, Busy {
-    int kib = acquire(image, step, 0);
-    try {
-      ProgressiveJpeg.verify(image.decodable(), image.width(), image.height(),
-          System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(limits.timeLimitMs()));
-      return true;
-    } catch (ProgressiveJpeg.DeadlinePassed e) {
-      throw tooSlow();
-    } catch (ProgressiveJpeg.Unsupported e) {
-      return false;
-    } finally {
-      memory.release(kib);
-    }
   }
 
   /**
@@ -232,7 +231,7 @@ public final class ImageGuard {
     int kib = acquire(image, step, extraPerPixel);
     try {
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(limits.timeLimitMs());
-      if (ownJpegDecoder && step == 1 && image.format() == ImageFormat.JPEG && image.cost().variant().startsWith("progressive")) {
+      if (ownJpegDecoder && step == 1 && isProgressiveJpeg(image)) {
         try {
           return new Decoded(ProgressiveJpeg.decode(image.decodable(), image.width(), image.height(), deadline,
               bands), null);
