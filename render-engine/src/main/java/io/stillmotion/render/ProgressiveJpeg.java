@@ -2,13 +2,14 @@ package io.stillmotion.render;
 
 /**
  * Our own decoder for the common progressive JPEG: Huffman-coded (SOF2), 8-bit, grey or YCbCr with
- * luma sampled 1x1, 2x1 or 2x2 and chroma 1x1 (4:4:4, 4:2:2, 4:2:0), no colour profile to apply. The JDK's decoder
- * (which TwelveMonkeys' reader delegates to) hands the whole picture to Java after every scan, IDCT,
- * upsampling and colour conversion about ten times over; here every scan is entropy-decoded once into
+ * luma sampled 1x1, 2x1 or 2x2 and chroma 1x1 (4:4:4, 4:2:2, 4:2:0), no colour profile to apply. The
+ * JDK's decoder (which TwelveMonkeys' reader delegates to) hands the whole picture to Java after
+ * every scan, IDCT, upsampling and colour conversion about ten times over; here every scan is
+ * entropy-decoded once into
  * one coefficient buffer, then one pass turns the coefficients into pixels, its rows shared between
  * threads by {@link RowBands}.
  *
- * <p>The pixels are meant to be the JDK's (libjpeg 6b) exactly: the accurate integer IDCT (the
+ * <p>The pixels are meant to be the JDK's (libjpeg) exactly: the accurate integer IDCT (the
  * Loeffler–Ligtenberg–Moschytz factorisation with 13 fractional bits, two extra bits between the
  * passes, and libjpeg's wrap-around range limit), "fancy" triangle upsampling for chroma halved
  * horizontally (and vertically), and YCbCr to RGB in fixed point with 16 fractional bits. The math
@@ -19,8 +20,9 @@ package io.stillmotion.render;
  * (unsupported variants, marker or table errors, scans that run out of data, a bogus progression,
  * a file without its end marker) is {@link Unsupported}, and the caller decodes the file the way it
  * always did; nothing else is thrown but {@link DeadlinePassed}, checked between scans and every row
- * of blocks. Memory: the coefficients (what {@link DecodeCost} counts for a progressive JPEG), the
- * int pixels and a few rows per thread.
+ * of blocks. Memory: the coefficients (what {@link DecodeCost} counts for a progressive JPEG), a
+ * mask of each block's nonzero coefficients (a sixteenth more), the int pixels and a few rows per
+ * thread.
  */
 final class ProgressiveJpeg {
 
