@@ -52,16 +52,35 @@ final class ImageDecoder {
 
   /** {@code bands}: the threads that share the conversion of the decoded pixels. */
   static RgbImage decode(byte[] bytes, ImageGuard guard, RowBands bands) throws RenderException {
+    return decodeTraced(bytes, guard, bands, true).image();
+  }
+
+  /** A decoded image, and whether our own progressive JPEG decoder made it (for tests). */
+  record Traced(RgbImage image, boolean ownJpegDecoder) {
+  }
+
+  /**
+   * As {@link #decode(byte[], ImageGuard, RowBands)}; progressive JPEGs that {@link ProgressiveJpeg}
+   * handles skip ImageIO (and the conversion) altogether, unless {@code ownJpegDecoder} is false (the
+   * reference for tests and benches).
+   */
+  static Traced decodeTraced(byte[] bytes, ImageGuard guard, RowBands bands, boolean ownJpegDecoder)
+      throws RenderException {
     if (bytes == null || bytes.length == 0) {
       throw ImageRejectedException.unreadable(null);
     }
     ImageGuard.Inspection inspected = withoutSrgbProfile(guard.inspect(bytes));
-    BufferedImage image = guard.decode(inspected, MAX_DECODED_PIXELS, CONVERSION_BYTES_PER_PIXEL);
-    if (inspected.iccProfile() != null) {
-      image = withProfile(image, iccProfile(inspected.iccProfile()));
+    ImageGuard.Decoded decoded = guard.decodeForRender(inspected, MAX_DECODED_PIXELS, CONVERSION_BYTES_PER_PIXEL,
+        bands, ownJpegDecoder);
+    RgbImage rgb = decoded.pixels();
+    if (rgb == null) {
+      BufferedImage image = decoded.image();
+      if (inspected.iccProfile() != null) {
+        image = withProfile(image, iccProfile(inspected.iccProfile()));
+      }
+      rgb = toOpaqueSrgb(image, bands);
     }
-    RgbImage rgb = toOpaqueSrgb(image, bands);
-    return ExifOrientation.apply(rgb, ExifOrientation.of(bytes));
+    return new Traced(ExifOrientation.apply(rgb, ExifOrientation.of(bytes)), decoded.pixels() != null);
   }
 
   /**

@@ -145,14 +145,44 @@ public final class ImageGuard {
   }
 
   /**
-   * Proves the file is complete: a WebP by its RIFF sizes (the container states its own length), any
-   * other format by decoding every byte into about a megapixel. Truncation warnings count as failure.
+   * Proves the file is complete: a WebP by its RIFF sizes (the container states its own length), a
+   * progressive JPEG our decoder handles by entropy-decoding every scan ({@link ProgressiveJpeg#verify}),
+   * any other image by decoding every byte into about a megapixel. Truncation warnings count as failure.
    */
   public void verify(Inspection image) throws ImageRejectedException, Busy {
     if (image.format() == ImageFormat.WEBP) {
       verifyRiff(image.decodable());
       return;
     }
+    int step = stepFor(image, CHECK_PIXELS, 0);
+    if (!isProgressiveJpeg(image)) {
+      read(image, step, 0, true);
+      return;
+    }
+    int kib = acquire(image, step, 0);
+    try {
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(limits.timeLimitMs());
+      try {
+        // every scan parsed and entropy-decoded up to the end marker, no pixels made
+        ProgressiveJpeg.verify(image.decodable(), image.width(), image.height(), deadline);
+        return;
+      } catch (ProgressiveJpeg.DeadlinePassed e) {
+        throw tooSlow();
+      } catch (ProgressiveJpeg.Unsupported e) {
+        // not a file our decoder vouches for: ImageIO's decode, in the time left
+      }
+      readHolding(image, step, true, deadline);
+    } finally {
+      memory.release(kib);
+    }
+  }
+
+  private static boolean isProgressiveJpeg(Inspection image) {
+    return image.format() == ImageFormat.JPEG && image.cost().variant().startsWith("progressive");
+  }
+
+  /** {@link #verify} by decoding, whatever the format: the reference the tests hold the faster checks to. */
+  void verifyByDecoding(Inspection image) throws ImageRejectedException, Busy {
     read(image, stepFor(image, CHECK_PIXELS, 0), 0, true);
   }
 
@@ -182,6 +212,41 @@ public final class ImageGuard {
     return read(image, stepFor(image, maxOutputPixels, extraPerPixel), extraPerPixel, false);
   }
 
+  /**
+   * What {@link #decodeForRender} gives: the pixels of our own progressive JPEG decoder
+   * ({@link ProgressiveJpeg}), or else ImageIO's image.
+   */
+  record Decoded(RgbImage pixels, BufferedImage image) {
+  }
+
+  /**
+   * As {@link #decode}, but a progressive JPEG that {@link ProgressiveJpeg} handles (at full size) is
+   * decoded by it, straight to opaque sRGB pixels, its rows shared by {@code bands}; any file it
+   * does not handle, or finds damaged, goes to ImageIO as before, within the same memory and time
+   * ({@code ownJpegDecoder} false: always ImageIO, the reference for tests and benches).
+   */
+  Decoded decodeForRender(Inspection image, long maxOutputPixels, int extraPerPixel, RowBands bands,
+      boolean ownJpegDecoder) throws ImageRejectedException, Busy {
+    int step = stepFor(image, maxOutputPixels, extraPerPixel);
+    int kib = acquire(image, step, extraPerPixel);
+    try {
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(limits.timeLimitMs());
+      if (ownJpegDecoder && step == 1 && isProgressiveJpeg(image)) {
+        try {
+          return new Decoded(ProgressiveJpeg.decode(image.decodable(), image.width(), image.height(), deadline,
+              bands), null);
+        } catch (ProgressiveJpeg.DeadlinePassed e) {
+          throw tooSlow();
+        } catch (ProgressiveJpeg.Unsupported e) {
+          // not a file our decoder handles: ImageIO's path, in the time left
+        }
+      }
+      return new Decoded(null, readHolding(image, step, false, deadline));
+    } finally {
+      memory.release(kib);
+    }
+  }
+
   /** The subsampling step for at most {@code maxOutputPixels} pixels within the memory budget. */
   int stepFor(Inspection image, long maxOutputPixels, int extraPerPixel) throws ImageRejectedException {
     int step = (int) Math.max(1, Math.ceil(Math.sqrt((double) image.pixels() / maxOutputPixels)));
@@ -202,6 +267,17 @@ public final class ImageGuard {
 
   private BufferedImage read(Inspection image, int step, int extraPerPixel, boolean strict)
       throws ImageRejectedException, Busy {
+    int kib = acquire(image, step, extraPerPixel);
+    try {
+      return readHolding(image, step, strict,
+          System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(limits.timeLimitMs()));
+    } finally {
+      memory.release(kib);
+    }
+  }
+
+  /** Takes this decode's share of the memory budget (KiB, to be released), waiting up to the time limit. */
+  private int acquire(Inspection image, int step, int extraPerPixel) throws Busy {
     long bytes = image.cost().bytes(outputPixels(image, step), extraPerPixel);
     int kib = (int) Math.min(memoryKib, Math.max(1, bytes >> 10));
     try {
@@ -212,22 +288,19 @@ public final class ImageGuard {
       Thread.currentThread().interrupt();
       throw new Busy();
     }
-    try {
-      return readHolding(image, step, strict);
-    } finally {
-      memory.release(kib);
-    }
+    return kib;
   }
 
-  private BufferedImage readHolding(Inspection image, int step, boolean strict) throws ImageRejectedException {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(limits.timeLimitMs());
+  private BufferedImage readHolding(Inspection image, int step, boolean strict, long deadline)
+      throws ImageRejectedException {
     DeadlineImageInputStream in = new DeadlineImageInputStream(image.decodable(), deadline);
     ImageReader reader = readerFor(image.format());
     AtomicBoolean aborted = new AtomicBoolean();
+    long left = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
     ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> {
       aborted.set(true);
       reader.abort();
-    }, limits.timeLimitMs(), TimeUnit.MILLISECONDS);
+    }, left, TimeUnit.MILLISECONDS);
     AtomicBoolean truncated = new AtomicBoolean();
     try {
       reader.setInput(in, true, true);
