@@ -3,7 +3,7 @@ package io.stillmotion.render;
 /**
  * One Huffman table of a JPEG (a DHT entry), built from its code counts per length and its symbols:
  * codes up to {@link #LOOKUP_BITS} bits by one lookup, longer ones by the canonical code's limits.
- * {@link JpegBitReader#decode} reads a symbol with it.
+ * {@link ProgressiveScans} reads symbols with it.
  */
 final class JpegHuffman {
 

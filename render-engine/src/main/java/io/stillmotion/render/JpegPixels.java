@@ -10,7 +10,7 @@ import io.stillmotion.render.JpegFrame.Component;
  */
 final class JpegPixels {
 
-  /** The deadline passed inside the row bands; {@link ProgressiveJpeg#decode} makes it {@link ProgressiveJpeg.DeadlinePassed}. */
+  /** The deadline passed inside the row bands: {@link ProgressiveJpeg#decode} turns it into DeadlinePassed. */
   static final class BandDeadline extends RuntimeException {
     private static final long serialVersionUID = 1L;
 

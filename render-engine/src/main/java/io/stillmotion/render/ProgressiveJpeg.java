@@ -13,8 +13,8 @@ import io.stillmotion.render.JpegFrame.Component;
  *
  * <p>This class walks the markers, reads the tables and the frame and scan headers, and decides what it
  * handles; {@link JpegFrame} describes the frame and holds the coefficients, {@link JpegHuffman} is a
- * Huffman table, {@link ProgressiveScans} (with {@link JpegBitReader}) decodes the scans' entropy-coded
- * data, and {@link JpegPixels} (with {@link JpegIdct}) makes the pixels.
+ * Huffman table, {@link ProgressiveScans} reads the scans' entropy-coded data into the coefficients, and
+ * {@link JpegPixels} (with {@link JpegIdct}) makes the pixels.
  *
  * <p>The pixels are meant to be the JDK's (libjpeg) exactly: the accurate integer IDCT (the
  * Loeffler–Ligtenberg–Moschytz factorisation with 13 fractional bits, two extra bits between the
