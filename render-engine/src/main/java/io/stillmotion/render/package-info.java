@@ -18,5 +18,9 @@
  *       -> GopEncoder (motion-aware H.264 along the dominant shot's camera, or jcodec's)
  * -> Mp4Writer (avc1 + mp4a from Soundtrack.fitTo, moov first, interleaved), Posters
  * </pre>
+ *
+ * <p>Progressive JPEGs the decoder handles skip ImageIO: {@link io.stillmotion.render.ProgressiveJpeg}
+ * (markers, headers, entry points) -> ProgressiveScans (entropy-coded data into JpegFrame's
+ * coefficients, JpegHuffman's tables) -> JpegPixels (JpegIdct, upsampling, colour, in row bands).
  */
 package io.stillmotion.render;
