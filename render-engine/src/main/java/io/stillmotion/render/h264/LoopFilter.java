@@ -1,5 +1,6 @@
 package io.stillmotion.render.h264;
 
+import java.util.Arrays;
 import org.jcodec.codecs.h264.io.model.SeqParameterSet;
 import org.jcodec.codecs.h264.io.model.SliceHeader;
 import org.jcodec.common.model.Picture;
@@ -42,6 +43,7 @@ final class LoopFilter {
   private final EdgeFilter luma = new EdgeFilter();
   private final EdgeFilter chroma = new EdgeFilter();
   private boolean enabled;
+  private final boolean[] touched;
 
   LoopFilter(SeqParameterSet sps) {
     this.mbW = sps.picWidthInMbsMinus1 + 1;
@@ -52,6 +54,7 @@ final class LoopFilter {
     this.mvY = new int[mbs];
     this.coded = new int[mbs];
     this.codedTransposed = new int[mbs];
+    this.touched = new boolean[mbs];
   }
 
   /** The slice's filter settings: {@code qp} and {@code qpc} are the picture's luma and chroma QPs. */
@@ -61,6 +64,20 @@ final class LoopFilter {
     int betaOffset = sh.sliceBetaOffsetDiv2 << 1;
     luma.setQp(qp, alphaOffset, betaOffset);
     chroma.setQp(qpc, alphaOffset, betaOffset);
+  }
+
+  /** Replaces the slice's offsets (FilterOffsetA and FilterOffsetB, twice the header's halved values). */
+  void offsets(int qp, int qpc, int alphaOffset, int betaOffset) {
+    luma.setQp(qp, alphaOffset, betaOffset);
+    chroma.setQp(qpc, alphaOffset, betaOffset);
+  }
+
+  /**
+   * Per macroblock (raster order), whether the last {@link #filter} may have changed its samples:
+   * it has an edge segment of bS > 0, or its right or lower neighbour has one on their shared edge.
+   */
+  boolean[] touched() {
+    return touched;
   }
 
   void intra(int mbX, int mbY) {
@@ -86,6 +103,7 @@ final class LoopFilter {
   }
 
   void filter(Picture picture) {
+    Arrays.fill(touched, false);
     boolean lumaOn = luma.active();
     boolean chromaOn = chroma.active();
     if (!enabled || !lumaOn && !chromaOn) {
@@ -100,6 +118,13 @@ final class LoopFilter {
         int horizontal = filteredSegments(mb, mbY > 0 ? mb - mbW : -1, horizontalCoded);
         if ((vertical | horizontal) == 0) {
           continue;
+        }
+        touched[mb] = true;
+        if ((vertical & OUTER) != 0) {
+          touched[mb - 1] = true;
+        }
+        if ((horizontal & OUTER) != 0) {
+          touched[mb - mbW] = true;
         }
         boolean leftIntra = mbX > 0 && intra[mb - 1];
         boolean topIntra = mbY > 0 && intra[mb - mbW];
