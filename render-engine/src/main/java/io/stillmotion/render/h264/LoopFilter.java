@@ -103,13 +103,21 @@ final class LoopFilter {
   }
 
   void filter(Picture picture) {
+    filter(picture, 1);
+  }
+
+  /**
+   * Filters only every {@code rowStep}th row of macroblocks (from the first), each as in a full
+   * run but with the row above it unfiltered: a sample of what a full run would do.
+   */
+  void filter(Picture picture, int rowStep) {
     Arrays.fill(touched, false);
     boolean lumaOn = luma.active();
     boolean chromaOn = chroma.active();
     if (!enabled || !lumaOn && !chromaOn) {
       return;
     }
-    for (int mbY = 0; mbY < mbH; mbY++) {
+    for (int mbY = 0; mbY < mbH; mbY += rowStep) {
       for (int mbX = 0; mbX < mbW; mbX++) {
         int mb = mbY * mbW + mbX;
         int verticalCoded = codedSegments(codedTransposed, mb, mbX > 0 ? mb - 1 : -1);
