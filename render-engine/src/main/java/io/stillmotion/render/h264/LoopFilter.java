@@ -1,6 +1,5 @@
 package io.stillmotion.render.h264;
 
-import java.util.Arrays;
 import org.jcodec.codecs.h264.io.model.SeqParameterSet;
 import org.jcodec.codecs.h264.io.model.SliceHeader;
 import org.jcodec.common.model.Picture;
@@ -43,7 +42,6 @@ final class LoopFilter {
   private final EdgeFilter luma = new EdgeFilter();
   private final EdgeFilter chroma = new EdgeFilter();
   private boolean enabled;
-  private final boolean[] touched;
 
   LoopFilter(SeqParameterSet sps) {
     this.mbW = sps.picWidthInMbsMinus1 + 1;
@@ -54,7 +52,6 @@ final class LoopFilter {
     this.mvY = new int[mbs];
     this.coded = new int[mbs];
     this.codedTransposed = new int[mbs];
-    this.touched = new boolean[mbs];
   }
 
   /** The slice's filter settings: {@code qp} and {@code qpc} are the picture's luma and chroma QPs. */
@@ -64,20 +61,6 @@ final class LoopFilter {
     int betaOffset = sh.sliceBetaOffsetDiv2 << 1;
     luma.setQp(qp, alphaOffset, betaOffset);
     chroma.setQp(qpc, alphaOffset, betaOffset);
-  }
-
-  /** Replaces the slice's offsets (FilterOffsetA and FilterOffsetB, twice the header's halved values). */
-  void offsets(int qp, int qpc, int alphaOffset, int betaOffset) {
-    luma.setQp(qp, alphaOffset, betaOffset);
-    chroma.setQp(qpc, alphaOffset, betaOffset);
-  }
-
-  /**
-   * Per macroblock (raster order), whether the last {@link #filter} may have changed its samples:
-   * it has an edge segment of bS > 0, or its right or lower neighbour has one on their shared edge.
-   */
-  boolean[] touched() {
-    return touched;
   }
 
   void intra(int mbX, int mbY) {
@@ -103,21 +86,12 @@ final class LoopFilter {
   }
 
   void filter(Picture picture) {
-    filter(picture, 1);
-  }
-
-  /**
-   * Filters only every {@code rowStep}th row of macroblocks (from the first), each as in a full
-   * run but with the row above it unfiltered: a sample of what a full run would do.
-   */
-  void filter(Picture picture, int rowStep) {
-    Arrays.fill(touched, false);
     boolean lumaOn = luma.active();
     boolean chromaOn = chroma.active();
     if (!enabled || !lumaOn && !chromaOn) {
       return;
     }
-    for (int mbY = 0; mbY < mbH; mbY += rowStep) {
+    for (int mbY = 0; mbY < mbH; mbY++) {
       for (int mbX = 0; mbX < mbW; mbX++) {
         int mb = mbY * mbW + mbX;
         int verticalCoded = codedSegments(codedTransposed, mb, mbX > 0 ? mb - 1 : -1);
@@ -126,13 +100,6 @@ final class LoopFilter {
         int horizontal = filteredSegments(mb, mbY > 0 ? mb - mbW : -1, horizontalCoded);
         if ((vertical | horizontal) == 0) {
           continue;
-        }
-        touched[mb] = true;
-        if ((vertical & OUTER) != 0) {
-          touched[mb - 1] = true;
-        }
-        if ((horizontal & OUTER) != 0) {
-          touched[mb - mbW] = true;
         }
         boolean leftIntra = mbX > 0 && intra[mb - 1];
         boolean topIntra = mbY > 0 && intra[mb - mbW];

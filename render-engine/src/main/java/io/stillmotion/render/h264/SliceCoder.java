@@ -42,20 +42,6 @@ final class SliceCoder {
    * of 3 quarter pels or more (up to 20) to make up. See {@link #codeInterMacroblock}.
    */
   private static final int MAX_SKIP_DRIFT = 16;
-  /**
-   * The deblocking offsets a reference picture's filter chooses from (slice_alpha_c0_offset_div2 and
-   * slice_beta_offset_div2 alike), largest first; see {@link #filterNearest}. One fixed offset for
-   * every picture suits no photo in general: measured (BytesBench, size at equal PSNR-Y against x264
-   * veryfast, medium quality, path / cups / autumn / honeywave at 720p), -1 0.779 / 0.816 / 0.740 /
-   * 0.901, +1 0.801 / 0.800 / 0.764 / 0.909 against 0.780 / 0.813 / 0.742 / 0.897 at 0 (the grainy
-   * cups photo likes more smoothing, the others less); choosing per reference picture from -2..2
-   * 0.776 / 0.802 / 0.737 / 0.892, from -1..1 0.779 / 0.803 / 0.740 / 0.894, from -3..3 0.775 /
-   * 0.801 / 0.738 / 0.892; from -2..2 tried on every 4th row of macroblocks (this) 0.776 / 0.802 /
-   * 0.737 / 0.893, every 2nd 0.776 / 0.801 / 0.737 / 0.894.
-   */
-  private static final int[] FILTER_OFFSETS = {2, 1, 0, -1, -2};
-  /** {@link #filterNearest} tries the offsets on every this many rows of macroblocks. */
-  private static final int SAMPLED_ROWS = 4;
   /** coded_block_pattern to its Intra code number (jcodec 0.2.5 only exposes the other direction). */
   private static final int[] INTRA_CBP_CODE = new int[48];
 
@@ -118,10 +104,6 @@ final class SliceCoder {
   private int bestCost;
   /** SAD of the Intra 16x16 prediction {@link #chooseLumaMode} chose. */
   private int lumaModeSad;
-  /** The reconstruction before deblocking, while {@link #filterNearest} tries the offsets. */
-  private byte[][] unfiltered;
-  /** The macroblocks the filter may change in the picture {@link #filterNearest} deblocks. */
-  private final boolean[] touched;
 
   SliceCoder(SeqParameterSet sps, PictureParameterSet pps) {
     this.mbW = sps.picWidthInMbsMinus1 + 1;
@@ -130,13 +112,9 @@ final class SliceCoder {
     this.residual = new Residual(sps);
     this.intra4x4 = new Intra4x4Coder(mbW, mbH);
     this.loopFilter = new LoopFilter(sps);
-    this.touched = new boolean[mbW * mbH];
   }
 
-  /**
-   * Codes every macroblock as intra and leaves the reconstruction in {@code reconstruction}, to be
-   * deblocked next ({@link #filter} or {@link #filterNearest}).
-   */
+  /** Codes every macroblock as intra and leaves the (deblocked) reconstruction in {@code reconstruction}. */
   void codeIntra(SliceHeader sh, Picture source, Picture reconstruction, BitWriter writer) {
     start(sh, source, reconstruction, null, writer);
     for (int mbY = 0; mbY < mbH; mbY++) {
@@ -146,12 +124,12 @@ final class SliceCoder {
         codeIntraMacroblock(mbX, mbY, false);
       }
     }
+    loopFilter.filter(recon);
   }
 
   /**
    * Codes a P picture predicted from {@code reference} (with {@code planes} loaded from it, only
    * read here) along the camera motion; {@code kept}: the picture is a reference for later ones.
-   * The reconstruction is deblocked next, as after {@link #codeIntra}.
    */
   void codeInter(SliceHeader sh, Picture source, Picture reference, QuarterPelPlanes planes, Picture reconstruction,
       CameraMotion motion, boolean kept, BitWriter writer) {
@@ -169,95 +147,7 @@ final class SliceCoder {
     if (skipRun > 0) {
       CAVLCWriter.writeUE(out, skipRun);
     }
-  }
-
-  /** Deblocks the picture just coded at the slice header's offsets. */
-  void filter() {
     loopFilter.filter(recon);
-  }
-
-  /**
-   * Deblocks the picture just coded at whichever of the offsets {@link #FILTER_OFFSETS} (for alpha
-   * and beta alike, in the slice header's halved units) leaves it nearest its source, by the sum of
-   * squared differences over the three planes, and returns that offset for the slice header. Each
-   * offset is tried on every {@value #SAMPLED_ROWS}th row of macroblocks only (a full run per
-   * offset cost 16-27% more CPU for a 1080p render of the path photo), then the picture is
-   * deblocked whole at the winner. An offset changes no edge's strength, only how much of an edge
-   * is smoothed, so the macroblocks the filter may change are the same at every offset: only those
-   * are restored and compared. The first offset tried is the largest, which filters wherever any of
-   * them does.
-   */
-  int filterNearest() {
-    int qp = residual.qp();
-    int qpc = residual.chromaQp();
-    byte[][] planes = recon.getData();
-    if (unfiltered == null || unfiltered[0].length != planes[0].length) {
-      unfiltered = new byte[3][];
-      for (int p = 0; p < 3; p++) {
-        unfiltered[p] = new byte[planes[p].length];
-      }
-    }
-    for (int p = 0; p < 3; p++) {
-      System.arraycopy(planes[p], 0, unfiltered[p], 0, planes[p].length);
-    }
-    long bestSse = Long.MAX_VALUE;
-    int best = 0;
-    for (int i = 0; i < FILTER_OFFSETS.length; i++) {
-      int offset = FILTER_OFFSETS[i];
-      loopFilter.offsets(qp, qpc, offset * 2, offset * 2);
-      loopFilter.filter(recon, SAMPLED_ROWS);
-      if (i == 0) {
-        System.arraycopy(loopFilter.touched(), 0, touched, 0, touched.length);
-      }
-      long sse = touchedSse();
-      if (sse < bestSse || sse == bestSse && Math.abs(offset) < Math.abs(best)) {
-        bestSse = sse;
-        best = offset;
-      }
-      restoreTouched(planes);
-    }
-    loopFilter.offsets(qp, qpc, best * 2, best * 2);
-    loopFilter.filter(recon);
-    return best;
-  }
-
-  /** Puts the unfiltered samples back into the macroblocks the filter may have changed. */
-  private void restoreTouched(byte[][] planes) {
-    for (int mb = 0; mb < touched.length; mb++) {
-      if (touched[mb]) {
-        for (int p = 0; p < 3; p++) {
-          int n = p == 0 ? 16 : 8;
-          int stride = mbW * n;
-          int origin = (mb / mbW) * n * stride + (mb % mbW) * n;
-          for (int y = 0; y < n; y++) {
-            System.arraycopy(unfiltered[p], origin + y * stride, planes[p], origin + y * stride, n);
-          }
-        }
-      }
-    }
-  }
-
-  /** Sum of squared differences between the reconstruction and the source over the macroblocks the filter may have changed. */
-  private long touchedSse() {
-    long sum = 0;
-    for (int mb = 0; mb < touched.length; mb++) {
-      if (touched[mb]) {
-        for (int p = 0; p < 3; p++) {
-          byte[] a = src.getPlaneData(p);
-          byte[] b = recon.getPlaneData(p);
-          int n = p == 0 ? 16 : 8;
-          int stride = mbW * n;
-          int origin = (mb / mbW) * n * stride + (mb % mbW) * n;
-          for (int y = 0; y < n; y++) {
-            for (int i = origin + y * stride, end = i + n; i < end; i++) {
-              int d = a[i] - b[i];
-              sum += d * d;
-            }
-          }
-        }
-      }
-    }
-    return sum;
   }
 
   private void start(SliceHeader sh, Picture source, Picture reconstruction, Picture reference, BitWriter writer) {

@@ -56,8 +56,6 @@ public record StreamFormat(int width, int height, int levelIdc, VUIParameters vu
   PictureParameterSet pps() {
     PictureParameterSet pps = new PictureParameterSet();
     pps.picInitQpMinus26 = 0;
-    // every slice header carries the deblocking filter's offsets (MotionH264Encoder chooses them)
-    pps.deblockingFilterControlPresentFlag = true;
     return pps;
   }
 }
