@@ -42,14 +42,7 @@ class ProgressiveJpegTest {
       spec.setAttribute("VsamplingFactor", String.valueOf(i == 0 ? v : 1));
     }
     meta.setFromTree(format, tree);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
-      writer.setOutput(ios);
-      writer.write(null, new IIOImage(img, null, meta), param);
-    } finally {
-      writer.dispose();
-    }
-    return out.toByteArray();
+    return written(writer, img, meta, param);
   }
 
   private static ImageWriter jdkJpegWriter() {
@@ -219,6 +212,12 @@ class ProgressiveJpegTest {
     dri.setAttribute("interval", String.valueOf(interval));
     sequence.insertBefore(dri, sequence.getFirstChild());
     meta.setFromTree(format, tree);
+    return written(writer, img, meta, param);
+  }
+
+  /** The image written by {@code writer} with that metadata and those parameters; the writer disposed. */
+  private static byte[] written(ImageWriter writer, BufferedImage img, IIOMetadata meta, ImageWriteParam param)
+      throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
       writer.setOutput(ios);
