@@ -1,8 +1,9 @@
 package io.stillmotion.render;
 
 /**
- * H.264 levels (Annex A, table A-1) a Baseline stream of ours can declare: the frame size and
- * macroblock rate they allow and the maximum video bit rate a decoder of that level accepts.
+ * H.264 levels (Annex A, table A-1) a stream of ours can declare (our Main profile one or jcodec's
+ * Baseline one: the limits are the same): the frame size and macroblock rate they allow and the
+ * maximum video bit rate a decoder of that level accepts.
  */
 enum H264Level {
   L3_0(30, 40_500, 1_620, 10_000),

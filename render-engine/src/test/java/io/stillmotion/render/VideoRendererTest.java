@@ -140,7 +140,7 @@ class VideoRendererTest {
       ByteBuffer nal = H264Utils.nextNALUnit(codecPrivate.duplicate());
       nal.get();
       SeqParameterSet sps = SeqParameterSet.read(nal);
-      assertThat(sps.profileIdc).isEqualTo(66);
+      assertThat(sps.profileIdc).isEqualTo(77);
       assertThat(sps.levelIdc).isEqualTo(31);
       assertThat(sps.vuiParams).isNotNull();
       assertThat(sps.vuiParams.videoFullRangeFlag).isFalse();

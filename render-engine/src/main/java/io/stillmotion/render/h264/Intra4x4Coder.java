@@ -1,7 +1,6 @@
 package io.stillmotion.render.h264;
 
 import java.util.Arrays;
-import org.jcodec.common.io.BitWriter;
 
 /**
  * Intra 4x4 luma for a macroblock: the sixteen blocks in decoding order, each predicted from its
@@ -94,19 +93,14 @@ final class Intra4x4Coder {
     };
   }
 
-  /** prev_intra4x4_pred_mode_flag / rem_intra4x4_pred_mode of the macroblock last coded. */
-  void writeModes(BitWriter out) {
-    for (int i8 = 0; i8 < 4; i8++) {
-      for (int b = 0; b < 4; b++) {
-        int blk = Residual.blockIndex(i8, b);
-        if (modes[blk] == predicted[blk]) {
-          out.write1Bit(1);
-        } else {
-          out.write1Bit(0);
-          out.writeNBit(modes[blk] < predicted[blk] ? modes[blk] : modes[blk] - 1, 3);
-        }
-      }
-    }
+  /**
+   * How block {@code blk} (raster order) of the macroblock last coded signals its mode: -1 when it
+   * is the predicted one (prev_intra4x4_pred_mode_flag), else rem_intra4x4_pred_mode.
+   */
+  int remainingMode(int blk) {
+    int mode = modes[blk];
+    int expected = predicted[blk];
+    return mode == expected ? -1 : mode < expected ? mode : mode - 1;
   }
 
   /** Marks a macroblock coded otherwise; its blocks count as DC for their neighbours' predictions. */

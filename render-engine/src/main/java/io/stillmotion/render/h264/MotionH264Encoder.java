@@ -13,7 +13,7 @@ import org.jcodec.common.model.ColorSpace;
 import org.jcodec.common.model.Picture;
 
 /**
- * H.264 Constrained Baseline encoder for camera moves over a still image. Codes one GOP at a time:
+ * H.264 Main profile encoder (CABAC, no B frames) for camera moves over a still image. Codes one GOP at a time:
  * an IDR picture, then P pictures each predicted from the last reference picture along the known
  * camera motion (no motion search). Each call returns one Annex B access unit (the IDR one led by SPS and
  * PPS). The reconstruction, deblocking included, is computed as a decoder does it, so
@@ -173,6 +173,7 @@ public final class MotionH264Encoder {
     sh.frameNum = frameNumber % wrap;
     sh.picOrderCntLsb = (2 * pictureIndex) % wrap;
     sh.sliceQpDelta = clampQp(qp) - (pps.picInitQpMinus26 + 26);
+    sh.cabacInitIdc = StreamFormat.CABAC_INIT_IDC;
     return sh;
   }
 
@@ -192,8 +193,6 @@ public final class MotionH264Encoder {
     BitWriter w = new BitWriter(buffer);
     SliceHeaderWriter.write(sh, idr, refIdc, w);
     body.accept(w);
-    w.write1Bit(1);
-    w.flush();
     buffer.flip();
     return buffer;
   }

@@ -3,13 +3,11 @@ package io.stillmotion.render.h264;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import org.jcodec.codecs.h264.decode.CoeffTransformer;
-import org.jcodec.codecs.h264.io.model.SeqParameterSet;
-import org.jcodec.common.io.BitWriter;
 
 /**
  * The residual of one macroblock: forward transform and quantisation of source minus prediction,
- * CAVLC coding of the levels (with the coefficient-count contexts of the whole slice), and the
- * decoder's dequantisation and inverse transform to reconstruct. Luma 4x4 blocks are indexed in
+ * the levels for the entropy coder, and the decoder's dequantisation and inverse transform to
+ * reconstruct. Luma 4x4 blocks are indexed in
  * raster order inside the macroblock (by * 4 + bx), chroma blocks likewise (by * 2 + bx).
  */
 final class Residual {
@@ -45,23 +43,16 @@ final class Residual {
   private final int[][][] chroma = new int[2][4][16];
   /** Bit {@code c * 4 + blk} set where {@code chroma[c][blk]} holds the block's AC levels, as {@link #lumaCoded}. */
   private int chromaCoded;
-  /** Non-zero AC levels of each chroma block ({@code c * 4 + blk}) whose {@link #chromaCoded} bit is set. */
-  private final int[] chromaCount = new int[8];
   private final int[][] chromaDc = new int[2][4];
   private final int[] block = new int[16];
   /** Source minus prediction of one chroma component, in raster order. */
   private final int[] chromaDifference = new int[64];
   private final int[] score8x8 = new int[4];
-  private final Cavlc cavlc;
   private int qp;
   private int qpc;
   /** Inter 4x4 blocks (luma, chroma) with a SAD below these quantise to nothing. */
   private int zeroInterSad;
   private int zeroInterChromaSad;
-
-  Residual(SeqParameterSet sps) {
-    this.cavlc = new Cavlc(sps.picWidthInMbsMinus1 + 1);
-  }
 
   void startSlice(int sliceQp) {
     qp = sliceQp;
@@ -261,8 +252,7 @@ final class Residual {
         CoeffTransformer.fdct4x4(levels);
         chromaDc[c][blk] = levels[0];
         int scored = Quant.quantizeScored(levels, qpc, intra, 1);
-        chromaCount[c * 4 + blk] = Quant.count(scored);
-        componentAc |= chromaCount[c * 4 + blk] != 0;
+        componentAc |= Quant.count(scored) != 0;
         chromaCoded |= 1 << (c * 4 + blk);
         score += Quant.score(scored);
       }
@@ -300,57 +290,18 @@ final class Residual {
     return sad;
   }
 
-  void writeLumaDc(BitWriter out, int mbX, int mbY) {
-    cavlc.lumaDc(out, mbX, mbY, lumaDc);
+  /** The Intra 16x16 luma DC levels (a 4x4 array in raster order), until {@link #reconstructIntra16x16}. */
+  int[] lumaDcLevels() {
+    return lumaDc;
   }
 
-  /** Writes the luma 4x4 blocks of the 8x8 blocks in {@code cbp} (coefficients from {@code first}). */
-  void writeLuma(BitWriter out, int mbX, int mbY, int cbp, int first) {
-    for (int i8 = 0; i8 < 4; i8++) {
-      for (int b = 0; b < 4; b++) {
-        int blk = blockIndex(i8, b);
-        if ((cbp & (1 << i8)) != 0) {
-          cavlc.luma(out, mbX, mbY, blk, luma[blk], first, lumaCount(blk));
-        } else {
-          cavlc.lumaEmpty(mbX, blk);
-        }
-      }
-    }
-  }
-
-  void writeChroma(BitWriter out, int mbX, int mbY, int cbpChroma) {
-    if (cbpChroma != 0) {
-      cavlc.chromaDc(out, chromaDc[0]);
-      cavlc.chromaDc(out, chromaDc[1]);
-    }
-    if (cbpChroma == 2) {
-      for (int c = 0; c < 2; c++) {
-        for (int blk = 0; blk < 4; blk++) {
-          cavlc.chromaAc(out, mbX, mbY, c, blk, chroma[c][blk], chromaCount(c, blk));
-        }
-      }
-    } else {
-      cavlc.chromaEmpty(mbX);
-    }
-  }
-
-  /** A skipped macroblock: no coefficients anywhere, as the neighbours' contexts will see it. */
-  void skip(int mbX, int mbY) {
-    cavlc.empty(mbX);
-  }
-
-  /** Non-zero levels of luma block {@code blk}, none for an uncoded block. */
-  private int lumaCount(int blk) {
-    return (lumaCoded & (1 << blk)) != 0 ? lumaCount[blk] : 0;
-  }
-
-  /** Non-zero AC levels of chroma block {@code blk} of component {@code c}, none for an uncoded block. */
-  private int chromaCount(int c, int blk) {
-    return (chromaCoded & (1 << (c * 4 + blk))) != 0 ? chromaCount[c * 4 + blk] : 0;
+  /** The 2x2 DC levels of chroma component {@code c}, until {@link #reconstructChroma}. */
+  int[] chromaDcLevels(int c) {
+    return chromaDc[c];
   }
 
   /** AC levels of chroma block {@code blk} of component {@code c}, zeros for an uncoded block. */
-  private int[] chromaLevels(int c, int blk) {
+  int[] chromaLevels(int c, int blk) {
     return (chromaCoded & (1 << (c * 4 + blk))) != 0 ? chroma[c][blk] : ZERO;
   }
 

@@ -1,13 +1,9 @@
 package io.stillmotion.render.h264;
 
-import static org.jcodec.codecs.h264.H264Const.CODED_BLOCK_PATTERN_INTER_COLOR_INV;
-
-import org.jcodec.codecs.h264.H264Const;
 import org.jcodec.codecs.h264.decode.BlockInterpolator;
 import org.jcodec.codecs.h264.io.model.PictureParameterSet;
 import org.jcodec.codecs.h264.io.model.SeqParameterSet;
 import org.jcodec.codecs.h264.io.model.SliceHeader;
-import org.jcodec.codecs.h264.io.write.CAVLCWriter;
 import org.jcodec.common.io.BitWriter;
 import org.jcodec.common.model.ColorSpace;
 import org.jcodec.common.model.Picture;
@@ -42,19 +38,12 @@ final class SliceCoder {
    * of 3 quarter pels or more (up to 20) to make up. See {@link #codeInterMacroblock}.
    */
   private static final int MAX_SKIP_DRIFT = 16;
-  /** coded_block_pattern to its Intra code number (jcodec 0.2.5 only exposes the other direction). */
-  private static final int[] INTRA_CBP_CODE = new int[48];
-
-  static {
-    for (int code = 0; code < 48; code++) {
-      INTRA_CBP_CODE[H264Const.CODED_BLOCK_PATTERN_INTRA_COLOR[code]] = code;
-    }
-  }
 
   private final int mbW;
   private final int mbH;
   private final MotionField field;
   private final Residual residual;
+  private final CabacSyntax syntax;
   private final Intra4x4Coder intra4x4;
   private final SourceHadamard sourceHadamard = new SourceHadamard();
   private final LoopFilter loopFilter;
@@ -93,14 +82,12 @@ final class SliceCoder {
   private final int[] topLeftC = new int[2];
   private final ChromaPrediction chromaPrediction = new ChromaPrediction();
 
-  private BitWriter out;
   private Picture src;
   private Picture recon;
   private Picture ref;
   private int lambda;
   /** Weight of a vector's bits against the SAD of its prediction in {@link #refine}. */
   private int vectorLambda;
-  private int skipRun;
   private int bestCost;
   /** SAD of the Intra 16x16 prediction {@link #chooseLumaMode} chose. */
   private int lumaModeSad;
@@ -109,14 +96,16 @@ final class SliceCoder {
     this.mbW = sps.picWidthInMbsMinus1 + 1;
     this.mbH = sps.picHeightInMapUnitsMinus1 + 1;
     this.field = new MotionField(mbW, mbH);
-    this.residual = new Residual(sps);
+    this.residual = new Residual();
+    this.syntax = new CabacSyntax(mbW, mbH);
     this.intra4x4 = new Intra4x4Coder(mbW, mbH);
     this.loopFilter = new LoopFilter(sps);
   }
 
   /** Codes every macroblock as intra and leaves the (deblocked) reconstruction in {@code reconstruction}. */
   void codeIntra(SliceHeader sh, Picture source, Picture reconstruction, BitWriter writer) {
-    start(sh, source, reconstruction, null, writer);
+    start(sh, source, reconstruction, null);
+    syntax.startSlice(true, 0, qp(sh));
     for (int mbY = 0; mbY < mbH; mbY++) {
       for (int mbX = 0; mbX < mbW; mbX++) {
         loadLuma(mbX, mbY);
@@ -124,6 +113,7 @@ final class SliceCoder {
         codeIntraMacroblock(mbX, mbY, false);
       }
     }
+    syntax.finish(writer);
     loopFilter.filter(recon);
   }
 
@@ -133,7 +123,8 @@ final class SliceCoder {
    */
   void codeInter(SliceHeader sh, Picture source, Picture reference, QuarterPelPlanes planes, Picture reconstruction,
       CameraMotion motion, boolean kept, BitWriter writer) {
-    start(sh, source, reconstruction, reference, writer);
+    start(sh, source, reconstruction, reference);
+    syntax.startSlice(false, sh.cabacInitIdc, qp(sh));
     referencePlanes = planes;
     vectorLambda = kept ? Costs.lambda(qp(sh) - KEPT_VECTOR_QP_DROP) : lambda;
     for (int mbY = 0; mbY < mbH; mbY++) {
@@ -144,13 +135,11 @@ final class SliceCoder {
         codeInterMacroblock(mbX, mbY, motion);
       }
     }
-    if (skipRun > 0) {
-      CAVLCWriter.writeUE(out, skipRun);
-    }
+    syntax.finish(writer);
     loopFilter.filter(recon);
   }
 
-  private void start(SliceHeader sh, Picture source, Picture reconstruction, Picture reference, BitWriter writer) {
+  private void start(SliceHeader sh, Picture source, Picture reconstruction, Picture reference) {
     if (source.getPlaneWidth(0) != mbW * 16 || source.getPlaneHeight(0) != mbH * 16) {
       throw new IllegalArgumentException("frame planes must be padded to whole macroblocks");
     }
@@ -158,9 +147,7 @@ final class SliceCoder {
     this.src = source;
     this.recon = reconstruction;
     this.ref = reference;
-    this.out = writer;
     this.lambda = Costs.lambda(qp);
-    this.skipRun = 0;
     residual.startSlice(qp);
     loopFilter.startPicture(sh, qp, residual.chromaQp());
   }
@@ -182,8 +169,6 @@ final class SliceCoder {
       }
     }
     if (bestCost > INTRA_CHECK_SAD && intraCost(mbX, mbY) + lambda * INTRA_BITS < bestCost) {
-      CAVLCWriter.writeUE(out, skipRun);
-      skipRun = 0;
       codeIntraMacroblock(mbX, mbY, true);
       return;
     }
@@ -193,24 +178,13 @@ final class SliceCoder {
     int cbpLuma = residual.lumaInter(src.getPlaneData(0), (mbY * 16) * lumaStride + mbX * 16, lumaStride,
         bestPrediction, bestBlockSads);
     int cbpChroma = residual.chroma(srcC, predC, false);
-    int cbp = cbpLuma | (cbpChroma << 4);
     field.setInter(mbX, mbY, MotionField.unpackX(mv), MotionField.unpackY(mv));
     loopFilter.inter(mbX, mbY, MotionField.unpackX(mv), MotionField.unpackY(mv), residual);
-    if (mv == skipMv && cbp == 0) {
-      skipRun++;
-      residual.skip(mbX, mbY);
+    if (mv == skipMv && (cbpLuma | cbpChroma) == 0) {
+      syntax.skip(mbX, mbY);
     } else {
-      CAVLCWriter.writeUE(out, skipRun);
-      skipRun = 0;
-      CAVLCWriter.writeUE(out, 0);
-      CAVLCWriter.writeSE(out, MotionField.unpackX(mv) - MotionField.unpackX(mvp));
-      CAVLCWriter.writeSE(out, MotionField.unpackY(mv) - MotionField.unpackY(mvp));
-      CAVLCWriter.writeUE(out, CODED_BLOCK_PATTERN_INTER_COLOR_INV[cbp]);
-      if (cbp != 0) {
-        CAVLCWriter.writeSE(out, 0);
-      }
-      residual.writeLuma(out, mbX, mbY, cbpLuma, 0);
-      residual.writeChroma(out, mbX, mbY, cbpChroma);
+      syntax.inter(mbX, mbY, MotionField.unpackX(mv) - MotionField.unpackX(mvp),
+          MotionField.unpackY(mv) - MotionField.unpackY(mvp), cbpLuma, cbpChroma, residual);
     }
     residual.reconstructInterLuma(recon.getPlaneData(0), recon.getPlaneWidth(0), mbX, mbY, bestPrediction);
     residual.reconstructChroma(recon.getData(), recon.getPlaneWidth(1), mbX, mbY, predC);
@@ -316,29 +290,14 @@ final class SliceCoder {
   private void writeIntra16x16(int mbX, int mbY, boolean inPSlice, int lumaMode, int chromaMode) {
     int cbpLuma = residual.lumaIntra16x16(srcY, predY);
     int cbpChroma = residual.chroma(srcC, predC, true);
-    int mbType = 1 + lumaMode + 4 * cbpChroma + (cbpLuma != 0 ? 12 : 0);
-    CAVLCWriter.writeUE(out, inPSlice ? 5 + mbType : mbType);
-    CAVLCWriter.writeUE(out, chromaMode);
-    CAVLCWriter.writeSE(out, 0);
-    residual.writeLumaDc(out, mbX, mbY);
-    residual.writeLuma(out, mbX, mbY, cbpLuma, 1);
-    residual.writeChroma(out, mbX, mbY, cbpChroma);
+    syntax.intra16x16(mbX, mbY, inPSlice, lumaMode, chromaMode, cbpLuma, cbpChroma, residual);
     residual.reconstructIntra16x16(recon.getPlaneData(0), recon.getPlaneWidth(0), mbX, mbY, predY);
   }
 
   private void writeIntra4x4(int mbX, int mbY, boolean inPSlice, int chromaMode) {
     int cbpLuma = residual.lumaPattern();
     int cbpChroma = residual.chroma(srcC, predC, true);
-    int cbp = cbpLuma | (cbpChroma << 4);
-    CAVLCWriter.writeUE(out, inPSlice ? 5 : 0);
-    intra4x4.writeModes(out);
-    CAVLCWriter.writeUE(out, chromaMode);
-    CAVLCWriter.writeUE(out, INTRA_CBP_CODE[cbp]);
-    if (cbp != 0) {
-      CAVLCWriter.writeSE(out, 0);
-    }
-    residual.writeLuma(out, mbX, mbY, cbpLuma, 0);
-    residual.writeChroma(out, mbX, mbY, cbpChroma);
+    syntax.intra4x4(mbX, mbY, inPSlice, intra4x4, chromaMode, cbpLuma, cbpChroma, residual);
   }
 
   /** Best intra 16x16 SAD of luma, leaving the chosen prediction in {@code predY} (and the source in {@code srcY}). */

@@ -81,6 +81,41 @@ class MotionH264EncoderTest {
   }
 
   @Test
+  @DisplayName("noise at the lowest QP, with levels past CABAC's unary prefix, decodes exactly")
+  void noiseAtLowestQpDecodesExactly(@TempDir Path dir) throws Exception {
+    int width = 96;
+    int height = 64;
+    java.util.Random random = new java.util.Random(9);
+    MotionH264Encoder encoder = new MotionH264Encoder(Streams.format(width, height));
+    List<byte[]> units = new java.util.ArrayList<>();
+    List<Picture> reconstructions = new java.util.ArrayList<>();
+    for (int f = 0; f < 3; f++) {
+      Picture frame = Picture.create(width, height, ColorSpace.YUV420J);
+      for (byte[] plane : frame.getData()) {
+        for (int i = 0; i < plane.length; i++) {
+          plane[i] = (byte) (random.nextInt(256) - 128);
+        }
+      }
+      units.add(f == 0 ? encoder.encodeIdr(frame, Quant.MIN_QP, 0)
+          : encoder.encodeP(frame, Scenes.motion(new Scenes.View(0, 0, 1), new Scenes.View(f, 0, 1)), Quant.MIN_QP,
+              true));
+      reconstructions.add(encoder.reconstruction().cloneCropped());
+    }
+    Streams.Gop gop = new Streams.Gop(width, height, units, reconstructions, List.of());
+    List<Picture> jcodec = Streams.decodeWithJcodec(gop);
+    List<int[][]> ffmpeg = Files.isExecutable(Streams.FFMPEG) ? Streams.decodeWithFfmpeg(gop, dir) : null;
+    for (int f = 0; f < units.size(); f++) {
+      for (int p = 0; p < 3; p++) {
+        int[] expected = Streams.plane(reconstructions.get(f), p, width, height);
+        assertThat(Streams.differences(Streams.plane(jcodec.get(f), p, width, height), expected)).isZero();
+        if (ffmpeg != null) {
+          assertThat(Streams.differences(ffmpeg.get(f)[p], expected)).isZero();
+        }
+      }
+    }
+  }
+
+  @Test
   @DisplayName("over a smooth image, zooming out and panning, no macroblock's vector (skipped or not) drifts over 4 pixels from the camera's")
   void skippedVectorsFollowTheCamera() {
     int width = 192;
