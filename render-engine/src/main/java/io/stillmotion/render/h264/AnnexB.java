@@ -30,6 +30,10 @@ final class AnnexB {
       out.write(b);
       zeros = b == 0 ? zeros + 1 : 0;
     }
+    // An RBSP ending in 0x00 (only one ending in cabac_zero_words) gets a final 0x03 (clause 7.4.1).
+    if (zeros > 0) {
+      out.write(3);
+    }
   }
 
   byte[] toByteArray() {
