@@ -106,6 +106,19 @@ final class CabacCoder {
     }
   }
 
+  /** A k-th order Exp-Golomb code in bypass bins: the suffix of mvd and coeff_abs_level_minus1 (clause 9.3.2.3). */
+  void expGolomb(int value, int k) {
+    while (value >= 1 << k) {
+      bypass(1);
+      value -= 1 << k;
+      k++;
+    }
+    bypass(0);
+    while (k-- > 0) {
+      bypass(value >> k & 1);
+    }
+  }
+
   /** Codes a terminating bin that is 0 (end_of_slice_flag of all but the last macroblock, or not I_PCM). */
   void terminate() {
     range -= 2;

@@ -1,7 +1,5 @@
 package io.stillmotion.render.h264;
 
-import static org.jcodec.codecs.h264.decode.CoeffTransformer.zigzag4x4;
-
 import java.nio.ByteBuffer;
 import org.jcodec.common.io.BitWriter;
 
@@ -10,7 +8,8 @@ import org.jcodec.common.io.BitWriter;
  * macroblock's syntax elements, binarised and coded with the contexts their neighbours select.
  * {@link SliceCoder} decides what a macroblock is; this class writes it and remembers what the
  * macroblocks after it need to know of it: its kind, coded block pattern, chroma prediction mode,
- * vector differences and which of its blocks had coefficients.
+ * vector differences and which of its blocks had coefficients ({@link CabacResidual} writes the
+ * blocks' levels).
  *
  * <p>Our macroblocks are P_Skip, P_L0_16x16 with one reference, I_NxN (4x4) and I_16x16, and
  * mb_qp_delta is always 0; neither I_PCM nor partitions are ever written.
@@ -35,20 +34,6 @@ final class CabacSyntax {
   private static final int REM_INTRA_MODE = 69;
   private static final int CBP_LUMA = 73;
   private static final int CBP_CHROMA = 77;
-  private static final int CODED_BLOCK = 85;
-  private static final int SIGNIFICANT = 105;
-  private static final int LAST = 166;
-  private static final int ABS_LEVEL = 227;
-
-  /** Block categories (table 9-42) and their context offsets within each element (table 9-40). */
-  private static final int LUMA_DC = 0;
-  private static final int LUMA_AC = 1;
-  private static final int LUMA_4X4 = 2;
-  private static final int CHROMA_DC = 3;
-  private static final int CHROMA_AC = 4;
-  private static final int[] CODED_BLOCK_OFFSET = {0, 4, 8, 12, 16};
-  private static final int[] SIGNIFICANT_OFFSET = {0, 15, 29, 44, 47};
-  private static final int[] ABS_LEVEL_OFFSET = {0, 10, 20, 30, 39};
   /** ctxIdxInc of the mvd prefix's bins after the first (clause 9.3.3.1.2). */
   private static final int[] MVD_INC = {0, 3, 4, 5, 6, 6, 6, 6, 6};
 
@@ -63,6 +48,7 @@ final class CabacSyntax {
   private static final int LUMA_DC_BIT = 26;
 
   private final CabacCoder coder = new CabacCoder();
+  private final CabacResidual blocks = new CabacResidual(coder);
   private final int mbW;
   private final int mbCount;
   private final byte[] kind;
@@ -72,8 +58,6 @@ final class CabacSyntax {
   /** |mvd| of x and y (each at most 0xFFFF), 0 for skipped and intra macroblocks. */
   private final int[] absMvd;
   private final int[] codedBlocks;
-  /** A block's levels in scan order. */
-  private final int[] scanned = new int[16];
 
   private int current;
   /** Neighbours of the current macroblock: their index, -1 outside the picture. */
@@ -119,7 +103,7 @@ final class CabacSyntax {
     codedBlockPattern(pattern);
     if (pattern != 0) {
       coder.decision(QP_DELTA, 0);
-      luma(residual, cbpLuma, LUMA_4X4);
+      luma(residual, cbpLuma, CabacResidual.LUMA_4X4);
       chroma(residual, cbpChroma);
     }
     remember(INTER, pattern, 0, Math.min(Math.abs(mvdX), 0xFFFF) | Math.min(Math.abs(mvdY), 0xFFFF) << 16);
@@ -152,10 +136,10 @@ final class CabacSyntax {
     intraChromaPredMode(chromaPredMode);
     coder.decision(QP_DELTA, 0);
     int[] dc = residual.lumaDcLevels();
-    if (block(dc, 0, 16, true, LUMA_DC, lumaDcInc())) {
+    if (blocks.write(dc, 0, 16, true, CabacResidual.LUMA_DC, lumaDcInc())) {
       coded |= 1 << LUMA_DC_BIT;
     }
-    luma(residual, cbpLuma, LUMA_AC);
+    luma(residual, cbpLuma, CabacResidual.LUMA_AC);
     chroma(residual, cbpChroma);
     remember(INTRA_16X16, cbpLuma | cbpChroma << 4, chromaPredMode, 0);
   }
@@ -187,7 +171,7 @@ final class CabacSyntax {
     codedBlockPattern(pattern);
     if (pattern != 0) {
       coder.decision(QP_DELTA, 0);
-      luma(residual, cbpLuma, LUMA_4X4);
+      luma(residual, cbpLuma, CabacResidual.LUMA_4X4);
       chroma(residual, cbpChroma);
     }
     remember(INTRA_4X4, pattern, chromaPredMode, 0);
@@ -275,7 +259,7 @@ final class CabacSyntax {
     if (abs < 9) {
       coder.decision(ctx + MVD_INC[prefix], 0);
     } else {
-      expGolomb(abs - 9, 3);
+      coder.expGolomb(abs - 9, 3);
     }
     coder.bypass(value < 0 ? 1 : 0);
   }
@@ -317,14 +301,14 @@ final class CabacSyntax {
 
   /** The luma 4x4 blocks (category {@code cat}: Intra 16x16 AC or plain 4x4) of the 8x8 blocks in {@code cbpLuma}. */
   private void luma(Residual residual, int cbpLuma, int cat) {
-    int first = cat == LUMA_AC ? 1 : 0;
+    int first = cat == CabacResidual.LUMA_AC ? 1 : 0;
     for (int i8 = 0; i8 < 4; i8++) {
       if ((cbpLuma & (1 << i8)) == 0) {
         continue;
       }
       for (int b = 0; b < 4; b++) {
         int blk = Residual.blockIndex(i8, b);
-        if (block(residual.lumaLevels(blk), first, 16 - first, true, cat, lumaInc(blk))) {
+        if (blocks.write(residual.lumaLevels(blk), first, 16 - first, true, cat, lumaInc(blk))) {
           coded |= 1 << blk;
         }
       }
@@ -336,14 +320,15 @@ final class CabacSyntax {
       return;
     }
     for (int c = 0; c < 2; c++) {
-      if (block(residual.chromaDcLevels(c), 0, 4, false, CHROMA_DC, chromaDcInc(c))) {
+      if (blocks.write(residual.chromaDcLevels(c), 0, 4, false, CabacResidual.CHROMA_DC, chromaDcInc(c))) {
         coded |= 1 << (CHROMA_DC_BIT + c);
       }
     }
     if (cbpChroma == 2) {
       for (int c = 0; c < 2; c++) {
         for (int blk = 0; blk < 4; blk++) {
-          if (block(residual.chromaLevels(c, blk), 1, 15, true, CHROMA_AC, chromaAcInc(c, blk))) {
+          if (blocks.write(residual.chromaLevels(c, blk), 1, 15, true, CabacResidual.CHROMA_AC,
+              chromaAcInc(c, blk))) {
             coded |= 1 << (CHROMA_AC_BIT + c * 4 + blk);
           }
         }
@@ -380,100 +365,5 @@ final class CabacSyntax {
     int a = (blk & 1) != 0 ? coded >> (bit + blk - 1) & 1 : neighbourFlag(left, bit + blk + 1);
     int b = blk >= 2 ? coded >> (bit + blk - 2) & 1 : neighbourFlag(top, bit + blk + 2);
     return a + 2 * b;
-  }
-
-  /**
-   * One block's coded_block_flag and, when it has levels, its significance map and levels
-   * (clause 7.3.5.3.3): the {@code n} coefficients from position {@code first} of the zigzag scan
-   * (or of the array, for the chroma DC). Returns the coded_block_flag.
-   */
-  private boolean block(int[] levels, int first, int n, boolean zigzag, int cat, int codedInc) {
-    int last = -1;
-    for (int i = 0; i < n; i++) {
-      int v = levels[zigzag ? zigzag4x4[first + i] : first + i];
-      scanned[i] = v;
-      if (v != 0) {
-        last = i;
-      }
-    }
-    coder.decision(CODED_BLOCK + CODED_BLOCK_OFFSET[cat] + codedInc, last >= 0 ? 1 : 0);
-    if (last < 0) {
-      return false;
-    }
-    significanceMap(n, last, cat);
-    levels(last, cat);
-    return true;
-  }
-
-  /**
-   * significant_coeff_flag and last_significant_coeff_flag up to the last level; a last level in
-   * the block's final position is implied. The chroma DC's contexts are shared from position 2 on.
-   */
-  private void significanceMap(int n, int last, int cat) {
-    int significant = SIGNIFICANT + SIGNIFICANT_OFFSET[cat];
-    int lastCtx = LAST + SIGNIFICANT_OFFSET[cat];
-    for (int i = 0; i < n - 1; i++) {
-      int inc = cat == CHROMA_DC ? Math.min(i, 2) : i;
-      if (scanned[i] == 0) {
-        coder.decision(significant + inc, 0);
-        continue;
-      }
-      coder.decision(significant + inc, 1);
-      coder.decision(lastCtx + inc, i == last ? 1 : 0);
-      if (i == last) {
-        return;
-      }
-    }
-  }
-
-  /**
-   * coeff_abs_level_minus1 (prefix: truncated unary of up to 14 bins; suffix: Exp-Golomb, bypass)
-   * and the sign of each level, from the last down. The contexts count the levels coded so far
-   * that were 1 and those above 1.
-   */
-  private void levels(int last, int cat) {
-    int base = ABS_LEVEL + ABS_LEVEL_OFFSET[cat];
-    int greaterMax = cat == CHROMA_DC ? 3 : 4;
-    int ones = 0;
-    int greater = 0;
-    for (int i = last; i >= 0; i--) {
-      int v = scanned[i];
-      if (v == 0) {
-        continue;
-      }
-      int minus1 = Math.abs(v) - 1;
-      int firstCtx = base + (greater != 0 ? 0 : Math.min(4, 1 + ones));
-      if (minus1 == 0) {
-        coder.decision(firstCtx, 0);
-        ones++;
-      } else {
-        coder.decision(firstCtx, 1);
-        int ctx = base + 5 + Math.min(greaterMax, greater);
-        int prefix = Math.min(minus1, 14);
-        for (int bin = 1; bin < prefix; bin++) {
-          coder.decision(ctx, 1);
-        }
-        if (minus1 < 14) {
-          coder.decision(ctx, 0);
-        } else {
-          expGolomb(minus1 - 14, 0);
-        }
-        greater++;
-      }
-      coder.bypass(v < 0 ? 1 : 0);
-    }
-  }
-
-  /** A k-th order Exp-Golomb suffix in bypass bins (clause 9.3.2.3). */
-  private void expGolomb(int value, int k) {
-    while (value >= 1 << k) {
-      coder.bypass(1);
-      value -= 1 << k;
-      k++;
-    }
-    coder.bypass(0);
-    while (k-- > 0) {
-      coder.bypass(value >> k & 1);
-    }
   }
 }

@@ -122,7 +122,11 @@ final class Costs {
     return Math.abs(s + t) + Math.abs(s - t) + Math.abs(d + u) + Math.abs(d - u);
   }
 
-  /** Bits of a motion vector difference (two signed Exp-Golomb codes). */
+  /**
+   * Bits of a motion vector difference as two signed Exp-Golomb codes: what CAVLC wrote, kept as an
+   * estimate of CABAC's cost, which depends on its contexts (weighing it at 3/4 helped one photo and
+   * hurt another, docs/performance.md stop 24).
+   */
   static int mvdBits(long mv, long mvp) {
     return seBits(MotionField.unpackX(mv) - MotionField.unpackX(mvp))
         + seBits(MotionField.unpackY(mv) - MotionField.unpackY(mvp));
