@@ -21,9 +21,8 @@ final class CabacCoder {
 
   /** codIRangeLPS at [pStateIdx * 4 + qCodIRangeIdx] (table 9-44). */
   private static final int[] RANGE_LPS = new int[64 * 4];
-  /** The next context after coding its most (least) probable symbol, indexed by the context byte. */
-  private static final byte[] NEXT_MPS = new byte[128];
-  private static final byte[] NEXT_LPS = new byte[128];
+  /** The next context at [context byte << 1 | 1 if the bin was the least probable symbol]. */
+  private static final byte[] NEXT = new byte[256];
 
   static {
     for (int state = 0; state < 64; state++) {
@@ -31,8 +30,9 @@ final class CabacCoder {
         RANGE_LPS[state * 4 + q] = MConst.rangeLPS[q][state];
       }
       for (int mps = 0; mps < 2; mps++) {
-        NEXT_MPS[state << 1 | mps] = (byte) (Math.min(state + 1, 62) << 1 | mps);
-        NEXT_LPS[state << 1 | mps] = (byte) (MConst.transitLPS[state] << 1 | (state == 0 ? 1 - mps : mps));
+        int context = state << 1 | mps;
+        NEXT[context << 1] = (byte) (Math.min(state + 1, 62) << 1 | mps);
+        NEXT[context << 1 | 1] = (byte) (MConst.transitLPS[state] << 1 | (state == 0 ? 1 - mps : mps));
       }
     }
   }
@@ -73,27 +73,27 @@ final class CabacCoder {
     bins = 0;
   }
 
-  /** Codes {@code bin} (0 or 1) with context {@code ctx}. */
+  /**
+   * Codes {@code bin} (0 or 1) with context {@code ctx}. Without a branch on the symbol: which one a
+   * bin is, is as good as random to the processor, and a mispredicted branch per bin cost more
+   * than the arithmetic; the renormalising shift is 0 when the range needs none.
+   */
   void decision(int ctx, int bin) {
     int s = contexts[ctx];
     int lps = RANGE_LPS[(s & ~1) << 1 | (range >> 6 & 3)];
-    range -= lps;
-    if (bin != (s & 1)) {
-      low += range;
-      range = lps;
-      contexts[ctx] = NEXT_LPS[s];
-    } else {
-      contexts[ctx] = NEXT_MPS[s];
-    }
+    int mps = range - lps;
+    int miss = bin ^ (s & 1);
+    int lpsMask = -miss;
+    low += mps & lpsMask;
+    int next = mps ^ ((mps ^ lps) & lpsMask);
+    contexts[ctx] = NEXT[s << 1 | miss];
     bins++;
-    if (range < 256) {
-      int shift = Integer.numberOfLeadingZeros(range) - 23;
-      range <<= shift;
-      low <<= shift;
-      settled += shift;
-      if (settled >= 8) {
-        putByte();
-      }
+    int shift = Integer.numberOfLeadingZeros(next) - 23;
+    range = next << shift;
+    low <<= shift;
+    settled += shift;
+    if (settled >= 8) {
+      putByte();
     }
   }
 
