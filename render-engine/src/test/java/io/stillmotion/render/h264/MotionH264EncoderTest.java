@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import org.jcodec.codecs.h264.H264Decoder;
 import org.jcodec.codecs.h264.H264Utils;
 import org.jcodec.common.model.ColorSpace;
@@ -85,10 +87,10 @@ class MotionH264EncoderTest {
   void noiseAtLowestQpDecodesExactly(@TempDir Path dir) throws Exception {
     int width = 96;
     int height = 64;
-    java.util.Random random = new java.util.Random(9);
+    Random random = new Random(9);
     MotionH264Encoder encoder = new MotionH264Encoder(Streams.format(width, height));
-    List<byte[]> units = new java.util.ArrayList<>();
-    List<Picture> reconstructions = new java.util.ArrayList<>();
+    List<byte[]> units = new ArrayList<>();
+    List<Picture> reconstructions = new ArrayList<>();
     for (int f = 0; f < 3; f++) {
       Picture frame = Picture.create(width, height, ColorSpace.YUV420J);
       for (byte[] plane : frame.getData()) {
