@@ -221,7 +221,7 @@ final class SliceCoder {
    * 0.634 / 0.685 -> 0.665 / 0.683 / 0.634 / 0.684, 1080p 0.691 / 0.593 / 0.604 / 0.663 -> 0.689 /
    * 0.598 / 0.604 / 0.663. Dropping it in reference pictures too cost up to 3.9% (cups 1080p), and
    * skipping the other three positions when the rounded vector's SAD is below 1 per sample cost
-   * 2.3-3.8% (cups, autumn at 720p): the quarter positions' blur matters most where the picture is
+   * 2.3-4.3% on cups and autumn: the quarter positions' blur matters most where the picture is
    * smooth.
    *
    * <p>A vector's bits weigh {@link #vectorLambda}: the slice's lambda in a disposable picture, that
