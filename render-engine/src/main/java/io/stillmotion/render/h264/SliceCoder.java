@@ -219,7 +219,8 @@ final class SliceCoder {
    * later picture inherits a disposable picture's prediction. Measured (BytesBench, medium quality,
    * ratio to x264 veryfast at equal PSNR-Y, path / cups / autumn / honeywave): 720p 0.666 / 0.674 /
    * 0.634 / 0.685 -> 0.665 / 0.683 / 0.634 / 0.684, 1080p 0.691 / 0.593 / 0.604 / 0.663 -> 0.689 /
-   * 0.598 / 0.604 / 0.663. Dropping it in reference pictures too cost up to 3.9% (cups 1080p), and
+   * 0.598 / 0.604 / 0.663, for 18-20% fewer SADs and 0.94-0.97x the process CPU of a warm render
+   * (0.957x over the eight rows; docs/performance.md, stop 24). Dropping it in reference pictures too cost up to 3.9% (cups 1080p), and
    * skipping the other three positions when the rounded vector's SAD is below 1 per sample cost
    * 2.3-4.3% on cups and autumn: the quarter positions' blur matters most where the picture is
    * smooth.
