@@ -177,7 +177,7 @@ final class QuarterPelPlanes {
 
   /**
    * A 16x16 source block split once into the 16-bit lanes {@link #sad16x16} compares with: each
-   * macroblock's source is compared with four or five candidate predictions, so splitting it for
+   * macroblock's source is compared with three to five candidate predictions, so splitting it for
    * each candidate cost a tenth of the SAD's time. One per thread.
    */
   static final class SourceBlock {

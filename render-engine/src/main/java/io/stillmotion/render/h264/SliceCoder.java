@@ -88,6 +88,8 @@ final class SliceCoder {
   private int lambda;
   /** Weight of a vector's bits against the SAD of its prediction in {@link #refine}. */
   private int vectorLambda;
+  /** The P picture being coded is a reference for later ones: {@link #refine} tries all four positions. */
+  private boolean keptPicture;
   private int bestCost;
   /** SAD of the Intra 16x16 prediction {@link #chooseLumaMode} chose. */
   private int lumaModeSad;
@@ -126,6 +128,7 @@ final class SliceCoder {
     start(sh, source, reconstruction, reference);
     syntax.startSlice(false, sh.cabacInitIdc, qp(sh));
     referencePlanes = planes;
+    keptPicture = kept;
     vectorLambda = kept ? Costs.lambda(qp(sh) - KEPT_VECTOR_QP_DROP) : lambda;
     for (int mbY = 0; mbY < mbH; mbY++) {
       for (int mbX = 0; mbX < mbW; mbX++) {
@@ -210,6 +213,18 @@ final class SliceCoder {
    * loaded 2-core machine. The cups photo was then at 0.91x x264
    * veryfast's bytes at equal PSNR-Y at 720p (RenderBench), so none was kept.
    *
+   * <p>With CABAC the bytes had room to spare (0.59-0.69x x264 veryfast's at equal PSNR-Y) and speed
+   * did not, so one trade was kept: in a disposable picture the position diagonal to the rounded
+   * vector (the one differing from it in x and in y) is not tried, three SADs instead of four. No
+   * later picture inherits a disposable picture's prediction. Measured (BytesBench, medium quality,
+   * ratio to x264 veryfast at equal PSNR-Y, path / cups / autumn / honeywave): 720p 0.666 / 0.674 /
+   * 0.634 / 0.685 -> 0.665 / 0.683 / 0.634 / 0.684, 1080p 0.691 / 0.593 / 0.604 / 0.663 -> 0.689 /
+   * 0.598 / 0.604 / 0.663, for 18-20% fewer SADs and 0.94-0.97x the process CPU of a warm render
+   * (0.957x over the eight rows; docs/performance.md, stop 24). Dropping it in reference pictures too cost up to 3.9% (cups 1080p), and
+   * skipping the other three positions when the rounded vector's SAD is below 1 per sample cost
+   * 2.3-4.3% on cups and autumn: the quarter positions' blur matters most where the picture is
+   * smooth.
+   *
    * <p>A vector's bits weigh {@link #vectorLambda}: the slice's lambda in a disposable picture, that
    * of a QP {@value #KEPT_VECTOR_QP_DROP} lower in a reference picture, whose prediction the next
    * seven pictures inherit. Measured (BytesBench, RenderBench's job and x264 runs, medium quality,
@@ -230,9 +245,11 @@ final class SliceCoder {
     measuredCount = 0;
     bestCost = lumaSad(mbX, mbY, camera, Integer.MAX_VALUE) + vectorLambda * Costs.mvdBits(camera, mvp);
     keepCandidate();
+    int diagonal = keptPicture ? -1
+        : (MotionField.unpackX(camera) - x0 ^ 1) | (MotionField.unpackY(camera) - y0 ^ 1) << 1;
     for (int d = 0; d < 4; d++) {
       long candidate = MotionField.pack(x0 + (d & 1), y0 + (d >> 1));
-      if (candidate == camera) {
+      if (candidate == camera || d == diagonal) {
         continue;
       }
       int mvCost = vectorLambda * Costs.mvdBits(candidate, mvp);
