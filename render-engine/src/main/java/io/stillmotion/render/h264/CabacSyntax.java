@@ -100,13 +100,21 @@ final class CabacSyntax {
     mvd(MVD_X, mvdX, (a & 0xFFFF) + (b & 0xFFFF));
     mvd(MVD_Y, mvdY, (a >>> 16) + (b >>> 16));
     int pattern = cbpLuma | cbpChroma << 4;
+    patternAndResidual(pattern, residual);
+    remember(INTER, pattern, 0, Math.min(Math.abs(mvdX), 0xFFFF) | Math.min(Math.abs(mvdY), 0xFFFF) << 16);
+  }
+
+  /**
+   * coded_block_pattern, then (where it codes anything) mb_qp_delta and the 4x4 luma and chroma blocks:
+   * the tail that P_L0_16x16 and I_NxN share.
+   */
+  private void patternAndResidual(int pattern, Residual residual) {
     codedBlockPattern(pattern);
     if (pattern != 0) {
       coder.decision(QP_DELTA, 0);
-      luma(residual, cbpLuma, CabacResidual.LUMA_4X4);
-      chroma(residual, cbpChroma);
+      luma(residual, pattern & 15, CabacResidual.LUMA_4X4);
+      chroma(residual, pattern >> 4);
     }
-    remember(INTER, pattern, 0, Math.min(Math.abs(mvdX), 0xFFFF) | Math.min(Math.abs(mvdY), 0xFFFF) << 16);
   }
 
   /** An I_16x16 macroblock: {@code cbpLuma} 0 or 15. */
@@ -168,12 +176,7 @@ final class CabacSyntax {
     }
     intraChromaPredMode(chromaPredMode);
     int pattern = cbpLuma | cbpChroma << 4;
-    codedBlockPattern(pattern);
-    if (pattern != 0) {
-      coder.decision(QP_DELTA, 0);
-      luma(residual, cbpLuma, CabacResidual.LUMA_4X4);
-      chroma(residual, cbpChroma);
-    }
+    patternAndResidual(pattern, residual);
     remember(INTRA_4X4, pattern, chromaPredMode, 0);
   }
 
