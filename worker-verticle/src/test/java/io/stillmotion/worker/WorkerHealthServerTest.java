@@ -10,10 +10,6 @@ import io.stillmotion.render.RenderListener;
 import io.stillmotion.render.RenderResult;
 import io.stillmotion.telemetry.Telemetry;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -22,6 +18,10 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -65,9 +65,7 @@ class WorkerHealthServerTest {
     WorkerHealthServer server = new WorkerHealthServer(config.httpHost(), config.healthPort(), worker, Telemetry.registry(bed.vertx));
     get(bed.vertx.deployVerticle(server));
     port = server.actualPort();
-    // A fresh connection per request: no request of this suite can land on a pooled connection that
-    // the client or server is closing at that moment (a CI run once waited 60 s on /health/live).
-    http = bed.vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false).setConnectTimeout(10_000));
+    http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
   }
 
   @AfterAll
@@ -76,11 +74,20 @@ class WorkerHealthServerTest {
   }
 
   private static Reply fetch(String path) throws Exception {
-    return get(http.request(new RequestOptions().setMethod(HttpMethod.GET).setPort(port).setHost("127.0.0.1")
-            .setURI(path).setIdleTimeout(20_000))
-        .compose(req -> req.send())
-        .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), resp.getHeader("Content-Type"),
-            b.toString()))));
+    return fetch(port, path);
+  }
+
+  /**
+   * One GET as a container's health probe makes it: a client outside Vert.x, with a deadline of its
+   * own. Vert.x 5.0.7's HTTP client now and then loses a request before any of its timers is armed
+   * (neither the connect nor the idle timeout fires, every event loop idle): a scratch loop of 20,000
+   * GETs against a health router lost one in 6 of its first 9 runs (none in the 8 after), which is
+   * how CI twice waited 60 s here. That loss is not what this suite tests.
+   */
+  private static Reply fetch(int serverPort, String path) throws Exception {
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + serverPort + path))
+        .timeout(Duration.ofSeconds(20)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return new Reply(response.statusCode(), response.headers().firstValue("Content-Type").orElse(null), response.body());
   }
 
   private static double sample(String text, String series) {
@@ -161,12 +168,7 @@ class WorkerHealthServerTest {
       get(other.deployVerticle(lonely));
       WorkerHealthServer server = new WorkerHealthServer("127.0.0.1", 0, lonely, Telemetry.registry(other));
       get(other.deployVerticle(server));
-      HttpClient client = other.createHttpClient();
-
-      Reply reply = get(client.request(HttpMethod.GET, server.actualPort(), "127.0.0.1", "/health/ready")
-          .compose(req -> req.send())
-          .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), resp.getHeader("Content-Type"),
-              b.toString()))));
+      Reply reply = fetch(server.actualPort(), "/health/ready");
 
       assertThat(reply.status()).isEqualTo(503);
       assertThat(check(reply.json(), "mongo").getString("status")).isEqualTo("DOWN");
