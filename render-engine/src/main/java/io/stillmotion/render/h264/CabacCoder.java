@@ -38,7 +38,7 @@ final class CabacCoder {
   }
 
   private final byte[] contexts = new byte[CONTEXTS];
-  private byte[] bytes = new byte[1 << 16];
+  private byte[] bytes;
   private int length;
   /** codILow, with {@link #settled} bits above its 10-bit window (and a carry above those). */
   private int low;
@@ -52,6 +52,11 @@ final class CabacCoder {
   /** 0xFF bytes settled but not yet written: a carry still to come would make them 0x00. */
   private int outstanding;
   private int bins;
+
+  /** A coder for slices of up to {@code capacity} bytes (at least 1) before its buffer has to grow. */
+  CabacCoder(int capacity) {
+    bytes = new byte[capacity];
+  }
 
   /**
    * Starts a slice: initialises every context for the slice's QP (clause 9.3.1.1) from the I-slice
