@@ -8,7 +8,10 @@ WORKERS ?= 2
 STANDALONE_JAR := standalone/target/stillmotion-standalone.jar
 SHARED_DIR ?= $(CURDIR)/../shared
 # JVM flags of `make run` and of the service in `make bench` (README, "Speed of the service" and "Cold
-# start"; the JIT flags measured for the first video are in docs/performance.md)
+# start"; the JIT flags measured for the first video are in docs/performance.md). C2 inlines a hot
+# method only up to 100 bytes of bytecode instead of 325: the first video's compiles are smaller and
+# done sooner (docs/performance.md, stop 25). RUN_JAVA_OPTS comes after them (a later -XX flag wins).
+SERVICE_JAVA_OPTS := -XX:FreqInlineSize=100
 RUN_JAVA_OPTS ?=
 # `make run`'s class data sharing archive (README, "Cold start"): trained by `make build` from the
 # jars just built, used by `make run` only while it matches them and the java on the PATH.
@@ -64,8 +67,8 @@ run: build ## Run the whole system in one JVM on the embedded servers (data in .
 	if [ -z "$$AMQP_URI" ] && [ "$${v%%.*}" -ge 23 ] 2>/dev/null; then \
 	  echo "make run: this java is $$v; the embedded AMQP broker needs JDK 17-22 (or set AMQP_URI to a RabbitMQ)" >&2; exit 2; fi
 	@cds=; if $(CDS_USABLE); then cds=-XX:SharedArchiveFile=$(CDS_ARCHIVE); fi; \
-	echo java $(RUN_JAVA_OPTS) $$cds -jar $(STANDALONE_JAR); \
-	exec java $(RUN_JAVA_OPTS) $$cds -jar $(STANDALONE_JAR)
+	echo java $(SERVICE_JAVA_OPTS) $(RUN_JAVA_OPTS) $$cds -jar $(STANDALONE_JAR); \
+	exec java $(SERVICE_JAVA_OPTS) $(RUN_JAVA_OPTS) $$cds -jar $(STANDALONE_JAR)
 
 test: test-java test-frontend check-compose ## Run the test suites (Java, UI unit tests, compose file check)
 
@@ -99,7 +102,7 @@ bench-service: ## Only the service: upload to FINISHED against ffmpeg's CLI, and
 
 bench-service-only:
 	$(MVN) -pl standalone exec:exec -Dexec.executable=java -Dexec.classpathScope=test \
-	  "-Dexec.args=$(RUN_JAVA_OPTS) -Dshared.dir=$(SHARED_DIR) -cp %classpath io.stillmotion.standalone.bench.HttpBench"
+	  "-Dexec.args=$(SERVICE_JAVA_OPTS) $(RUN_JAVA_OPTS) -Dshared.dir=$(SHARED_DIR) -cp %classpath io.stillmotion.standalone.bench.HttpBench"
 
 chaos: ## Fault tests: killed workers, broker restarts, bursts (slow)
 	$(MVN) -DskipTests install
