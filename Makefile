@@ -11,6 +11,7 @@ SHARED_DIR ?= $(CURDIR)/../shared
 # start"; the JIT flags measured for the first video are in docs/performance.md). C2 inlines a hot
 # method only up to 100 bytes of bytecode instead of 325: the first video's compiles are smaller and
 # done sooner (docs/performance.md, stop 25). RUN_JAVA_OPTS comes after them (a later -XX flag wins).
+# worker-verticle/Dockerfile sets the same flag in its JAVA_TOOL_OPTIONS: change both together.
 SERVICE_JAVA_OPTS := -XX:FreqInlineSize=100
 RUN_JAVA_OPTS ?=
 # `make run`'s class data sharing archive (README, "Cold start"): trained by `make build` from the
