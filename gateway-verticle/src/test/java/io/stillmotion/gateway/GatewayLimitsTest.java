@@ -110,9 +110,17 @@ class GatewayLimitsTest {
       stalled.connect(new InetSocketAddress("127.0.0.1", gw.gateway.actualPort()));
       stalled.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
       stalled.getOutputStream().flush();
-      await().atMost(Duration.ofSeconds(10)).until(() -> stalled.getInputStream().available() > 0);
+      await().atMost(Duration.ofSeconds(10)).until(() -> stalled.getInputStream().available() >= 12);
+      // The stalled request holds the download slot: it was answered 200 and its body is on its way.
+      byte[] statusLine = stalled.getInputStream().readNBytes(12);
+      assertThat(new String(statusLine, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
 
       assertBusy(get(http.get(path).send()), "too_many_downloads");
+      // And it keeps holding it while it reads nothing: the gateway waits for the client rather than
+      // queueing the rest of the file in memory. (It once wrote all 24 MB into the connection's buffer
+      // within 0.2 s, the client having read 4 KB, and gave the slot back.)
+      await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(4))
+          .until(() -> get(http.get(path).send()).statusCode() == 503);
 
       // Never read: the idle timeout closes the connection and frees the slot.
       await().atMost(Duration.ofSeconds(30)).until(() -> get(http.get(path).send()).statusCode() == 200);

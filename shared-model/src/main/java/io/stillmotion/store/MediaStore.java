@@ -214,13 +214,14 @@ public final class MediaStore {
 
   /**
    * Writes bytes {@code first..last} (inclusive) of a stored file to {@code out}, respecting its
-   * back-pressure.
+   * back-pressure: each batch waits for the write before it and then for the stream to drain.
+   * Asking {@code writeQueueFull()} right after a write was not enough (most likely because the write
+   * is issued from the database client's callback and had not reached the queue yet): a client that
+   * read nothing had the whole file (24 MB in GatewayLimitsTest) queued in the gateway's memory within
+   * 0.2 s, and its download slot back.
    */
   public Future<Void> copyRange(String bucket, StoredFile file, long first, long last, WriteStream<Buffer> out) {
-    return readChunks(bucket, file, first, last, data -> {
-      Future<Void> written = out.write(data);
-      return out.writeQueueFull() ? written.compose(v -> drained(out)) : Future.succeededFuture();
-    });
+    return readChunks(bucket, file, first, last, data -> out.write(data).compose(v -> drained(out)));
   }
 
   private Future<Void> drained(WriteStream<Buffer> out) {
