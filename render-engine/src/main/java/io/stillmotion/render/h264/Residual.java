@@ -242,44 +242,86 @@ final class Residual {
     return cbp;
   }
 
-  /** Both chroma components' residuals; returns the chroma coded block pattern (0, 1 or 2). */
-  int chroma(int[][] src, int[][] pred, boolean intra) {
-    boolean anyDc = false;
-    boolean anyAc = false;
+  /*
+   * Chroma comes in two methods, not one with an intra flag: a process codes an IDR picture before
+   * any P picture, so the JIT would compile a shared method with the inter branches never taken,
+   * then throw it away at the first P picture and compile it again (four times in the first video
+   * after a start; docs/performance.md, stop 26).
+   */
+
+  /** Both chroma components' residuals of an intra macroblock; returns the chroma coded block pattern (0, 1 or 2). */
+  int chromaIntra(int[][] src, int[][] pred) {
     chromaCoded = 0;
+    int pattern = 0;
     for (int c = 0; c < 2; c++) {
-      boolean componentAc = false;
-      int score = 0;
-      int[] from = src[c];
-      int[] predicted = pred[c];
-      for (int i = 0; i < 64; i++) {
-        chromaDifference[i] = from[i] - predicted[i];
-      }
+      chromaDifference(src[c], pred[c]);
+      boolean ac = false;
       for (int blk = 0; blk < 4; blk++) {
-        int at = (blk >> 1) * 32 + (blk & 1) * 4;
-        if (!intra && sad4x4(chromaDifference, at, 8) < zeroInterChromaSad) {
+        ac |= Quant.count(chromaBlock(c, blk, true)) != 0;
+      }
+      pattern = Math.max(pattern, chromaDc(c, true, ac));
+    }
+    return pattern;
+  }
+
+  /**
+   * Both chroma components' residuals of an inter macroblock, where a block under
+   * {@link Quant#zeroBlockSad} needs no transform and a component of only a few scattered +-1
+   * levels is dropped (decimation); returns the chroma coded block pattern (0, 1 or 2).
+   */
+  int chromaInter(int[][] src, int[][] pred) {
+    chromaCoded = 0;
+    int pattern = 0;
+    for (int c = 0; c < 2; c++) {
+      chromaDifference(src[c], pred[c]);
+      boolean ac = false;
+      int score = 0;
+      for (int blk = 0; blk < 4; blk++) {
+        int at = chromaBlockAt(blk);
+        if (sad4x4(chromaDifference, at, 8) < zeroInterChromaSad) {
           // The DC coefficient is still needed (for the 2x2 DC transform): the plain sum of the residual.
           chromaDc[c][blk] = sum4x4(chromaDifference, at, 8);
           continue;
         }
-        int[] levels = chroma[c][blk];
-        take4x4(chromaDifference, at, 8, levels);
-        CoeffTransformer.fdct4x4(levels);
-        chromaDc[c][blk] = levels[0];
-        int scored = Quant.quantizeScored(levels, qpc, intra, 1);
-        componentAc |= Quant.count(scored) != 0;
-        chromaCoded |= 1 << (c * 4 + blk);
+        int scored = chromaBlock(c, blk, false);
+        ac |= Quant.count(scored) != 0;
         score += Quant.score(scored);
       }
-      if (!intra && score < DECIMATE_CHROMA) {
+      if (score < DECIMATE_CHROMA) {
         chromaCoded &= ~(0xF << (c * 4));
-        componentAc = false;
+        ac = false;
       }
-      anyAc |= componentAc;
-      CoeffTransformer.fvdDC2x2(chromaDc[c]);
-      anyDc |= Quant.quantizeDc(chromaDc[c], 4, qpc, intra);
+      pattern = Math.max(pattern, chromaDc(c, false, ac));
     }
-    return anyAc ? 2 : anyDc ? 1 : 0;
+    return pattern;
+  }
+
+  private void chromaDifference(int[] from, int[] predicted) {
+    for (int i = 0; i < 64; i++) {
+      chromaDifference[i] = from[i] - predicted[i];
+    }
+  }
+
+  /** Where chroma block {@code blk} (raster order) starts in an 8x8 component. */
+  private static int chromaBlockAt(int blk) {
+    return (blk >> 1) * 32 + (blk & 1) * 4;
+  }
+
+  /** Transforms and quantises chroma block {@code blk} of component {@code c}, keeping its DC; returns it scored. */
+  private int chromaBlock(int c, int blk, boolean intra) {
+    int[] levels = chroma[c][blk];
+    take4x4(chromaDifference, chromaBlockAt(blk), 8, levels);
+    CoeffTransformer.fdct4x4(levels);
+    chromaDc[c][blk] = levels[0];
+    chromaCoded |= 1 << (c * 4 + blk);
+    return Quant.quantizeScored(levels, qpc, intra, 1);
+  }
+
+  /** The 2x2 DC transform of component {@code c}; returns its coded block pattern given whether it has AC levels. */
+  private int chromaDc(int c, boolean intra, boolean ac) {
+    CoeffTransformer.fvdDC2x2(chromaDc[c]);
+    boolean anyDc = Quant.quantizeDc(chromaDc[c], 4, qpc, intra);
+    return ac ? 2 : anyDc ? 1 : 0;
   }
 
   /** Residual of a 4x4 block (source at (sx, sy), prediction at (px, py)) through the forward transform. */

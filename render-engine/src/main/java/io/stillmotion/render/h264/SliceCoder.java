@@ -180,7 +180,7 @@ final class SliceCoder {
     int lumaStride = src.getPlaneWidth(0);
     int cbpLuma = residual.lumaInter(src.getPlaneData(0), (mbY * 16) * lumaStride + mbX * 16, lumaStride,
         bestPrediction, bestBlockSads);
-    int cbpChroma = residual.chroma(srcC, predC, false);
+    int cbpChroma = residual.chromaInter(srcC, predC);
     field.setInter(mbX, mbY, MotionField.unpackX(mv), MotionField.unpackY(mv));
     loopFilter.inter(mbX, mbY, MotionField.unpackX(mv), MotionField.unpackY(mv), residual);
     if (mv == skipMv && (cbpLuma | cbpChroma) == 0) {
@@ -306,14 +306,14 @@ final class SliceCoder {
 
   private void writeIntra16x16(int mbX, int mbY, boolean inPSlice, int lumaMode, int chromaMode) {
     int cbpLuma = residual.lumaIntra16x16(srcY, predY);
-    int cbpChroma = residual.chroma(srcC, predC, true);
+    int cbpChroma = residual.chromaIntra(srcC, predC);
     syntax.intra16x16(mbX, mbY, inPSlice, lumaMode, chromaMode, cbpLuma, cbpChroma, residual);
     residual.reconstructIntra16x16(recon.getPlaneData(0), recon.getPlaneWidth(0), mbX, mbY, predY);
   }
 
   private void writeIntra4x4(int mbX, int mbY, boolean inPSlice, int chromaMode) {
     int cbpLuma = residual.lumaPattern();
-    int cbpChroma = residual.chroma(srcC, predC, true);
+    int cbpChroma = residual.chromaIntra(srcC, predC);
     syntax.intra4x4(mbX, mbY, inPSlice, intra4x4, chromaMode, cbpLuma, cbpChroma, residual);
   }
 

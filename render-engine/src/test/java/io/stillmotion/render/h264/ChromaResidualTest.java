@@ -39,7 +39,7 @@ class ChromaResidualTest {
           int mbX = mb % MB_W;
           int mbY = mb / MB_W % MB_H;
           macroblock(random, mb, src, pred);
-          int cbp = residual.chroma(src, pred, intra);
+          int cbp = intra ? residual.chromaIntra(src, pred) : residual.chromaInter(src, pred);
           assertThat(cbp).as("qp %d intra %b macroblock %d", qp, intra, mb).isEqualTo(plain.chroma(src, pred));
           for (int c = 0; c < 2 && cbp != 0; c++) {
             assertThat(residual.chromaDcLevels(c)).as("qp %d intra %b macroblock %d DC %d", qp, intra, mb, c)
