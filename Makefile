@@ -10,9 +10,12 @@ SHARED_DIR ?= $(CURDIR)/../shared
 # JVM flags of `make run` and of the service in `make bench` (README, "Speed of the service" and "Cold
 # start"; the JIT flags measured for the first video are in docs/performance.md). C2 inlines a hot
 # method only up to 100 bytes of bytecode instead of 325: the first video's compiles are smaller and
-# done sooner (docs/performance.md, stop 25). RUN_JAVA_OPTS comes after them (a later -XX flag wins).
-# worker-verticle/Dockerfile sets the same flag in its JAVA_TOOL_OPTIONS: change both together.
-SERVICE_JAVA_OPTS := -XX:FreqInlineSize=100
+# done sooner (docs/performance.md, stop 25). Java thread priorities reach Linux (a render's threads
+# ask for the lowest, so the JIT compiler gets a core of its own during the first video; stop 26): the
+# JVM then warns a non-root user that the flag "may require" root, which only raising a priority does.
+# RUN_JAVA_OPTS comes after them (a later -XX flag wins). worker-verticle/Dockerfile sets the same
+# flags in its JAVA_TOOL_OPTIONS: change both together.
+SERVICE_JAVA_OPTS := -XX:FreqInlineSize=100 -XX:ThreadPriorityPolicy=1
 RUN_JAVA_OPTS ?=
 # `make run`'s class data sharing archive (README, "Cold start"): trained by `make build` from the
 # jars just built, used by `make run` only while it matches them and the java on the PATH.

@@ -69,12 +69,21 @@ public final class VideoRenderer implements AutoCloseable {
     this.helpers = threads("stillmotion-encode-", this.threads);
   }
 
+  /**
+   * A render's threads run at {@link Thread#MIN_PRIORITY}: a render is batch work, and in the same
+   * process an HTTP event loop, a worker's heartbeat and the JIT compiler must not wait behind it
+   * (the JIT above all during a process's first render, which runs in slow code until the compiler
+   * is done; docs/performance.md, stop 26). On Linux Java priorities reach the OS only with
+   * {@code -XX:ThreadPriorityPolicy=1}, which {@code make run} and the worker image set; lowering a
+   * priority needs no privilege.
+   */
   private static ExecutorService threads(String name, int count) {
     AtomicInteger n = new AtomicInteger();
     ThreadPoolExecutor executor = new ThreadPoolExecutor(count, count, 30, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(), r -> {
           Thread t = new Thread(r, name + n.incrementAndGet());
           t.setDaemon(true);
+          t.setPriority(Thread.MIN_PRIORITY);
           return t;
         });
     // Idle threads go away, so a renderer nobody closes holds no threads between renders.

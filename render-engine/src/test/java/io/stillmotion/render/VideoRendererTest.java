@@ -247,6 +247,28 @@ class VideoRendererTest {
   }
 
   @Test
+  @DisplayName("a render's threads run at the lowest priority, so the JIT and the event loops of its process go first")
+  void renderThreadsYield() throws Exception {
+    java.util.Map<String, Integer> priorities = new java.util.concurrent.ConcurrentHashMap<>();
+    RenderListener listener = new RenderListener() {
+      @Override
+      public void onProgress(int framesDone, int totalFrames) {
+        priorities.put(Thread.currentThread().getName(), Thread.currentThread().getPriority());
+      }
+
+      @Override
+      public boolean isCancelled() {
+        priorities.put(Thread.currentThread().getName(), Thread.currentThread().getPriority());
+        return false;
+      }
+    };
+    renderer.render(photo, small(Effect.KEN_BURNS, 2, 30), dir, listener);
+    priorities.remove(Thread.currentThread().getName());
+    assertThat(priorities).as("the render's own threads").isNotEmpty();
+    assertThat(priorities.values()).as("their priorities: %s", priorities).containsOnly(Thread.MIN_PRIORITY);
+  }
+
+  @Test
   @DisplayName("the poster and thumbnail are handed over once while frames are still being encoded, as the result carries them")
   void stillsBeforeTheVideoIsDone() throws Exception {
     java.util.concurrent.CountDownLatch handedOver = new java.util.concurrent.CountDownLatch(1);

@@ -58,6 +58,8 @@ final class RenderWarmUp {
       }
     }, "stillmotion-warm-up");
     thread.setDaemon(true);
+    // Batch work, like a render's own threads (VideoRenderer): the JIT and the event loops go first.
+    thread.setPriority(Thread.MIN_PRIORITY);
     thread.start();
     return done;
   }
