@@ -245,8 +245,8 @@ final class Residual {
   /*
    * Chroma comes in two methods, not one with an intra flag: a process codes an IDR picture before
    * any P picture, so the JIT would compile a shared method with the inter branches never taken,
-   * then throw it away at the first P picture and compile it again (four times in the first video
-   * after a start; docs/performance.md, stop 26).
+   * then throw it away at the first P picture and compile it again (six compiles of the shared method
+   * in the first video after a start, three of chromaInter now; docs/performance.md, stop 26).
    */
 
   /** Both chroma components' residuals of an intra macroblock; returns the chroma coded block pattern (0, 1 or 2). */
