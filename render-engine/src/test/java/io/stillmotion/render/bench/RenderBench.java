@@ -301,8 +301,8 @@ public final class RenderBench {
   }
 
   private static void print(List<Row> rows, int threads, String colour) {
-    System.out.printf("%nStillmotion render bench: %d threads, %s, 5 s Ken Burns at 30 fps, quality MEDIUM%n",
-        threads, Runtime.version());
+    System.out.printf("%nStillmotion render bench: %d threads, %s, %s, load %s, 5 s Ken Burns at 30 fps, quality MEDIUM%n",
+        threads, Runtime.version(), BenchMachine.cpu(), BenchMachine.loadAverage());
     System.out.printf("%-28s %-10s %8s %7s %8s %10s %7s %8s %7s %9s%n", "image", "size", "wall s", "fps",
         "cpu-fps", "bytes", "Mbit/s", "PSNR-Y", "SSIM-Y", "peak MB");
     for (Row r : rows) {

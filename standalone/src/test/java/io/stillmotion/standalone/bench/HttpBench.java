@@ -5,6 +5,7 @@ import io.stillmotion.model.StillmotionConfig;
 import io.stillmotion.render.RenderListener;
 import io.stillmotion.render.RenderResult;
 import io.stillmotion.render.VideoRenderer;
+import io.stillmotion.render.bench.BenchMachine;
 import io.stillmotion.standalone.StandaloneApp;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -99,8 +100,8 @@ public final class HttpBench {
       byte[] image = png(320, 240);
       String taskId = finishedTask(http);
 
-      System.out.printf("%nHTTP bench: %d s per endpoint, %d requests in flight, loopback, %d cores, load %s%n",
-          SECONDS, CONCURRENCY, Runtime.getRuntime().availableProcessors(), loadAverage());
+      System.out.printf("%nHTTP bench: %d s per endpoint, %d requests in flight, loopback, %s, load %s%n",
+          SECONDS, CONCURRENCY, BenchMachine.cpu(), BenchMachine.loadAverage());
       Supplier<Future<HttpResponse<Buffer>>> getPing = () -> http.get("/api/v1/ping").send();
       Supplier<Future<HttpResponse<Buffer>>> getTask = () -> http.get("/api/v1/task/" + taskId).send();
       run(vertx, "warm-up", getPing, 2);
@@ -130,7 +131,7 @@ public final class HttpBench {
         }
       }
       System.out.printf("%nGET task / ping throughput ratio: %.2f; load %s%n%n",
-          results[1].perSecond() / results[0].perSecond(), loadAverage());
+          results[1].perSecond() / results[0].perSecond(), BenchMachine.loadAverage());
     } finally {
       vertx.close().await(30, TimeUnit.SECONDS);
       app.close();
@@ -143,7 +144,7 @@ public final class HttpBench {
     if (!Files.isReadable(photo)) {
       throw new IllegalStateException("No " + photo + ": set -Dshared.dir to the shared folder");
     }
-    String loadBefore = loadAverage();
+    String loadBefore = BenchMachine.loadAverage();
     EndToEnd e2e = new EndToEnd(http, photo);
     // A real client is another process: its start-up is not the service's. The JVM's client is the fallback.
     boolean outside = "curl".equals(System.getProperty("bench.coldClient", "curl")) && EndToEnd.curlAvailable();
@@ -185,8 +186,8 @@ public final class HttpBench {
     List<Double> posts = e2e.posts(REPEATS * 2);
 
     System.out.printf("%nEnd to end: %s, 5 s Ken Burns at 30 fps, upload to FINISHED through the HTTP API "
-        + "(status from its event stream), median of %d; %d cores, load %s -> %s%n", PHOTO, REPEATS,
-        Runtime.getRuntime().availableProcessors(), loadBefore, loadAverage());
+        + "(status from its event stream), median of %d; %s, load %s -> %s%n", PHOTO, REPEATS,
+        BenchMachine.cpu(), loadBefore, BenchMachine.loadAverage());
     System.out.printf("%n| %-36s | %9s | %6s | %8s | %8s | %8s | %10s | %13s |%n", "video", "service s", "POST s",
         "render s", "ffmpeg s", "ratio", "CPU s", "CPU ratio");
     System.out.println("|--------------------------------------|-----------|--------|----------|----------|----------|"
@@ -318,15 +319,6 @@ public final class HttpBench {
       Thread.sleep(50);
     }
     return id;
-  }
-
-  private static String loadAverage() {
-    try {
-      String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
-      return parts[0] + " " + parts[1] + " " + parts[2];
-    } catch (java.io.IOException e) {
-      return "unknown";
-    }
   }
 
   private static Future<HttpResponse<Buffer>> upload(WebClient http, byte[] image) {

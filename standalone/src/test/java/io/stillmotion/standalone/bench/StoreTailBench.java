@@ -1,6 +1,7 @@
 package io.stillmotion.standalone.bench;
 
 import io.stillmotion.infra.EmbeddedMongo;
+import io.stillmotion.render.bench.BenchMachine;
 import io.stillmotion.store.MediaStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -74,7 +75,7 @@ public final class StoreTailBench {
       }
       System.out.printf(Locale.ROOT, "CPU of all threads: three at once: median %.1f ms (n=%d); video alone: median %.1f ms (n=%d); ratio %.2f; load %s%n",
           EndToEnd.median(all), all.size(), EndToEnd.median(alone), alone.size(), EndToEnd.median(alone) / EndToEnd.median(all),
-          Files.readString(Path.of("/proc/loadavg")).trim());
+          BenchMachine.loadAverage());
       mongo.close().await(10, TimeUnit.SECONDS);
     } finally {
       vertx.close().await(10, TimeUnit.SECONDS);
