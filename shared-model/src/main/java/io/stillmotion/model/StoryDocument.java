@@ -1,7 +1,11 @@
 package io.stillmotion.model;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.stillmotion.render.Transition;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -34,11 +38,14 @@ public final class StoryDocument {
    * @param images how many images came with it: there must be exactly one shot per image
    */
   public static Story parse(String text, int images) {
-    JsonObject doc;
+    Object decoded;
     try {
-      doc = new JsonObject(text);
-    } catch (DecodeException | ClassCastException e) {
-      throw at("$").invalid("is not a JSON object: " + firstLine(e.getMessage()));
+      decoded = Json.decodeValue(text);
+    } catch (DecodeException e) {
+      throw at("$").invalid("is not valid JSON: " + syntaxError(e));
+    }
+    if (!(decoded instanceof JsonObject doc)) {
+      throw at("$").invalid("must be one JSON object, {\"shots\": [...]}; this is " + kindOf(decoded));
     }
     known(doc, TOP, "$");
     JsonArray shotsJson = array(doc, "shots", "$", images);
@@ -235,11 +242,42 @@ public final class StoryDocument {
     return FieldRef.json(path, index);
   }
 
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "unreadable";
+  /**
+   * What the parser found, in words for the person who wrote the document: the parser's own
+   * sentence without its advice to Java programmers ("enable `JsonReadFeature...`"), and where.
+   */
+  static String syntaxError(DecodeException e) {
+    if (e.getCause() instanceof StreamConstraintsException) {
+      return "it is nested more deeply, or has longer values, than a story document can";
     }
-    String line = message.lines().findFirst().orElse("unreadable");
+    if (e.getCause() instanceof JsonProcessingException parse) {
+      String what = parse.getOriginalMessage();
+      for (String aside : List.of(": enable `", " (start marker at ")) {
+        int at = what.indexOf(aside);
+        what = at > 0 ? what.substring(0, at) : what;
+      }
+      JsonLocation where = parse.getLocation();
+      return shorten(what) + (where == null || where.getLineNr() < 1 ? ""
+          : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")");
+    }
+    String message = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
+    return message.isBlank() || message.startsWith("Failed to decode") ? "it could not be read" : shorten(message);
+  }
+
+  private static String kindOf(Object value) {
+    if (value == null) {
+      return "null";
+    }
+    if (value instanceof JsonArray) {
+      return "an array";
+    }
+    if (value instanceof String) {
+      return "a string";
+    }
+    return value instanceof Boolean ? "a boolean" : "a number";
+  }
+
+  private static String shorten(String line) {
     return line.length() > 200 ? line.substring(0, 200) : line;
   }
 }

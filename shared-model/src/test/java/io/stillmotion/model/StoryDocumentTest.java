@@ -111,6 +111,32 @@ class StoryDocumentTest {
         });
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "[{}, {}]|must be one JSON object, {\"shots\": [...]}; this is an array",
+      "\"shots\"|must be one JSON object, {\"shots\": [...]}; this is a string",
+      "{\"shots\": [{}, {\"zoom\": NaN}]}|is not valid JSON: Non-standard token 'NaN' (line 1, column ",
+      "{\"shots\": [{}, {}]|is not valid JSON: Unexpected end-of-input: expected close marker for Object (line 1, column ",
+  })
+  @DisplayName("a document that is not one JSON object is refused in words its writer can act on")
+  void notAnObject(String doc, String message) {
+    assertThatThrownBy(() -> StoryDocument.parse(doc, 2))
+        .isInstanceOfSatisfying(InvalidOptionException.class, e -> {
+          assertThat(e.path()).isEqualTo("$");
+          assertThat(e.getMessage()).startsWith("story $ " + message)
+              .doesNotContain("java.", "`", "Failed to decode");
+        });
+  }
+
+  @Test
+  @DisplayName("a document nested past the parser's limit is refused without its internals")
+  void nestedTooDeeply() {
+    String doc = "{\"shots\": " + "[".repeat(1100) + "]".repeat(1100) + "}";
+    assertThatThrownBy(() -> StoryDocument.parse(doc, 2))
+        .isInstanceOfSatisfying(InvalidOptionException.class, e -> assertThat(e.getMessage())
+            .isEqualTo("story $ is not valid JSON: it is nested more deeply, or has longer values, than a story document can"));
+  }
+
   @Test
   @DisplayName("errors inside a shot carry the image's index")
   void indexOfShot() {
