@@ -5,11 +5,13 @@ import io.vertx.core.Vertx;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
+import java.net.IDN;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.Locale;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -25,6 +27,8 @@ public final class SsrfGuard {
   public static final int MAX_URL_LENGTH = 2048;
   private static final Pattern DOTTED_QUAD = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
   private static final Pattern NUMERIC_HOST = Pattern.compile("[0-9.]+|0x[0-9a-fA-F.x]*");
+  /** Scheme, authority and the rest of an http(s) URL, for {@link #asciiHost}. */
+  private static final Pattern AUTHORITY = Pattern.compile("(?is)(https?://)([^/?#]*)(.*)");
   private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?"
       + "(\\.[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?)*\\.?");
 
@@ -52,7 +56,7 @@ public final class SsrfGuard {
     }
     URI uri;
     try {
-      uri = new URI(raw.trim());
+      uri = new URI(asciiHost(raw.trim()));
     } catch (URISyntaxException e) {
       throw new UnsafeUrlException("callbackUrl is not a valid URL");
     }
@@ -181,6 +185,36 @@ public final class SsrfGuard {
       throw new UnsafeUrlException("callbackUrl has an invalid host name");
     }
     return null;
+  }
+
+  /**
+   * The URL with an internationalised host name written as DNS looks it up ({@code bücher.example} →
+   * {@code xn--bcher-kva.example}), which {@link URI} needs to see a host at all. The host's other
+   * Unicode forms are folded on the way (full-width digits and dots become ASCII), so the checks
+   * that follow see the address a resolver would. Anything else is left as written.
+   */
+  private static String asciiHost(String url) {
+    if (url.chars().allMatch(c -> c < 128)) {
+      return url;
+    }
+    Matcher m = AUTHORITY.matcher(url);
+    if (!m.matches()) {
+      return url;
+    }
+    String authority = m.group(2);
+    int at = authority.lastIndexOf('@');
+    String hostAndPort = authority.substring(at + 1);
+    if (hostAndPort.startsWith("[")) {
+      return url;
+    }
+    int colon = hostAndPort.lastIndexOf(':');
+    String host = colon >= 0 ? hostAndPort.substring(0, colon) : hostAndPort;
+    try {
+      return m.group(1) + authority.substring(0, at + 1) + IDN.toASCII(host, IDN.USE_STD3_ASCII_RULES)
+          + (colon >= 0 ? hostAndPort.substring(colon) : "") + m.group(3);
+    } catch (IllegalArgumentException e) {
+      throw new UnsafeUrlException("callbackUrl has an invalid host name");
+    }
   }
 
   private static String stripBrackets(String host) {

@@ -98,7 +98,7 @@ public final class WebhookSender {
     long timestamp = System.currentTimeMillis() / 1000;
     RequestOptions options = new RequestOptions()
         .setMethod(HttpMethod.POST)
-        .setAbsoluteURI(url.toString())
+        .setAbsoluteURI(url.toASCIIString())
         .setServer(SocketAddress.inetSocketAddress(new InetSocketAddress(address, port)))
         .setFollowRedirects(false)
         .setConnectTimeout(config.timeoutMs())

@@ -74,6 +74,31 @@ class SsrfGuardTest {
   }
 
   @Test
+  @DisplayName("an internationalised host name is accepted and kept as DNS looks it up")
+  void internationalisedHost() {
+    URI uri = SsrfGuard.check("https://user@bücher.example:8443/höök?q=ä", false);
+    assertThat(uri.getHost()).isEqualTo("xn--bcher-kva.example");
+    assertThat(uri.getPort()).isEqualTo(8443);
+    assertThat(uri.getUserInfo()).isEqualTo("user");
+    assertThat(uri.getPath()).isEqualTo("/höök");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"http://\uFF11\uFF12\uFF17\uFF0E\uFF10\uFF0E\uFF10\uFF0E\uFF11/hook",
+      "http://\uFF4C\uFF4F\uFF43\uFF41\uFF4C\uFF48\uFF4F\uFF53\uFF54/"})
+  @DisplayName("full-width forms of loopback are refused like the ASCII ones")
+  void fullWidthLoopback(String url) {
+    assertThatThrownBy(() -> SsrfGuard.check(url, false)).isInstanceOf(SsrfGuard.UnsafeUrlException.class);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"http://bad host\u00e9.example/", "http://\u00e9\u00e9..example/", "http://-\u00e9.example/"})
+  @DisplayName("internationalised host names that are not valid names are refused")
+  void invalidInternationalisedHosts(String url) {
+    assertThatThrownBy(() -> SsrfGuard.check(url, true)).isInstanceOf(SsrfGuard.UnsafeUrlException.class);
+  }
+
+  @Test
   @DisplayName("a host name that resolves to loopback is refused at delivery time, allowed when configured")
   void resolvedLoopback() throws Exception {
     URI uri = SsrfGuard.check("http://localhost:1/hook", true);

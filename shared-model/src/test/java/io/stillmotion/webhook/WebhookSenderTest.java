@@ -32,6 +32,7 @@ class WebhookSenderTest {
   private static HttpServer receiver;
   private static final List<MultiMap> headers = new CopyOnWriteArrayList<>();
   private static final List<Buffer> bodies = new CopyOnWriteArrayList<>();
+  private static final List<String> uris = new CopyOnWriteArrayList<>();
   private static final AtomicInteger status = new AtomicInteger(204);
   private static final AtomicBoolean silent = new AtomicBoolean();
 
@@ -40,6 +41,7 @@ class WebhookSenderTest {
     vertx = Vertx.vertx();
     receiver = await(vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
       headers.add(request.headers());
+      uris.add(request.uri());
       bodies.add(body);
       if (!silent.get()) {
         request.response().setStatusCode(status.get()).end();
@@ -56,6 +58,7 @@ class WebhookSenderTest {
   void reset() {
     headers.clear();
     bodies.clear();
+    uris.clear();
     status.set(204);
     silent.set(false);
   }
@@ -98,6 +101,14 @@ class WebhookSenderTest {
         .isCloseTo(System.currentTimeMillis() / 1000, org.assertj.core.data.Offset.offset(5L));
     assertThat(h.get(WebhookSigner.HEADER)).as("unsigned without a secret").isNull();
     assertThat(bodies.get(0).toJsonObject()).isEqualTo(task.toApiJson());
+  }
+
+  @Test
+  @DisplayName("a callback URL's non-ASCII path and query go out percent-encoded, as HTTP's request line needs")
+  void nonAsciiPath() throws Exception {
+    String url = SsrfGuard.check("http://127.0.0.1:" + receiver.actualPort() + "/höök?q=ä", true).toString();
+    assertThat(send(config(null, true), task(TaskStatus.FINISHED, url)).kind()).isEqualTo(Outcome.Kind.DELIVERED);
+    assertThat(uris).containsExactly("/h%C3%B6%C3%B6k?q=%C3%A4");
   }
 
   @Test
