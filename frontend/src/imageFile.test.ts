@@ -17,7 +17,13 @@ describe('checkImageFile', () => {
 
   it('falls back on the extension when the browser gives no type', () => {
     expect(checkImageFile(new File(['x'], 'scan.webp', { type: '' }))).toBeNull();
-    expect(checkImageFile(new File(['x'], 'scan.heic', { type: '' }))).toMatch(/not an image/);
+    expect(checkImageFile(new File(['x'], 'scan.tiff', { type: '' }))).toMatch(/not an image/);
+  });
+
+  it('names an iPhone HEIC photo and says how to get a JPEG', () => {
+    for (const file of [imageFile('IMG_0001.HEIC', 10, 'image/heic'), new File(['x'], 'scan.heic', { type: '' })]) {
+      expect(checkImageFile(file)).toMatch(/is a HEIC photo .*Export it as JPEG.*Most Compatible/);
+    }
   });
 
   it('refuses a file over the limit, with both sizes', () => {

@@ -5,6 +5,12 @@ import { formatBytes } from './format';
 export function checkImageFile(file: File, maxBytes = MAX_UPLOAD_BYTES): string | null {
   const name = file.name || 'This file';
   if (!looksLikeImage(file)) {
+    if (isHeic(file)) {
+      return (
+        `${name} is a HEIC photo (what iPhones take by default), which Stillmotion cannot use. Export it as JPEG, ` +
+        'or set the camera to Most Compatible (Settings > Camera > Formats).'
+      );
+    }
     return `${name} is not an image Stillmotion can use. Choose a JPEG, PNG, GIF, BMP or WebP picture.`;
   }
   if (file.size === 0) return `${name} is empty.`;
@@ -12,6 +18,11 @@ export function checkImageFile(file: File, maxBytes = MAX_UPLOAD_BYTES): string 
     return `${name} is ${formatBytes(file.size)}, more than the ${formatBytes(maxBytes)} limit. Choose a smaller image.`;
   }
   return null;
+}
+
+function isHeic(file: File): boolean {
+  const type = file.type.toLowerCase();
+  return /^image\/hei[cf](-sequence)?$/.test(type) || /\.hei[cf]$/i.test(file.name);
 }
 
 function looksLikeImage(file: File): boolean {

@@ -4,6 +4,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -116,7 +117,9 @@ public final class ImageGuard {
     ImageFormat format = bytes == null ? null : ImageFormat.sniff(head(bytes));
     if (format == null) {
       throw new ImageRejectedException(ImageRejectedException.NOT_AN_IMAGE,
-          "The file is not a supported image. Upload a JPEG, PNG, GIF, BMP or WebP picture.");
+          (bytes == null ? Optional.<String>empty() : ImageFormat.knownUnsupported(bytes))
+              .map(kind -> "The file is " + kind + ". Pictures go in as JPEG, PNG, GIF, BMP or WebP.")
+              .orElse("The file is not a supported image. Upload a JPEG, PNG, GIF, BMP or WebP picture."));
     }
     PngChunks.Sanitized png = format == ImageFormat.PNG ? PngChunks.sanitize(bytes) : null;
     byte[] decodable = png == null ? bytes : png.png();

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ImageGuardTest {
@@ -57,6 +58,35 @@ class ImageGuardTest {
     assertThatThrownBy(() -> GUARD.inspect("not an image".getBytes()))
         .isInstanceOfSatisfying(ImageRejectedException.class,
             e -> assertThat(e.code()).isEqualTo(ImageRejectedException.NOT_AN_IMAGE));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "HEIC|00 00 00 18 66 74 79 70 68 65 69 63 00 00 00 00 6d 69 66 31|a HEIC/HEIF photo",
+      "HEIF|00 00 00 18 66 74 79 70 6d 69 66 31 00 00 00 00 68 65 69 63|a HEIC/HEIF photo",
+      "AVIF|00 00 00 1c 66 74 79 70 61 76 69 66 00 00 00 00 61 76 69 66|an AVIF picture",
+      "MP4|00 00 00 20 66 74 79 70 69 73 6f 6d 00 00 02 00 69 73 6f 6d|a video or other media file",
+      "TIFF little-endian|49 49 2a 00 08 00 00 00|a TIFF picture",
+      "TIFF big-endian|4d 4d 00 2a 00 00 00 08|a TIFF picture",
+      "JPEG XL codestream|ff 0a fa 7f|a JPEG XL picture",
+      "JPEG XL container|00 00 00 0c 4a 58 4c 20 0d 0a 87 0a|a JPEG XL picture",
+      "PSD|38 42 50 53 00 01|a Photoshop document",
+      "PDF|25 50 44 46 2d 31 2e 37|a PDF document",
+      "SVG|3c 3f 78 6d 6c 20 3f 3e 0a 3c 73 76 67 3e|an SVG drawing",
+  })
+  @DisplayName("a picture format people have but we do not take is named, with what to do")
+  void namesKnownUnsupportedFormats(String name, String hex, String says) {
+    String[] parts = hex.split(" ");
+    byte[] bytes = new byte[64];
+    for (int i = 0; i < parts.length; i++) {
+      bytes[i] = (byte) Integer.parseInt(parts[i], 16);
+    }
+    assertThatThrownBy(() -> GUARD.inspect(bytes))
+        .isInstanceOfSatisfying(ImageRejectedException.class, e -> {
+          assertThat(e.code()).isEqualTo(ImageRejectedException.NOT_AN_IMAGE);
+          assertThat(e.getMessage()).startsWith("The file is " + says)
+              .endsWith("Pictures go in as JPEG, PNG, GIF, BMP or WebP.");
+        });
   }
 
   @Test
