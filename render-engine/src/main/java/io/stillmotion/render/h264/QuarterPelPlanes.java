@@ -142,36 +142,26 @@ final class QuarterPelPlanes {
   }
 
   /**
-   * Vertical 6-tap of row y: the unrounded sums (for the centre plane) and the vertical plane. Rows
-   * whose taps all lie in the planes take a loop without clamping.
+   * Vertical 6-tap of row y: the unrounded sums (for the centre plane) and the vertical plane. The
+   * six rows it reads are clamped once, before the loop, so the first and last rows take the same
+   * loop as the others (a loop of its own for them ran a few times per reference picture and cost
+   * C2 an on-stack-replacement compile and a normal one, 0.14 s of a first video).
    */
   private void filterColumnStep(int y) {
-    if (y < 2 || y >= rows - 3) {
-      filterEdgeColumnStep(y);
-      return;
-    }
     byte[] s = samples;
-    int row = full + y * stride;
-    int out = vertical - full;
+    int r0 = full + cy(y - 2) * stride;
+    int r1 = full + cy(y - 1) * stride;
+    int r2 = full + y * stride;
+    int r3 = full + cy(y + 1) * stride;
+    int r4 = full + cy(y + 2) * stride;
+    int r5 = full + cy(y + 3) * stride;
+    int out = vertical + y * stride;
     int[] sums = verticalUnrounded;
     for (int x = 0; x < stride; x++) {
-      int i = row + x;
-      int sum = (s[i - 2 * stride] & 0xff) + (s[i + 3 * stride] & 0xff)
-          - 5 * ((s[i - stride] & 0xff) + (s[i + 2 * stride] & 0xff))
-          + 20 * ((s[i] & 0xff) + (s[i + stride] & 0xff));
+      int sum = (s[r0 + x] & 0xff) + (s[r5 + x] & 0xff) - 5 * ((s[r1 + x] & 0xff) + (s[r4 + x] & 0xff))
+          + 20 * ((s[r2 + x] & 0xff) + (s[r3 + x] & 0xff));
       sums[x] = sum;
-      s[out + i] = (byte) clip((sum + 16) >> 5);
-    }
-  }
-
-  private void filterEdgeColumnStep(int y) {
-    byte[] s = samples;
-    for (int x = 0; x < stride; x++) {
-      int sum = u(s[full + cy(y - 2) * stride + x]) - 5 * u(s[full + cy(y - 1) * stride + x])
-          + 20 * u(s[full + y * stride + x]) + 20 * u(s[full + cy(y + 1) * stride + x])
-          - 5 * u(s[full + cy(y + 2) * stride + x]) + u(s[full + cy(y + 3) * stride + x]);
-      verticalUnrounded[x] = sum;
-      s[vertical + y * stride + x] = (byte) clip((sum + 16) >> 5);
+      s[out + x] = (byte) clip((sum + 16) >> 5);
     }
   }
 
