@@ -81,7 +81,7 @@ final class PlaneSampler {
    * samples it lies between and the second one's weight (of 256). One loop per method, here and in
    * {@link #deal}: a sampler is made per frame, a few hundred times a video, so the JIT reaches
    * these loops by on-stack replacement, one compile per loop of the method that holds it (three
-   * loops in the constructor took three compiles of all of it, 0.22 s of C2 in the first video).
+   * loops in the constructor took three or four compiles of all of it, 0.16-0.22 s of C2 in a first video).
    */
   private static void taps(int n, double origin, double offset, int step, double scale, double levelScale,
       int levelSize, int[] first, int[] weight) {

@@ -246,7 +246,7 @@ public final class StoryDocument {
    * What the parser found, in words for the person who wrote the document: the parser's own
    * sentence without its advice to Java programmers ("enable `JsonReadFeature...`"), and where.
    */
-  static String syntaxError(DecodeException e) {
+  private static String syntaxError(DecodeException e) {
     if (e.getCause() instanceof StreamConstraintsException) {
       return "it is nested more deeply, or has longer values, than a story document can";
     }

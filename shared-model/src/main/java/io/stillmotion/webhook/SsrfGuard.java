@@ -50,13 +50,14 @@ public final class SsrfGuard {
    *                            {@code localhost} or a literal private/loopback address
    */
   public static URI check(String raw, boolean allowPrivate) {
-    if (raw == null || raw.isBlank() || raw.length() > MAX_URL_LENGTH) {
+    String ascii = raw == null || raw.length() > MAX_URL_LENGTH ? null : asciiHost(raw.trim());
+    if (ascii == null || ascii.isEmpty() || ascii.length() > MAX_URL_LENGTH) {
       throw new UnsafeUrlException("callbackUrl must be an absolute http(s) URL of at most "
           + MAX_URL_LENGTH + " characters");
     }
     URI uri;
     try {
-      uri = new URI(asciiHost(raw.trim()));
+      uri = new URI(ascii);
     } catch (URISyntaxException e) {
       throw new UnsafeUrlException("callbackUrl is not a valid URL");
     }

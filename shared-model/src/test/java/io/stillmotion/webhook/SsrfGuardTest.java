@@ -83,6 +83,15 @@ class SsrfGuardTest {
     assertThat(uri.getPath()).isEqualTo("/höök");
   }
 
+  @Test
+  @DisplayName("a URL whose host grows past the length limit as DNS writes it is refused")
+  void internationalisedHostTooLong() {
+    String url = "https://" + String.join(".", java.util.Collections.nCopies(40, "\u00fc".repeat(50))) + "/";
+    assertThat(url.length()).isLessThanOrEqualTo(SsrfGuard.MAX_URL_LENGTH);
+    assertThatThrownBy(() -> SsrfGuard.check(url, false)).isInstanceOf(SsrfGuard.UnsafeUrlException.class)
+        .hasMessageContaining("at most " + SsrfGuard.MAX_URL_LENGTH + " characters");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"http://\uFF11\uFF12\uFF17\uFF0E\uFF10\uFF0E\uFF10\uFF0E\uFF11/hook",
       "http://\uFF4C\uFF4F\uFF43\uFF41\uFF4C\uFF48\uFF4F\uFF53\uFF54/"})
