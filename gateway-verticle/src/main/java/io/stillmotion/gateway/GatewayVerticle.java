@@ -142,10 +142,28 @@ public class GatewayVerticle extends VerticleBase {
         .setIdleTimeout(protection.idleTimeoutSeconds());
   }
 
+  /**
+   * A query string that does not decode ({@code ?x=%ZZ}) is the client's mistake: a 400 here, for
+   * every route, rather than a 500 from whichever handler reads a parameter first.
+   */
+  private static void wellFormedQuery(RoutingContext ctx) {
+    if (ctx.request().query() != null) {
+      try {
+        ctx.request().params();
+      } catch (IllegalArgumentException e) {
+        ctx.fail(ApiException.badRequest("malformed_query", "The query string is not valid: each % must be "
+            + "followed by two hexadecimal digits that encode UTF-8."));
+        return;
+      }
+    }
+    ctx.next();
+  }
+
   private Router router() {
     Router router = Router.router(vertx);
     router.route().handler(new RequestLog());
     router.route().handler(this::securityHeaders);
+    router.route().handler(GatewayVerticle::wellFormedQuery);
     protection.mountGuards(router);
     router.get("/api/v1/ping").handler(ctx -> json(ctx, 200, new JsonObject().put("message", "pong")));
     router.post("/api/v1/task").handler(uploadSeenMark()).handler(protection.uploads())

@@ -263,6 +263,17 @@ class HostileInputTest {
   }
 
   @Test
+  @DisplayName("a query string that is not valid percent-encoding is a 400 JSON, on every route")
+  void malformedQueryStrings() throws Exception {
+    String id = TaskMessage.newTaskId();
+    for (String path : List.of("/api/v1/task/" + id + "?x=%ZZ", "/api/v1/task/" + id + "/image?index=%E0%A4%A",
+        "/api/v1/video/" + id + "?%", "/api/v1/ping?x=%G1", "/api/v1/task?%zz")) {
+      assertJsonError(get(gw.http.get(path).send()), 400, "malformed_query");
+    }
+    assertThat(get(gw.http.get("/api/v1/ping?x=%41%20ok").send()).statusCode()).isEqualTo(200);
+  }
+
+  @Test
   @DisplayName("unknown methods are 405 JSON and an unknown path 404 JSON")
   void unknownMethods() throws Exception {
     assertJsonError(get(gw.http.put("/api/v1/ping").send()), 405, "method_not_allowed");
