@@ -18,8 +18,8 @@ final class RequestLog implements Handler<RoutingContext> {
     long start = System.nanoTime();
     ctx.addEndHandler(v -> {
       long micros = (System.nanoTime() - start) / 1_000;
-      String taskId = ctx.pathParam("id");
-      if (taskId != null && TaskIds.isValid(taskId)) {
+      String taskId = TaskIds.canonical(ctx.pathParam("id"));
+      if (taskId != null) {
         MDC.put(TaskMdc.KEY, taskId);
       }
       try {

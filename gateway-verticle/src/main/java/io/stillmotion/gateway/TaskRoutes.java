@@ -112,7 +112,10 @@ final class TaskRoutes {
     }
   }
 
-  /** From the relay's cache when it is current there, else from the store (and kept when safe). */
+  /**
+   * From the relay's cache when it is current there, else from the store (and kept when safe). The
+   * cache is keyed by the ids we issue; an id in another case finds the task through {@link #findTask}.
+   */
   private void getTask(RoutingContext ctx) {
     Buffer cached = relay.cache.json(ctx.pathParam("id"));
     if (cached != null) {
@@ -232,8 +235,8 @@ final class TaskRoutes {
   }
 
   private Future<Task> findTask(RoutingContext ctx) {
-    String id = ctx.pathParam("id");
-    if (!TaskIds.isValid(id)) {
+    String id = TaskIds.canonical(ctx.pathParam("id"));
+    if (id == null) {
       return Future.failedFuture(ApiException.taskNotFound());
     }
     return tasks.find(id).compose(task -> task == null

@@ -188,6 +188,20 @@ class GatewayApiTest {
   }
 
   @Test
+  @DisplayName("a task id is case-insensitive, as UUIDs are: its upper-case form names the same task")
+  void upperCaseTaskId() throws Exception {
+    String id = upload(png(64, 64)).bodyAsJsonObject().getString("id");
+    String upper = id.toUpperCase(java.util.Locale.ROOT);
+    HttpResponse<Buffer> response = await(http.get("/api/v1/task/" + upper).send());
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.bodyAsJsonObject().getString("id")).isEqualTo(id);
+    assertJsonError(await(http.get("/api/v1/video/" + upper).send()), 404, "video_not_ready");
+    HttpResponse<Buffer> image = await(http.get("/api/v1/task/" + upper + "/image").send());
+    assertThat(image.statusCode()).isEqualTo(200);
+    assertThat(image.getHeader("Content-Type")).isEqualTo("image/png");
+  }
+
+  @Test
   @DisplayName("unknown and malformed task ids are 404 JSON errors")
   void unknownTask() throws Exception {
     for (String id : List.of("3f1c2d6e-8a5b-4c7d-9e0f-123456789abc", "nope", "..%2F..%2Fetc", "%00",

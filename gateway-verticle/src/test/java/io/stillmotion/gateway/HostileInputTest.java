@@ -21,6 +21,7 @@ import java.io.DataOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
@@ -254,7 +255,7 @@ class HostileInputTest {
   @DisplayName("task ids that are not UUIDs, very long, %00 or ../ are 404 JSON")
   void hostileTaskIds() throws Exception {
     for (String id : List.of("nope", "%00", "..%2F..%2Fetc%2Fpasswd", "../../etc/passwd", "x".repeat(5000),
-        TaskMessage.newTaskId().toUpperCase(), "' OR 1=1 --".replace(" ", "%20"), "%7B%22%24ne%22%3A1%7D")) {
+        TaskMessage.newTaskId().toUpperCase(Locale.ROOT), "' OR 1=1 --".replace(" ", "%20"), "%7B%22%24ne%22%3A1%7D")) {
       HttpResponse<Buffer> response = get(gw.http.get("/api/v1/task/" + id).send());
       assertThat(response.statusCode()).as(id).isIn(400, 404);
       assertThat(response.getHeader("Content-Type")).startsWith("application/json");

@@ -1,5 +1,6 @@
 package io.stillmotion.model;
 
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /** Task ids are random UUID v4 in canonical lower-case form. */
@@ -11,7 +12,21 @@ public final class TaskIds {
   private TaskIds() {
   }
 
+  /** An id as we issue and store it: lower case. */
   public static boolean isValid(String id) {
     return id != null && id.length() == 36 && UUID_V4.matcher(id).matches();
+  }
+
+  /**
+   * The id a client named, in the form we store it, or null when it is not a task id. UUIDs are
+   * case-insensitive on input (RFC 9562, section 4): {@code F8232CF0-…} names the same task as
+   * {@code f8232cf0-…}.
+   */
+  public static String canonical(String id) {
+    if (id == null || id.length() != 36) {
+      return null;
+    }
+    String lower = id.toLowerCase(Locale.ROOT);
+    return isValid(lower) ? lower : null;
   }
 }

@@ -75,6 +75,11 @@ class ContractsTest {
     assertThat(TaskIds.isValid("3F1C2D6E-8A5B-4C7D-9E0F-123456789ABC")).isFalse();
     assertThat(TaskIds.isValid("3f1c2d6e-8a5b-1c7d-9e0f-123456789abc")).isFalse();
     assertThat(TaskIds.isValid(null)).isFalse();
+    assertThat(TaskIds.canonical("3F1C2D6E-8A5B-4C7D-9E0F-123456789ABC")).isEqualTo("3f1c2d6e-8a5b-4c7d-9e0f-123456789abc");
+    assertThat(TaskIds.canonical("3f1c2d6e-8a5b-4c7d-9e0f-123456789abc")).isEqualTo("3f1c2d6e-8a5b-4c7d-9e0f-123456789abc");
+    assertThat(TaskIds.canonical("3F1C2D6E-8A5B-1C7D-9E0F-123456789ABC")).isNull();
+    assertThat(TaskIds.canonical("\u0130".repeat(36))).isNull();
+    assertThat(TaskIds.canonical(null)).isNull();
     assertThat(TaskIds.isValid("x".repeat(36))).isFalse();
   }
 
