@@ -47,9 +47,10 @@ import static io.stillmotion.testing.Futures.await;
  * POST /api/v1/task} (a 320x240 PNG: sniff, decode check, GridFS write, insert, confirmed publish).
  * Prints requests/s, p50/p99 latency and errors. Tunables: {@code -Dbench.seconds=10
  * -Dbench.concurrency=32 -Dbench.repeats=3 -Dbench.endToEnd=true -Dbench.coldClient=curl|jvm
- * -Dbench.warmSizes=1280x720,1920x1080 -Dbench.pastTasks=0 -Dbench.cpuPerVideo=false
+ * -Dbench.warmSizes=1280x720,1920x1080 -Dbench.pastTasks=0 -Dbench.cpuPerVideo=false -Dbench.coldStarts=3
  * -Dshared.dir=../shared} ({@code coldClient}: who uploads the first video; curl, when installed, as a client
- * in another process would). Runs in its own JVM ({@code
+ * in another process would; {@code coldStarts}: how many fresh JVMs' first videos the cold row is the median of,
+ * see {@link ColdStarts}). Runs in its own JVM ({@code
  * exec:exec}): the embedded broker cannot start inside Maven's class loader ({@code exec:java}).
  */
 public final class HttpBench {
@@ -79,6 +80,12 @@ public final class HttpBench {
     ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
         .setLevel(ch.qos.logback.classic.Level.WARN);
     EndToEnd.captureLogs();
+    boolean endToEnd = Boolean.parseBoolean(System.getProperty("bench.endToEnd", "true"));
+    // The other fresh JVMs' first videos come before this JVM's service starts: each has the machine to itself.
+    long childrenStarted = System.nanoTime();
+    List<EndToEnd.Run> otherColdStarts = endToEnd && !ColdStarts.isChild()
+        ? ColdStarts.inOtherJvms(ColdStarts.wanted() - 1, HttpBench.class) : List.of();
+    double inChildren = (System.nanoTime() - childrenStarted) / 1e9;
     Path dataDir = Files.createTempDirectory("stillmotion-bench");
     StillmotionConfig config = StillmotionConfig.fromEnv(Map.of(
         "HTTP_PORT", "0",
@@ -89,13 +96,18 @@ public final class HttpBench {
     storePastTasks(dataDir.resolve("mongo"), config.mongoDb(), Integer.getInteger("bench.pastTasks", 0));
     StandaloneApp app = StandaloneApp.start(config);
     readyAt = System.currentTimeMillis();
-    readyUptime = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() / 1e3;
+    // The JVM's own start, without the time it waited for the fresh JVMs' first videos.
+    readyUptime = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() / 1e3 - inChildren;
     Vertx vertx = Vertx.vertx();
     try {
       WebClient http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
           .setDefaultPort(app.httpPort()).setKeepAlive(true), new PoolOptions().setHttp1MaxSize(CONCURRENCY));
-      if (Boolean.parseBoolean(System.getProperty("bench.endToEnd", "true"))) {
-        endToEnd(http, app);
+      if (ColdStarts.isChild()) {
+        ColdStarts.report(firstVideo(new EndToEnd(http, photo()), app));
+        return;
+      }
+      if (endToEnd) {
+        endToEnd(http, app, otherColdStarts);
       }
       byte[] image = png(320, 240);
       String taskId = finishedTask(http);
@@ -135,22 +147,47 @@ public final class HttpBench {
     } finally {
       vertx.close().await(30, TimeUnit.SECONDS);
       app.close();
+      deleteTree(dataDir);
     }
   }
 
-  /** Upload to FINISHED: cold, then warm at 720p and 1080p, beside ffmpeg's CLI and the engine alone. */
-  private static void endToEnd(WebClient http, StandaloneApp app) throws Exception {
+  private static void deleteTree(Path dir) throws java.io.IOException {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    }
+  }
+
+  private static Path photo() {
     Path photo = Path.of(System.getProperty("shared.dir", "../shared"), "testdata", "photos", PHOTO);
     if (!Files.isReadable(photo)) {
       throw new IllegalStateException("No " + photo + ": set -Dshared.dir to the shared folder");
     }
+    return photo;
+  }
+
+  /** A real client is another process: its start-up is not the service's. The JVM's client is the fallback. */
+  private static boolean clientOutside() {
+    return "curl".equals(System.getProperty("bench.coldClient", "curl")) && EndToEnd.curlAvailable();
+  }
+
+  /** The first video of a service just started, 720p, uploaded the moment it is ready. */
+  private static EndToEnd.Run firstVideo(EndToEnd e2e, StandaloneApp app) throws Exception {
+    return clientOutside() ? e2e.videoFromOutside("1280x720", app.httpPort()) : e2e.video("1280x720");
+  }
+
+  /**
+   * Upload to FINISHED: cold (this JVM's first video with {@code otherColdStarts}, those of fresh JVMs
+   * before it), then warm at 720p and 1080p, beside ffmpeg's CLI and the engine alone.
+   */
+  private static void endToEnd(WebClient http, StandaloneApp app, List<EndToEnd.Run> otherColdStarts)
+      throws Exception {
+    Path photo = photo();
     String loadBefore = BenchMachine.loadAverage();
     EndToEnd e2e = new EndToEnd(http, photo);
-    // A real client is another process: its start-up is not the service's. The JVM's client is the fallback.
-    boolean outside = "curl".equals(System.getProperty("bench.coldClient", "curl")) && EndToEnd.curlAvailable();
-    String coldClient = outside ? "curl, another process" : "Vert.x WebClient in this JVM (its own first use "
+    String coldClient = clientOutside() ? "curl, another process" : "Vert.x WebClient in this JVM (its own first use "
         + "is counted too)" + (EndToEnd.curlAvailable() ? "" : "; no /usr/bin/curl");
-    EndToEnd.Run cold = outside ? e2e.videoFromOutside("1280x720", app.httpPort()) : e2e.video("1280x720");
+    List<EndToEnd.Run> colds = new ArrayList<>(otherColdStarts);
+    colds.add(firstVideo(e2e, app));
     Map<String, List<EndToEnd.Run>> service = new LinkedHashMap<>();
     Map<String, List<EndToEnd.Cli>> ffmpeg = new LinkedHashMap<>();
     List<Double> engine = new ArrayList<>();
@@ -193,9 +230,15 @@ public final class HttpBench {
     System.out.println("|--------------------------------------|-----------|--------|----------|----------|----------|"
         + "------------|---------------|");
     List<EndToEnd.Cli> ff720 = ffmpeg.getOrDefault("1280x720", List.of());
-    row("1280x720, first video after start", List.of(cold), ff720);
+    row("1280x720, first video after start", colds, ff720);
     service.forEach((name, runs) -> row(name + ", warm", runs, ffmpeg.getOrDefault(name, List.of())));
     System.out.println("(first video uploaded by " + coldClient + "; the warm ones by this JVM's WebClient)");
+    System.out.printf(java.util.Locale.ROOT, "First video after start, one per fresh JVM (median above; this JVM's "
+        + "last): %s s; ratio to ffmpeg's median %s%n",
+        String.join(" / ", colds.stream().map(r -> String.format(java.util.Locale.ROOT, "%.2f", r.totalSeconds()))
+            .toList()),
+        ff720.isEmpty() ? "-" : String.join(" / ", colds.stream().map(r -> String.format(java.util.Locale.ROOT,
+            "%.2f", r.totalSeconds() / EndToEnd.median(ff720.stream().map(EndToEnd.Cli::seconds).toList()))).toList()));
     System.out.printf(java.util.Locale.ROOT, "The start: service ready at %tT.%<tL, %.2f s after the JVM's start; "
         + "first upload sent at once%n", readyAt, readyUptime);
     e2e.startLines().forEach(line -> System.out.println("  " + line));
