@@ -7,6 +7,7 @@ import io.stillmotion.store.TaskStore;
 import io.stillmotion.telemetry.StillmotionMetrics;
 import io.stillmotion.telemetry.TaskMdc;
 import io.stillmotion.telemetry.Telemetry;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
@@ -165,7 +166,7 @@ public class GatewayVerticle extends VerticleBase {
     router.route().handler(this::securityHeaders);
     router.route().handler(GatewayVerticle::wellFormedQuery);
     protection.mountGuards(router);
-    router.get("/api/v1/ping").handler(ctx -> json(ctx, 200, new JsonObject().put("message", "pong")));
+    router.route("/api/v1/ping").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> json(ctx, 200, new JsonObject().put("message", "pong")));
     router.post("/api/v1/task").handler(uploadSeenMark()).handler(protection.uploads())
         .handler(protection.crossSite()).handler(protection.rateLimit()).handler(protection.backpressure())
         .handler(protection.uploadPace())

@@ -2,6 +2,7 @@ package io.stillmotion.gateway;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.stillmotion.telemetry.HealthProbes;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.Vertx;
 import io.vertx.ext.mongo.MongoClient;
 import io.vertx.ext.web.Router;
@@ -22,11 +23,11 @@ final class HealthRoutes {
 
   static void mount(Router router, Vertx vertx, MongoClient mongo, BooleanSupplier brokerConnected,
       PrometheusMeterRegistry registry) {
-    router.get("/health/live").handler(HealthCheckHandler.create(vertx)
+    router.route("/health/live").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(HealthCheckHandler.create(vertx)
         .register("process", HealthProbes.alwaysUp()));
-    router.get("/health/ready").handler(HealthCheckHandler.create(vertx)
+    router.route("/health/ready").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(HealthCheckHandler.create(vertx)
         .register("mongo", HealthProbes.TIMEOUT_MS, HealthProbes.mongoPing(mongo))
         .register("broker", HealthProbes.flag(brokerConnected, "not connected to the AMQP broker")));
-    router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+    router.route("/metrics").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(PrometheusScrapingHandler.create(registry));
   }
 }

@@ -13,6 +13,8 @@ import io.stillmotion.store.TaskStore;
 import io.stillmotion.telemetry.TaskMdc;
 import io.stillmotion.webhook.SsrfGuard;
 import io.stillmotion.webhook.WebhookOutbox;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -80,17 +82,26 @@ final class TaskRoutes {
     return relay.listenerCount();
   }
 
+  /**
+   * Every GET route but the event stream answers HEAD too (RFC 9110 9.1: a server that has GET has
+   * HEAD): the same status and headers, no body. Uptime monitors and link checkers send HEAD.
+   */
   void mount(Router router, GatewayProtection protection) {
     ConcurrencyCap downloads = protection.downloads();
-    router.get("/api/v1/task/:id").handler(this::getTask);
-    router.get("/api/v1/video/:id").handler(downloads).handler(this::getVideo);
-    router.head("/api/v1/video/:id").handler(this::getVideo);
-    router.get("/api/v1/task/:id/poster").handler(downloads).handler(ctx -> getStill(ctx, TaskMedia::poster));
-    router.get("/api/v1/task/:id/thumbnail").handler(downloads).handler(ctx -> getStill(ctx, TaskMedia::thumbnail));
+    router.route("/api/v1/task/:id").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(this::getTask);
+    download(router, "/api/v1/video/:id", downloads, this::getVideo);
+    download(router, "/api/v1/task/:id/poster", downloads, ctx -> getStill(ctx, TaskMedia::poster));
+    download(router, "/api/v1/task/:id/thumbnail", downloads, ctx -> getStill(ctx, TaskMedia::thumbnail));
     router.delete("/api/v1/task/:id").handler(this::cancel);
     router.get("/api/v1/task/:id/events").handler(protection.eventStreams()).handler(this::events);
-    router.get("/api/v1/task/:id/image").handler(downloads).handler(this::image);
-    router.get("/api/v1/openapi.json").handler(this::openApi);
+    download(router, "/api/v1/task/:id/image", downloads, this::image);
+    router.route("/api/v1/openapi.json").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(this::openApi);
+  }
+
+  /** A file: GET within the cap on downloads at once; HEAD, which sends no bytes ({@link MediaHandler}), outside it. */
+  private static void download(Router router, String path, ConcurrencyCap downloads, Handler<RoutingContext> handler) {
+    router.get(path).handler(downloads).handler(handler);
+    router.head(path).handler(handler);
   }
 
   /**

@@ -321,6 +321,27 @@ class GatewayApiTest {
   }
 
   @Test
+  @DisplayName("HEAD answers wherever GET does but the event stream: the same status and type, no body")
+  void headWhereGet() throws Exception {
+    String id = upload(png(64, 64)).bodyAsJsonObject().getString("id");
+    for (String path : List.of("/api/v1/ping", "/api/v1/task/" + id, "/api/v1/task/" + id + "/image",
+        "/api/v1/openapi.json", "/health/live", "/metrics")) {
+      HttpResponse<Buffer> get = await(http.get(path).send());
+      HttpResponse<Buffer> head = await(http.head(path).send());
+      assertThat(head.statusCode()).as(path).isEqualTo(get.statusCode()).isEqualTo(200);
+      assertThat(head.getHeader("Content-Type")).as(path).isEqualTo(get.getHeader("Content-Type"));
+      assertThat(head.body()).as(path).isNull();
+    }
+    HttpResponse<Buffer> image = await(http.head("/api/v1/task/" + id + "/image").send());
+    assertThat(image.getHeader("Content-Length")).isEqualTo(String.valueOf(png(64, 64).length));
+    HttpResponse<Buffer> unknown = await(http.head("/api/v1/task/3f1c2d6e-8a5b-4c7d-9e0f-123456789abc").send());
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(unknown.body()).isNull();
+    assertThat(await(http.head("/api/v1/video/" + id).send()).statusCode()).isEqualTo(404);
+    assertThat(await(http.head("/api/v1/task/" + id + "/poster").send()).statusCode()).isEqualTo(404);
+  }
+
+  @Test
   @DisplayName("unknown paths and methods get JSON errors, every response carries security headers")
   void unknownRoutes() throws Exception {
     HttpResponse<Buffer> missing = await(http.get("/api/v1/nothing").send());

@@ -2,6 +2,7 @@ package io.stillmotion.worker;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.stillmotion.telemetry.HealthProbes;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -52,14 +53,14 @@ public final class WorkerHealthServer extends VerticleBase {
 
   private Router router() {
     Router router = Router.router(vertx);
-    router.get("/health/live").handler(HealthCheckHandler.create(vertx)
+    router.route("/health/live").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(HealthCheckHandler.create(vertx)
         .register("process", HealthProbes.alwaysUp())
         .register("tasks", this::tasks));
-    router.get("/health/ready").handler(HealthCheckHandler.create(vertx)
+    router.route("/health/ready").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(HealthCheckHandler.create(vertx)
         .register("mongo", HealthProbes.TIMEOUT_MS, HealthProbes.roundTrip(worker::pingMongo))
         .register("broker", HealthProbes.flag(worker::consuming, "not consuming the task queue"))
         .register("tasks", this::tasks));
-    router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+    router.route("/metrics").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(PrometheusScrapingHandler.create(registry));
     return router;
   }
 

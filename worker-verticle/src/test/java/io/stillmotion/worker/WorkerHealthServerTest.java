@@ -146,6 +146,18 @@ class WorkerHealthServerTest {
   }
 
   @Test
+  @DisplayName("HEAD /health/live and /metrics answer as GET does, without a body (uptime monitors send HEAD)")
+  void head() throws Exception {
+    for (String path : new String[] {"/health/live", "/metrics"}) {
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+          .timeout(Duration.ofSeconds(20)).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as(path).isEqualTo(200);
+      assertThat(response.body()).as(path).isEmpty();
+    }
+  }
+
+  @Test
   @DisplayName("/health/ready is 200 once MongoDB answers and the task queue is consumed")
   void ready() throws Exception {
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(fetch("/health/ready").status()).isEqualTo(200));
