@@ -7,6 +7,7 @@ import io.stillmotion.store.TaskStore;
 import io.stillmotion.telemetry.StillmotionMetrics;
 import io.stillmotion.telemetry.TaskMdc;
 import io.stillmotion.telemetry.Telemetry;
+import io.stillmotion.store.DiskReserve;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -169,6 +170,8 @@ public class GatewayVerticle extends VerticleBase {
     router.route("/api/v1/ping").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> json(ctx, 200, new JsonObject().put("message", "pong")));
     router.post("/api/v1/task").handler(uploadSeenMark()).handler(protection.uploads())
         .handler(protection.crossSite()).handler(protection.rateLimit()).handler(protection.backpressure())
+        .handler(new DiskGuard(new DiskReserve(vertx, config.protection().minFreeDiskBytes(),
+            "uploads are refused (503 storage_full)", Path.of(config.dataDir())), uploadBodyLimit()))
         .handler(protection.uploadPace())
         .handler(AbortedUpload.MARK_BODY_START).handler(uploadBodyHandler()).handler(this::createTask)
         .failureHandler(new AbortedUpload(uploadBodyLimit(), MAX_FORM_FIELD_BYTES));

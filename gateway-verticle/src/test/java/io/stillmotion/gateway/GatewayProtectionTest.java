@@ -87,6 +87,32 @@ class GatewayProtectionTest {
   }
 
   @Test
+  @DisplayName("with less disk space free than MIN_FREE_DISK_MB, uploads get 503 storage_full with Retry-After before "
+      + "anything is written; reads go on")
+  void diskShort() throws Exception {
+    // More than any disk has: the data folder's file system is always short of it.
+    try (GatewayFixture gw = new GatewayFixture("protect-disk", Map.of("MIN_FREE_DISK_MB", String.valueOf(1L << 30)))) {
+      GatewayFixture.Stored before = gw.stored();
+      for (int i = 0; i < 3; i++) {
+        HttpResponse<Buffer> refused = post(gw, Map.of());
+        assertJsonError(refused, 503, "storage_full");
+        assertThat(refused.getHeader("Retry-After")).isEqualTo("60");
+      }
+      assertThat(gw.stored()).isEqualTo(before);
+      try (var incoming = java.nio.file.Files.list(gw.dataDir)) {
+        assertThat(incoming.filter(p -> p.getFileName().toString().equals("incoming"))
+            .flatMap(p -> p.toFile().list() == null ? java.util.stream.Stream.empty()
+                : java.util.Arrays.stream(p.toFile().list()))).isEmpty();
+      }
+      assertThat(get(gw.http.get("/api/v1/ping").send()).statusCode()).isEqualTo(200);
+      assertThat(get(gw.http.get("/health/ready").send()).statusCode()).isEqualTo(200);
+    }
+    try (GatewayFixture gw = new GatewayFixture("protect-disk-off", Map.of("MIN_FREE_DISK_MB", "0"))) {
+      assertThat(post(gw, Map.of()).statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
   @DisplayName("a client over RATE_LIMIT_PER_MINUTE gets 429 JSON with Retry-After; other endpoints are not limited")
   void rateLimit() throws Exception {
     try (GatewayFixture gw = new GatewayFixture("protect-rate", Map.of("RATE_LIMIT_PER_MINUTE", "3"))) {

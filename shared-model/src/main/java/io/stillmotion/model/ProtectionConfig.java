@@ -19,10 +19,12 @@ import java.util.List;
  * @param imageCheckQueue    uploads that may wait for such a thread; beyond → 503
  * @param idleTimeoutSeconds an HTTP connection that neither sends nor receives for this long is closed
  * @param uploadMinBytesPerSecond an upload slower than this on average (after its first 10 s) is cut off
+ * @param minFreeDiskBytes   disk space kept free under the data folder: below it uploads get 503 and
+ *                           workers leave tasks queued ({@code io.stillmotion.store.DiskReserve}; 0 = off)
  */
 public record ProtectionConfig(int rateLimitPerMinute, int maxQueuedTasks, String apiToken, List<String> corsOrigins,
     boolean trustProxy, int maxUploads, int maxDownloads, int maxEventStreams, int imageCheckThreads,
-    int imageCheckQueue, int idleTimeoutSeconds, int uploadMinBytesPerSecond) {
+    int imageCheckQueue, int idleTimeoutSeconds, int uploadMinBytesPerSecond, long minFreeDiskBytes) {
 
   static ProtectionConfig from(EnvReader r) {
     String origins = r.string("CORS_ORIGINS", "");
@@ -38,6 +40,7 @@ public record ProtectionConfig(int rateLimitPerMinute, int maxQueuedTasks, Strin
         r.integer("IMAGE_CHECK_THREADS", 2, 1, 64),
         r.integer("IMAGE_CHECK_QUEUE", 16, 0, 10_000),
         r.integer("HTTP_IDLE_TIMEOUT_S", 60, 1, 3600),
-        r.integer("UPLOAD_MIN_BYTES_PER_SECOND", 1024, 0, 100_000_000));
+        r.integer("UPLOAD_MIN_BYTES_PER_SECOND", 1024, 0, 100_000_000),
+        r.longValue("MIN_FREE_DISK_MB", 128, 0, 1L << 30) * 1024 * 1024);
   }
 }

@@ -15,6 +15,7 @@ import io.stillmotion.render.RenderListener;
 import io.stillmotion.render.RenderResult;
 import io.stillmotion.render.VideoEncoder;
 import io.stillmotion.render.VideoRenderer;
+import io.stillmotion.store.DiskReserve;
 import io.stillmotion.store.MediaNotFoundException;
 import io.stillmotion.store.MediaStore;
 import io.stillmotion.store.TaskStore;
@@ -51,6 +52,8 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
   private static final long HEARTBEAT_MS = 500;
   /** How long to wait before handing back a message whose task could not be claimed (database trouble). */
   private static final long CLAIM_RETRY_DELAY_MS = 2_000;
+  /** How long a message waits before it is handed back while the disk is short (a full disk is not cleared in seconds). */
+  private static final long DISK_RETRY_DELAY_MS = 5_000;
   /** How far workers' clocks may disagree before a retry's message arrives "too early" somewhere. */
   private static final long CLOCK_MARGIN_MS = 500;
 
@@ -67,6 +70,7 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
   private StoryRender stories;
   private StaleTaskSweeper sweeper;
   private Path workDir;
+  private DiskReserve disk;
   private volatile boolean stopping;
   private final Map<String, ActiveTask> active = new ConcurrentHashMap<>();
 
@@ -84,6 +88,9 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
   public Future<?> start() throws Exception {
     config = presetConfig != null ? presetConfig : StillmotionConfig.fromEnv();
     workDir = Files.createTempDirectory("stillmotion-render");
+    // The render's scratch files, and with the embedded database (standalone) its files too.
+    disk = new DiskReserve(vertx, config.protection().minFreeDiskBytes(), "tasks stay queued", workDir,
+        Path.of(config.dataDir()));
     mongo = MongoClient.create(vertx, config.mongoClientConfig());
     tasks = new TaskStore(mongo);
     media = new MediaStore(vertx, mongo);
@@ -146,6 +153,18 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
       delivery.retryLater();
       return;
     }
+    disk.hasRoomFor(0).onComplete(room -> {
+      if (room.succeeded() && !room.result()) {
+        // Nothing is claimed or written while the disk is short: the task stays PENDING, its message is
+        // handed back (not counted towards parking) and tried again, here or by another worker.
+        vertx.setTimer(DISK_RETRY_DELAY_MS, t -> delivery.retryLater());
+      } else {
+        claim(delivery);
+      }
+    });
+  }
+
+  private void claim(TaskDelivery delivery) {
     String id = delivery.taskId();
     tasks.claim(id, config.workerId(), System.currentTimeMillis())
         .onSuccess(task -> {
