@@ -341,6 +341,12 @@ public final class BrokerLink {
     if (session == null) {
       return Future.failedFuture("broker not connected");
     }
+    String blocked = session.blocked;
+    if (blocked != null) {
+      // A publish now would wait out its confirm timeout and, with many, fill the socket and hold the
+      // worker threads: callers keep their fallbacks (the outbox sweeper publishes stored tasks later).
+      return Future.failedFuture("the broker blocks publishing (" + blocked + ")");
+    }
     Promise<Void> confirmed = Promise.promise();
     long timer = vertx.setTimer(options.confirmTimeoutMs(),
         t -> confirmed.tryFail("not confirmed by the broker within " + options.confirmTimeoutMs() + " ms"));
@@ -392,6 +398,19 @@ public final class BrokerLink {
       session = new Session(generation, connection, channel);
       Session opened = session;
       connection.addShutdownListener(cause -> context.runOnContext(v -> lost(opened, cause)));
+      // A resource alarm (the broker's disk or memory short): it stops reading what publishers send.
+      connection.addBlockedListener(reason -> {
+        opened.blocked = reason == null || reason.isBlank() ? "no reason given" : reason;
+        log.warn("{}: the broker blocks publishing ({}); publishes fail at once until it lifts the block",
+            options.name(), opened.blocked);
+        // The publish that met the block is not read until the block lifts: its caller falls back now
+        // instead of after the confirm timeout. Should the broker take it later, the fallback's copy is a
+        // duplicate, which the consumers already take in their stride (a task is claimed once).
+        opened.failConfirms("the broker blocks publishing (" + opened.blocked + ")");
+      }, () -> {
+        opened.blocked = null;
+        log.info("{}: the broker takes publishes again", options.name());
+      });
       channel.addShutdownListener(cause -> closeAfterChannelError(opened, cause));
       channel.confirmSelect();
       channel.addConfirmListener(session);
@@ -605,6 +624,8 @@ public final class BrokerLink {
     volatile String taskConsumerTag;
     volatile boolean taskConsumerAlive;
     volatile String eventQueue;
+    /** Why the broker blocks this connection's publishes (connection.blocked), or null. */
+    volatile String blocked;
 
     Session(long generation, Connection connection, Channel channel) {
       this.generation = generation;
