@@ -96,14 +96,7 @@ class BrokerOutageChaosIT {
       figures.add("SSE after the restarts: " + events.size() + " events, " + processing + " PROCESSING, last "
           + events.get(events.size() - 1).getString("status"));
 
-      await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500)).until(() -> {
-        for (String id : ids) {
-          if (!rig.task(id).status().isTerminal()) {
-            return false;
-          }
-        }
-        return true;
-      });
+      awaitAllTerminal(rig, ids, Duration.ofMinutes(4));
       figures.add("ERROR lines: worker " + rig.errorLines("w1") + ", gateway " + rig.errorLines("gw"));
       figures.forEach(f -> System.out.println("three restarts: " + f));
       for (String id : ids) {
@@ -147,14 +140,7 @@ class BrokerOutageChaosIT {
       System.out.println("uploads while the broker blocked publishers took " + blockedMs + " ms");
       // Before: each waited out the 10 s confirm timeout (measured 10.08-10.14 s).
       assertThat(blockedMs).allMatch(ms -> ms < 5_000);
-      await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() -> {
-        for (String id : ids) {
-          if (!rig.task(id).status().isTerminal()) {
-            return false;
-          }
-        }
-        return true;
-      });
+      awaitAllTerminal(rig, ids, Duration.ofMinutes(3));
       for (String id : ids) {
         assertThat(rig.task(id).status()).as(id).isEqualTo(TaskStatus.FINISHED);
         assertThat(rig.videos(id)).as(id).isEqualTo(1);
@@ -162,6 +148,17 @@ class BrokerOutageChaosIT {
       assertThat(rig.errorLines("w1")).isZero();
       assertThat(rig.errorLines("gw")).isZero();
     }
+  }
+
+  private static void awaitAllTerminal(ChaosRig rig, List<String> ids, Duration atMost) {
+    await().atMost(atMost).pollInterval(Duration.ofMillis(500)).until(() -> {
+      for (String id : ids) {
+        if (!rig.task(id).status().isTerminal()) {
+          return false;
+        }
+      }
+      return true;
+    });
   }
 
   /** The gateways' server-named event queues (the in-process one and the gateway JVM's). */
@@ -239,14 +236,7 @@ class BrokerOutageChaosIT {
         ids.add(rig.uploadOk(ChaosRig.png(320, 240, 200 + i), SHORT_VIDEO));
       }
 
-      await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500)).until(() -> {
-        for (String id : ids) {
-          if (!rig.task(id).status().isTerminal()) {
-            return false;
-          }
-        }
-        return true;
-      });
+      awaitAllTerminal(rig, ids, Duration.ofMinutes(4));
       System.out.printf("broker down %d ms; all %d tasks terminal %d ms after it came back%n", upAt - downAt,
           ids.size(), System.currentTimeMillis() - upAt);
       for (String id : ids) {
