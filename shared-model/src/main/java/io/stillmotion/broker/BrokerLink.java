@@ -55,6 +55,8 @@ public final class BrokerLink {
 
   /** Header counting how often earlier messages for the same task were delivered (re-publish). */
   public static final String DELIVERIES_HEADER = "x-stillmotion-deliveries";
+  /** How long a message that could not be parked is held before it goes back to the queue. */
+  private static final long PARK_RETRY_MS = 5_000;
   /** Header on a parked message: why it was parked. */
   public static final String PARKED_REASON_HEADER = "x-stillmotion-parked-reason";
 
@@ -332,7 +334,14 @@ public final class BrokerLink {
     AMQP.BasicProperties props = original.builder().deliveryMode(2).headers(headers).expiration(null).build();
     return publishConfirmed("", Names.PARKING_QUEUE, props, Buffer.buffer(body))
         .compose(v -> settle(generation, tag, true, false, "ack of a parked message"),
-            e -> settle(generation, tag, false, true, "nack of an unparkable message"))
+            e -> {
+              // Not handed back at once: a publish that fails at once (the broker blocks publishing)
+              // would have the message redelivered and parked again in a tight loop.
+              Promise<Boolean> later = Promise.promise();
+              vertx.setTimer(PARK_RETRY_MS,
+                  t -> settle(generation, tag, false, true, "nack of an unparkable message").onComplete(later));
+              return later.future();
+            })
         .mapEmpty();
   }
 
