@@ -1,7 +1,6 @@
 package io.stillmotion.gateway;
 
 import io.stillmotion.model.InvalidOptionException;
-import io.stillmotion.store.DiskReserve;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.PlatformHandler;
@@ -44,7 +43,7 @@ final class AbortedUpload implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     Throwable failure = ctx.failure();
     boolean ours = failure instanceof ApiException || failure instanceof InvalidOptionException
-        || failure instanceof com.mongodb.MongoException || DiskReserve.isDiskFull(failure);
+        || failure instanceof com.mongodb.MongoException;
     boolean whileReadingBody = ctx.get(BODY_STARTED) != null && ctx.get(BODY_READ) == null;
     if (ours || !whileReadingBody || ctx.response().headWritten()) {
       ctx.next();

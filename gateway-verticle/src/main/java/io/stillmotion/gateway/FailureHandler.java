@@ -3,7 +3,6 @@ package io.stillmotion.gateway;
 import com.mongodb.MongoSocketException;
 import com.mongodb.MongoTimeoutException;
 import io.stillmotion.model.InvalidOptionException;
-import io.stillmotion.store.DiskReserve;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -50,12 +49,6 @@ public final class FailureHandler implements Handler<RoutingContext> {
     Throwable failure = ctx.failure();
     if (failure instanceof ApiException api) {
       return api;
-    }
-    if (DiskReserve.isDiskFull(failure)) {
-      // Something else filled the disk after the upload's check: the reserve did not hold.
-      log.warn("{} {} failed: the disk is full ({})", ctx.request().method(), ctx.request().path(), failure.toString());
-      ctx.response().putHeader("Retry-After", DiskGuard.RETRY_AFTER_SECONDS);
-      return DiskGuard.full();
     }
     if (failure instanceof MongoTimeoutException || failure instanceof MongoSocketException) {
       return ApiException.unavailable("Task storage is unreachable right now; please retry shortly.");

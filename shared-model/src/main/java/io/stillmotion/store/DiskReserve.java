@@ -3,12 +3,10 @@ package io.stillmotion.store;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.file.FileSystemProps;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,22 +107,5 @@ public final class DiskReserve {
       log.info("disk space back: {} MB usable under {}", usable / (1024 * 1024), String.join(", ", dirs));
     }
     lowOnSpace = nowShort;
-  }
-
-  /**
-   * Whether a failure is a disk that filled up under a write ({@code ENOSPC}, {@code EDQUOT}), anywhere in
-   * its causes: what the reserve is there to prevent, when something else filled the disk meanwhile.
-   */
-  public static boolean isDiskFull(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      String message = t.getMessage();
-      if (t instanceof IOException && message != null) {
-        String m = message.toLowerCase(Locale.ROOT);
-        if (m.contains("no space left on device") || m.contains("disk quota exceeded")) {
-          return true;
-        }
-      }
-    }
-    return false;
   }
 }

@@ -2,8 +2,6 @@ package io.stillmotion.store;
 
 import io.vertx.core.Vertx;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -61,17 +59,5 @@ class DiskReserveTest {
     Path later = dir.resolve("not").resolve("yet");
     assertThat(room(new DiskReserve(vertx, PETABYTE, "test", later), 0)).isFalse();
     assertThat(Files.exists(later)).isFalse();
-  }
-
-  @Test
-  @DisplayName("a full disk is recognised anywhere in a failure's causes, and only a full disk")
-  void diskFull() {
-    assertThat(DiskReserve.isDiskFull(new RuntimeException(new IOException("No space left on device")))).isTrue();
-    assertThat(DiskReserve.isDiskFull(new UncheckedIOException(
-        new FileSystemException("/data/incoming/x", null, "No space left on device")))).isTrue();
-    assertThat(DiskReserve.isDiskFull(new IOException("Disk quota exceeded"))).isTrue();
-    assertThat(DiskReserve.isDiskFull(new IOException("Connection reset by peer"))).isFalse();
-    assertThat(DiskReserve.isDiskFull(new IllegalStateException("No space left on device"))).isFalse();
-    assertThat(DiskReserve.isDiskFull(null)).isFalse();
   }
 }
