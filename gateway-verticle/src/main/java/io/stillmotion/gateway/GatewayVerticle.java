@@ -167,7 +167,8 @@ public class GatewayVerticle extends VerticleBase {
     router.route().handler(this::securityHeaders);
     router.route().handler(GatewayVerticle::wellFormedQuery);
     protection.mountGuards(router);
-    router.route("/api/v1/ping").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> json(ctx, 200, new JsonObject().put("message", "pong")));
+    router.route("/api/v1/ping").method(HttpMethod.GET).method(HttpMethod.HEAD)
+        .handler(ctx -> json(ctx, 200, new JsonObject().put("message", "pong")));
     router.post("/api/v1/task").handler(uploadSeenMark()).handler(protection.uploads())
         .handler(protection.crossSite()).handler(protection.rateLimit()).handler(protection.backpressure())
         .handler(new DiskGuard(new DiskReserve(vertx, config.protection().minFreeDiskBytes(),

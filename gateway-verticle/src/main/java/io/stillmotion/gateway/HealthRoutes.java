@@ -23,11 +23,14 @@ final class HealthRoutes {
 
   static void mount(Router router, Vertx vertx, MongoClient mongo, BooleanSupplier brokerConnected,
       PrometheusMeterRegistry registry) {
-    router.route("/health/live").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(HealthCheckHandler.create(vertx)
-        .register("process", HealthProbes.alwaysUp()));
-    router.route("/health/ready").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(HealthCheckHandler.create(vertx)
-        .register("mongo", HealthProbes.TIMEOUT_MS, HealthProbes.mongoPing(mongo))
-        .register("broker", HealthProbes.flag(brokerConnected, "not connected to the AMQP broker")));
-    router.route("/metrics").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(PrometheusScrapingHandler.create(registry));
+    router.route("/health/live").method(HttpMethod.GET).method(HttpMethod.HEAD)
+        .handler(HealthCheckHandler.create(vertx)
+            .register("process", HealthProbes.alwaysUp()));
+    router.route("/health/ready").method(HttpMethod.GET).method(HttpMethod.HEAD)
+        .handler(HealthCheckHandler.create(vertx)
+            .register("mongo", HealthProbes.TIMEOUT_MS, HealthProbes.mongoPing(mongo))
+            .register("broker", HealthProbes.flag(brokerConnected, "not connected to the AMQP broker")));
+    router.route("/metrics").method(HttpMethod.GET).method(HttpMethod.HEAD)
+        .handler(PrometheusScrapingHandler.create(registry));
   }
 }

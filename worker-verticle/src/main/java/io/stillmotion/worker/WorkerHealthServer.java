@@ -53,14 +53,17 @@ public final class WorkerHealthServer extends VerticleBase {
 
   private Router router() {
     Router router = Router.router(vertx);
-    router.route("/health/live").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(HealthCheckHandler.create(vertx)
-        .register("process", HealthProbes.alwaysUp())
-        .register("tasks", this::tasks));
-    router.route("/health/ready").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(HealthCheckHandler.create(vertx)
-        .register("mongo", HealthProbes.TIMEOUT_MS, HealthProbes.roundTrip(worker::pingMongo))
-        .register("broker", HealthProbes.flag(worker::consuming, "not consuming the task queue"))
-        .register("tasks", this::tasks));
-    router.route("/metrics").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(PrometheusScrapingHandler.create(registry));
+    router.route("/health/live").method(HttpMethod.GET).method(HttpMethod.HEAD)
+        .handler(HealthCheckHandler.create(vertx)
+            .register("process", HealthProbes.alwaysUp())
+            .register("tasks", this::tasks));
+    router.route("/health/ready").method(HttpMethod.GET).method(HttpMethod.HEAD)
+        .handler(HealthCheckHandler.create(vertx)
+            .register("mongo", HealthProbes.TIMEOUT_MS, HealthProbes.roundTrip(worker::pingMongo))
+            .register("broker", HealthProbes.flag(worker::consuming, "not consuming the task queue"))
+            .register("tasks", this::tasks));
+    router.route("/metrics").method(HttpMethod.GET).method(HttpMethod.HEAD)
+        .handler(PrometheusScrapingHandler.create(registry));
     return router;
   }
 
