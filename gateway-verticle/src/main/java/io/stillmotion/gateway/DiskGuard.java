@@ -15,7 +15,7 @@ import io.vertx.ext.web.handler.PlatformHandler;
 final class DiskGuard implements PlatformHandler {
 
   /** A full disk is not cleared in seconds: clients should not come back at once. */
-  static final String RETRY_AFTER_SECONDS = "60";
+  private static final String RETRY_AFTER_SECONDS = "60";
 
   private final DiskReserve reserve;
   private final long maxRequestBytes;
@@ -33,18 +33,14 @@ final class DiskGuard implements PlatformHandler {
     reserve.hasRoomFor(needed).onComplete(room -> {
       if (room.succeeded() && !room.result()) {
         ctx.response().putHeader("Retry-After", RETRY_AFTER_SECONDS);
-        ctx.fail(full());
+        ctx.fail(new ApiException(503, "storage_full",
+            "The server is short of disk space and cannot take uploads right now; please retry later."));
         return;
       }
       reserve.promise(needed);
       ctx.addEndHandler(done -> reserve.release(needed));
       ctx.next();
     });
-  }
-
-  static ApiException full() {
-    return new ApiException(503, "storage_full",
-        "The server is short of disk space and cannot take uploads right now; please retry later.");
   }
 
   private long requestBytes(HttpServerRequest request) {

@@ -1,14 +1,13 @@
 package io.stillmotion.standalone;
 
 import io.stillmotion.model.StillmotionConfig;
+import io.stillmotion.testing.TempDirs;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
 
 import static io.stillmotion.testing.Futures.get;
@@ -49,16 +48,7 @@ final class RunningSystem implements AutoCloseable {
       get(vertx.close());
     } finally {
       app.close();
-      deleteTree(dataDir);
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      TempDirs.deleteTree(dataDir);
     }
   }
 }

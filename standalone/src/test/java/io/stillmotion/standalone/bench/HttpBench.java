@@ -7,6 +7,7 @@ import io.stillmotion.render.RenderResult;
 import io.stillmotion.render.VideoRenderer;
 import io.stillmotion.render.bench.BenchMachine;
 import io.stillmotion.standalone.StandaloneApp;
+import io.stillmotion.testing.TempDirs;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -147,13 +148,7 @@ public final class HttpBench {
     } finally {
       vertx.close().await(30, TimeUnit.SECONDS);
       app.close();
-      deleteTree(dataDir);
-    }
-  }
-
-  private static void deleteTree(Path dir) throws java.io.IOException {
-    try (var paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      TempDirs.deleteTree(dataDir);
     }
   }
 
