@@ -1,8 +1,7 @@
 package io.stillmotion.gateway;
 
-import com.mongodb.MongoSocketException;
-import com.mongodb.MongoTimeoutException;
 import io.stillmotion.model.InvalidOptionException;
+import io.stillmotion.store.StoreErrors;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -50,7 +49,7 @@ public final class FailureHandler implements Handler<RoutingContext> {
     if (failure instanceof ApiException api) {
       return api;
     }
-    if (failure instanceof MongoTimeoutException || failure instanceof MongoSocketException) {
+    if (StoreErrors.unreachable(failure)) {
       return ApiException.unavailable("Task storage is unreachable right now; please retry shortly.");
     }
     if (failure instanceof InvalidOptionException invalid) {
