@@ -2,8 +2,9 @@ package io.stillmotion.gateway;
 
 import io.stillmotion.broker.BrokerLink;
 import io.stillmotion.model.Task;
-import io.stillmotion.telemetry.TaskMdc;
 import io.stillmotion.store.TaskStore;
+import io.stillmotion.telemetry.OutageLog;
+import io.stillmotion.telemetry.TaskMdc;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
@@ -40,6 +41,7 @@ public final class TaskPublisher {
   /** Tasks whose publish found no broker connection, to publish when there is one. */
   private final Set<String> awaitingConnection = ConcurrentHashMap.newKeySet();
   private long sweepTimer = -1;
+  private final OutageLog sweepLog = new OutageLog(log, "outbox sweep (every " + SWEEP_INTERVAL_MS + " ms)");
 
   /** Create it before the link is started: it listens for the link's connections. */
   public TaskPublisher(Vertx vertx, BrokerLink broker, TaskStore tasks) {
@@ -107,6 +109,6 @@ public final class TaskPublisher {
           log.info("[{}] re-publishing a task the broker never confirmed", id);
           publish(id);
         }))
-        .onFailure(e -> log.warn("outbox sweep failed: {}", e.getMessage()));
+        .onComplete(sweepLog::record);
   }
 }

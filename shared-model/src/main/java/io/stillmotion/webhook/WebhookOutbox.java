@@ -5,6 +5,7 @@ import io.stillmotion.model.WebhookConfig;
 import io.stillmotion.model.WebhookDelivery;
 import io.stillmotion.store.TaskStore;
 import io.stillmotion.store.TaskStore.DueWebhook;
+import io.stillmotion.telemetry.OutageLog;
 import io.stillmotion.telemetry.StillmotionMetrics;
 import io.stillmotion.telemetry.TaskMdc;
 import io.vertx.core.Context;
@@ -57,6 +58,8 @@ public final class WebhookOutbox {
   private boolean stopped;
 
   /** @param owner this instance's name, recorded with each claim (for operators reading the task) */
+  private final OutageLog pollLog;
+
   public WebhookOutbox(Vertx vertx, TaskStore tasks, WebhookConfig config, String owner) {
     this(vertx, tasks, config, owner, POLL_MS);
   }
@@ -70,6 +73,7 @@ public final class WebhookOutbox {
     this.pollMs = pollMs;
     this.sender = new WebhookSender(vertx, config);
     this.metrics = StillmotionMetrics.of(vertx);
+    this.pollLog = new OutageLog(log, "reading the webhooks due (every " + pollMs + " ms)");
   }
 
   /** Starts looking for due deliveries (unless {@code WEBHOOK_CONCURRENCY=0}). */
@@ -121,7 +125,7 @@ public final class WebhookOutbox {
     polling = true;
     tasks.dueWebhooks(System.currentTimeMillis(), free)
         .onSuccess(due -> due.forEach(this::attempt))
-        .onFailure(e -> log.warn("cannot read the webhooks due ({}); trying again in {} ms", e.getMessage(), pollMs))
+        .onComplete(pollLog::record)
         .onComplete(r -> {
           polling = false;
           if (pollAgain) {
