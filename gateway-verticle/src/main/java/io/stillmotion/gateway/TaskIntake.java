@@ -161,7 +161,7 @@ final class TaskIntake {
   }
 
   private Future<Void> deleteAll(List<Upload> uploads) {
-    return Future.join(uploads.stream().map(u -> media.delete(Names.UPLOADS_BUCKET, u.name())).toList())
+    return Future.join(uploads.stream().map(u -> media.deleteEventually(Names.UPLOADS_BUCKET, u.name())).toList())
         .<Void>mapEmpty().otherwiseEmpty();
   }
 

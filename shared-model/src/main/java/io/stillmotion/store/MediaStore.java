@@ -12,6 +12,8 @@ import io.vertx.ext.mongo.MongoClient;
 import io.vertx.ext.mongo.MongoGridFsClient;
 
 import org.bson.types.ObjectId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,6 +21,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Media in GridFS buckets, the one owner of the media files. Files are read by name (the newest of
@@ -35,6 +38,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * the GridFS index, with its length checked, so a missing or damaged chunk fails the read by name.
  */
 public final class MediaStore {
+
+  private static final Logger log = LoggerFactory.getLogger(MediaStore.class);
+  /** The first wait before a clean-up that met a database outage is tried again; it doubles up to the next. */
+  private static final long CLEANUP_RETRY_MS = 1_000;
+  private static final long CLEANUP_RETRY_MAX_MS = 30_000;
+  /** How long such a clean-up keeps trying in the background. */
+  private static final long CLEANUP_RETRY_FOR_MS = 10 * 60_000;
 
   /** Chunks read or written per step: bounded memory (about 2 MB) per transfer. */
   private static final int CHUNKS_PER_BATCH = 8;
@@ -81,7 +91,7 @@ public final class MediaStore {
   }
 
   /** Reads {@code length} bytes of what is being stored, from {@code position}. */
-  private interface Source {
+  interface Source {
     Future<Buffer> read(long position, int length);
   }
 
@@ -89,7 +99,7 @@ public final class MediaStore {
    * The chunks a batch at a time, then the file document that makes them a file. A failure removes
    * the chunks written so far (no file document names them, so no reader ever saw them).
    */
-  private Future<String> write(String bucket, String name, long length, Source source) {
+  Future<String> write(String bucket, String name, long length, Source source) {
     String id = new ObjectId().toHexString();
     JsonObject fileId = new JsonObject().put("$oid", id);
     JsonObject fileDoc = new JsonObject()
@@ -102,7 +112,8 @@ public final class MediaStore {
         .compose(v -> writeChunks(bucket, fileId, length, source, 0))
         .compose(v -> mongo.insert(bucket + ".files", fileDoc))
         .map(id)
-        .recover(e -> mongo.removeDocuments(bucket + ".chunks", new JsonObject().put("files_id", fileId))
+        .recover(e -> removeEventually("the chunks of a failed write of " + bucket + "/" + name,
+                () -> mongo.removeDocuments(bucket + ".chunks", new JsonObject().put("files_id", fileId)))
             .transform(r -> Future.failedFuture(e)));
   }
 
@@ -194,6 +205,48 @@ public final class MediaStore {
       return json.getString("$oid");
     }
     return id instanceof String s ? s : null;
+  }
+
+  /**
+   * {@link #delete}, and if MongoDB is out of reach, again in the background until it answers (for up to
+   * 10 minutes): for clean-ups that must not be lost to an outage, such as the files of an upload that was
+   * refused after they were stored. Answers the first try's outcome; callers need not wait for the database.
+   */
+  public Future<Void> deleteEventually(String bucket, String name) {
+    return removeEventually(bucket + "/" + name, () -> delete(bucket, name));
+  }
+
+  /** {@link #deleteById}, tried again in the background as {@link #deleteEventually} is. */
+  public Future<Void> deleteByIdEventually(String bucket, String id) {
+    return removeEventually(bucket + " file " + id, () -> deleteById(bucket, id));
+  }
+
+  /**
+   * A removal tried now and, while MongoDB is out of reach, again every 1 s, 2 s … 30 s for up to 10 minutes,
+   * so that what a failed write or a refused request leaves behind does not stay for ever because the
+   * database was restarting at the time. The answer is the first try's.
+   */
+  private Future<Void> removeEventually(String what, Supplier<Future<?>> removal) {
+    Future<Void> first = removal.get().mapEmpty();
+    first.onFailure(e -> {
+      if (StoreErrors.unreachable(e)) {
+        log.warn("{} not removed: MongoDB is out of reach ({}); trying again in the background", what, e.getMessage());
+        retryRemoval(what, removal, CLEANUP_RETRY_MS, System.currentTimeMillis() + CLEANUP_RETRY_FOR_MS);
+      }
+    });
+    return first;
+  }
+
+  private void retryRemoval(String what, Supplier<Future<?>> removal, long delay, long until) {
+    vertx.setTimer(delay, t -> removal.get()
+        .onSuccess(v -> log.info("{} removed, MongoDB answering again", what))
+        .onFailure(e -> {
+          if (StoreErrors.unreachable(e) && System.currentTimeMillis() + delay < until) {
+            retryRemoval(what, removal, Math.min(CLEANUP_RETRY_MAX_MS, 2 * delay), until);
+          } else {
+            log.warn("{} not removed, given up ({}); nothing refers to it", what, e.getMessage());
+          }
+        }));
   }
 
   /** Deletes every file called {@code name} (a whole upload, say); succeeds when there is none. */

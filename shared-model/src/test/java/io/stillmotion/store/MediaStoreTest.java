@@ -217,4 +217,40 @@ class MediaStoreTest {
       return this;
     }
   }
+
+  @Test
+  @DisplayName("the chunks of a write that failed because MongoDB went away are removed once it is back")
+  void failedWriteCleanedUpAfterOutage() throws Exception {
+    Path dir = tmp.resolve("outage");
+    EmbeddedMongo[] own = {EmbeddedMongo.startPersistent(dir, 0)};
+    int port = own[0].port();
+    MongoClient client = MongoClient.create(vertx, new JsonObject().put("connection_string", own[0].connectionString())
+        .put("db_name", "media-outage").put("serverSelectionTimeoutMS", 500));
+    MediaStore media = new MediaStore(vertx, client);
+    byte[] data = randomBytes(3 * 8 * MediaStore.CHUNK_SIZE);
+    try {
+      Future<String> put = media.write("b", "f.bin", data.length, (position, length) -> {
+        Buffer part = Buffer.buffer(data).slice((int) position, (int) position + length);
+        // The first batch is stored; then the database goes away (restarting) for the rest.
+        return position == 0 ? Future.succeededFuture(part) : vertx.executeBlocking(() -> {
+          own[0].close();
+          return part;
+        });
+      });
+      assertThatThrownBy(() -> await(put)).as("the write fails with the database").isNotNull();
+      own[0] = EmbeddedMongo.startPersistent(dir, port);
+
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> {
+        try {
+          return await(client.count("b.chunks", new JsonObject())) == 0;
+        } catch (Exception stillAway) {
+          return false;
+        }
+      });
+      assertThat(await(client.count("b.files", new JsonObject()))).isZero();
+    } finally {
+      client.close();
+      own[0].close();
+    }
+  }
 }

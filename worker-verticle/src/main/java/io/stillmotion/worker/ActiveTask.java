@@ -33,6 +33,13 @@ final class ActiveTask implements RenderListener {
   List<Future<String>> stillsPuts;
   /** Storing the result or cleaning up after a failure has taken the stills over: no put starts now (event-loop only). */
   boolean stillsSettled;
+  /** What the attempt is waiting for MongoDB to do, while it is out of reach; null otherwise (for the health server). */
+  volatile String waitingForDatabase;
+  /**
+   * The attempt failed and is recording how (released, retried later or FAILED): its heartbeats still hold the
+   * task until then, but one that finds the task gone is no news (event-loop only).
+   */
+  boolean settling;
   private final StillsHandler stillsReady;
 
   /** Hears a task's poster and thumbnail, on a render thread, while its video is still being encoded. */
@@ -75,8 +82,10 @@ final class ActiveTask implements RenderListener {
   }
 
   JsonObject statusJson() {
-    return new JsonObject().put("id", task.id()).put("attempt", task.attempts()).put("progress", progress)
+    JsonObject status = new JsonObject().put("id", task.id()).put("attempt", task.attempts()).put("progress", progress)
         .put("since", since);
+    String waiting = waitingForDatabase;
+    return waiting == null ? status : status.put("waitingForDatabase", waiting);
   }
 
   void cancel() {

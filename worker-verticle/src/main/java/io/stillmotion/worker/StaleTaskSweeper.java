@@ -3,7 +3,9 @@ package io.stillmotion.worker;
 import io.stillmotion.model.ReliabilityConfig;
 import io.stillmotion.model.Task;
 import io.stillmotion.model.TaskMessage;
+import io.stillmotion.store.StoreErrors;
 import io.stillmotion.store.TaskStore;
+import io.stillmotion.telemetry.OutageLog;
 import io.stillmotion.telemetry.StillmotionMetrics;
 import io.stillmotion.telemetry.TaskMdc;
 import io.vertx.core.Future;
@@ -37,6 +39,11 @@ import java.util.function.Supplier;
  *
  * Every change is a compare-and-set on the exact state that was read (attempt token and heartbeat),
  * so a worker that comes back to life and a sweep never both win.
+ *
+ * <p>After MongoDB was out of reach here (a restart, a network cut), no heartbeat is judged until a whole
+ * heartbeat timeout has passed with the database back: during the outage no worker could write one, so
+ * every task being rendered looks dead at the first sweep, and reclaiming them would restart live renders
+ * and spend their attempts (the last one: FAILED). Live workers heartbeat again within that time.
  */
 final class StaleTaskSweeper {
 
@@ -60,8 +67,11 @@ final class StaleTaskSweeper {
   private final long orphanAgeMs;
   private long timer = -1;
   private boolean running;
-  /** The last sweep failed (event-loop only): a failure is logged at WARN once per outage. */
-  private boolean failing;
+  private final OutageLog outageLog;
+  /** The last sweep found MongoDB out of reach (event-loop only). */
+  private boolean databaseAway;
+  /** No heartbeat is judged stale before this time (epoch ms): one heartbeat timeout after MongoDB came back. */
+  private long heartbeatsJudgedFrom;
 
   /** A sweeper whose failures are not announced (tests of the sweep alone). */
   StaleTaskSweeper(Vertx vertx, MongoClient mongo, ReliabilityConfig reliability, String workerId,
@@ -85,6 +95,7 @@ final class StaleTaskSweeper {
     this.intervalMs = intervalFor(reliability.heartbeatTimeoutMs());
     this.orphanAgeMs = 2 * reliability.heartbeatTimeoutMs();
     this.lease = new MongoLease(mongo, LEASE_NAME, workerId, 3 * intervalMs);
+    this.outageLog = new OutageLog(log, "stale task sweep (every " + intervalMs + " ms)");
   }
 
   /** A quarter of the heartbeat timeout, between 250 ms and 5 s: a dead worker is noticed in time + 25 %. */
@@ -93,7 +104,7 @@ final class StaleTaskSweeper {
   }
 
   void start() {
-    timer = vertx.setPeriodic(intervalMs, intervalMs, id -> tick());
+    timer = vertx.setPeriodic(intervalMs, intervalMs, id -> tick().otherwiseEmpty());
   }
 
   Future<Void> stop() {
@@ -101,26 +112,28 @@ final class StaleTaskSweeper {
     return lease.release().otherwiseEmpty();
   }
 
-  private void tick() {
+  /** One period's work: the lease, and a sweep when it is ours. Package-private for tests. */
+  Future<Void> tick() {
     if (running) {
-      return;
+      return Future.succeededFuture();
     }
     running = true;
     long now = System.currentTimeMillis();
-    lease.acquire(now)
-        .compose(held -> held ? sweep(now) : Future.succeededFuture())
-        .onComplete(r -> {
-          running = false;
-          // One WARN when sweeps start failing (MongoDB or the broker down), one INFO when they work again.
-          if (r.failed() && !failing) {
-            log.warn("stale task sweep failed: {} (retried every {} ms; logged again once it works)",
-                r.cause().getMessage(), intervalMs);
-          } else if (r.failed()) {
-            log.debug("stale task sweep failed again: {}", r.cause().getMessage());
-          } else if (failing) {
-            log.info("stale task sweeps work again");
+    return lease.acquire(now)
+        .compose(held -> {
+          if (databaseAway) {
+            databaseAway = false;
+            // From this answer on, not from when the tick began: its call may have waited out most of the outage.
+            heartbeatsJudgedFrom = System.currentTimeMillis() + reliability.heartbeatTimeoutMs();
+            log.info("MongoDB answers again; heartbeats are judged again from {} ms on, once workers could write them",
+                reliability.heartbeatTimeoutMs());
           }
-          failing = r.failed();
+          return held ? sweep(now) : Future.<Void>succeededFuture();
+        })
+        .onComplete(r -> {
+          databaseAway = r.failed() && StoreErrors.unreachable(r.cause());
+          running = false;
+          outageLog.record(r);
         });
   }
 
@@ -130,6 +143,9 @@ final class StaleTaskSweeper {
   }
 
   private Future<Void> reclaimDead(long now) {
+    if (now < heartbeatsJudgedFrom) {
+      return Future.succeededFuture();
+    }
     return tasks.stale(now - reliability.heartbeatTimeoutMs(), BATCH)
         .compose(stale -> sequentially(stale, task -> reclaim(task, now)));
   }

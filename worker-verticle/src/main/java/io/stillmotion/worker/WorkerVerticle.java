@@ -18,11 +18,13 @@ import io.stillmotion.render.VideoRenderer;
 import io.stillmotion.store.DiskReserve;
 import io.stillmotion.store.MediaNotFoundException;
 import io.stillmotion.store.MediaStore;
+import io.stillmotion.store.StoreErrors;
 import io.stillmotion.store.TaskStore;
 import io.stillmotion.telemetry.StillmotionMetrics;
 import io.stillmotion.telemetry.TaskMdc;
 import io.stillmotion.webhook.WebhookOutbox;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonArray;
@@ -38,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Takes tasks from the work queue (manual ack, prefetch = concurrency), claims each in MongoDB with
@@ -54,6 +57,10 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
   private static final long CLAIM_RETRY_DELAY_MS = 2_000;
   /** How long a message waits before it is handed back while the disk is short (a full disk is not cleared in seconds). */
   private static final long DISK_RETRY_DELAY_MS = 5_000;
+  /** The first wait before a database step of an attempt is tried again while MongoDB is out of reach; it doubles. */
+  private static final long DATABASE_RETRY_MS = 500;
+  /** The longest wait between two tries of such a step. */
+  private static final long DATABASE_RETRY_MAX_MS = 5_000;
   /** How far workers' clocks may disagree before a retry's message arrives "too early" somewhere. */
   private static final long CLOCK_MARGIN_MS = 500;
 
@@ -190,15 +197,57 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
     publishEvent(task.id(), TaskStatus.PROCESSING, 0, null);
     rendered(task, job)
         .compose(result -> store(job, result), failure -> deleteStills(job).transform(r -> Future.failedFuture(failure)))
-        .onComplete(done -> {
-          active.remove(task.id());
+        .transform(done -> {
           if (done.succeeded()) {
             job.delivery.ack();
-          } else {
-            handleFailure(job, done.cause());
+            return Future.succeededFuture();
           }
+          return handleFailure(job, done.cause());
+        })
+        // Active (heartbeats going) until the attempt has settled the task, however long MongoDB was away.
+        .onComplete(settled -> active.remove(task.id()));
+  }
+
+  /**
+   * Runs a database step of an attempt (reading its inputs, storing its result, recording how it ended)
+   * again and again while MongoDB is out of reach, so that a database restart or a network cut costs the
+   * attempt nothing: what was rendered is kept, the task stays active here and its heartbeats resume with
+   * the database, so no sweeper takes it away. Any other failure, or the attempt losing the task (a
+   * cancel, this worker stopping), ends the waiting with that failure.
+   */
+  private <T> Future<T> untilStored(ActiveTask job, String step, Supplier<Future<T>> write) {
+    return untilStored(job, step, write, 0);
+  }
+
+  private <T> Future<T> untilStored(ActiveTask job, String step, Supplier<Future<T>> write, int tries) {
+    return write.get()
+        .onSuccess(done -> {
+          if (tries > 0) {
+            if (step.equals(job.waitingForDatabase)) {
+              job.waitingForDatabase = null;
+            }
+            log.info("[{}] MongoDB answers again: {} done after {} tries", job.task.id(), step, tries + 1);
+          }
+        })
+        .recover(e -> {
+          if (!StoreErrors.unreachable(e)) {
+            return Future.failedFuture(e);
+          }
+          if (job.isCancelled()) {
+            return Future.failedFuture(new RenderCancelledException());
+          }
+          if (tries == 0) {
+            job.waitingForDatabase = step;
+            log.warn("[{}] MongoDB is out of reach while {} ({}); trying again every {}-{} ms, the attempt keeps the task",
+                job.task.id(), step, e.getMessage(), DATABASE_RETRY_MS, DATABASE_RETRY_MAX_MS);
+          }
+          Promise<T> later = Promise.promise();
+          long delay = Math.min(DATABASE_RETRY_MAX_MS, DATABASE_RETRY_MS << Math.min(tries, 4));
+          vertx.setTimer(delay, t -> untilStored(job, step, write, tries + 1).onComplete(later));
+          return later.future();
         });
   }
+
 
   /**
    * The poster and thumbnail, stored while the video is still being encoded, under this attempt's
@@ -229,14 +278,14 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
   }
 
   /** A single image read into memory; a story's pictures copied to local files, read back one at a time. */
-  private Future<RenderResult> rendered(Task task, RenderListener listener) {
+  private Future<RenderResult> rendered(Task task, ActiveTask job) {
     if (task.story() == null) {
-      return media.readAll(Names.UPLOADS_BUCKET, task.uploadFileName())
+      return untilStored(job, "reading the upload", () -> media.readAll(Names.UPLOADS_BUCKET, task.uploadFileName()))
           .compose(image -> renderPool.executeBlocking(
-              TaskMdc.wrap(task.id(), () -> render(image.getBytes(), task, listener)), false));
+              TaskMdc.wrap(task.id(), () -> render(image.getBytes(), task, job)), false));
     }
-    return stories.fetch(task, workDir).compose(inputs -> renderPool
-        .executeBlocking(TaskMdc.wrap(task.id(), () -> stories.render(task, inputs, workDir, listener)), false)
+    return untilStored(job, "reading the story's uploads", () -> stories.fetch(task, workDir)).compose(inputs -> renderPool
+        .executeBlocking(TaskMdc.wrap(task.id(), () -> stories.render(task, inputs, workDir, job)), false)
         .eventually(() -> deleteQuietly(inputs.dir())));
   }
 
@@ -262,17 +311,24 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
     String id = job.task.id();
     TaskMedia names = TaskMedia.forAttempt(id, job.token());
     job.stillsSettled = true;
-    List<Future<String>> puts = new ArrayList<>();
-    puts.add(media.putFile(Names.VIDEOS_BUCKET, names.video(), result.video()));
-    puts.addAll(job.stillsPuts != null ? job.stillsPuts : putStills(job, result.posterJpeg(), result.thumbnailJpeg()));
+    List<Future<String>> early = job.stillsPuts;
+    List<Future<String>> puts = List.of(
+        untilStored(job, "storing the video", () -> media.putFile(Names.VIDEOS_BUCKET, names.video(), result.video())),
+        still(job, early == null ? null : early.get(0), names.poster(), result.posterJpeg()),
+        still(job, early == null ? null : early.get(1), names.thumbnail(), result.thumbnailJpeg()));
     List<String> stored = new ArrayList<>();
     return Future.join(puts)
         .transform(all -> {
           puts.stream().filter(Future::succeeded).map(Future::result).forEach(stored::add);
           return all.succeeded() ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(all.cause());
         })
-        .compose(v -> tasks.finish(id, job.token(), names, System.currentTimeMillis()))
-        .recover(e -> deleteResult(id, stored).transform(r -> Future.<Task>failedFuture(e)))
+        // Nothing recorded yet: what was stored is nobody's.
+        .recover(e -> deleteResult(id, stored).transform(r -> Future.<Void>failedFuture(e)))
+        .compose(v -> untilStored(job, "recording the finished video", () -> finish(job, names))
+            // Given up while MongoDB was away (this worker stopping): the finish may have been applied with
+            // its answer lost, so the files stay; if it was not, the attempt that wins deletes them.
+            .recover(e -> e instanceof RenderCancelledException ? Future.<Task>failedFuture(e)
+                : deleteResult(id, stored).transform(r -> Future.<Task>failedFuture(e))))
         .compose(finished -> {
           if (finished != null) {
             log.info("[{}] finished: {} frames, {} bytes in {} ms", id, result.frames(), result.videoBytes(),
@@ -289,6 +345,29 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
           return deleteResult(id, stored);
         })
         .eventually(() -> deleteQuietly(result.video()));
+  }
+
+  /** A still stored early (tried again if MongoDB was out of reach then), or stored now. */
+  private Future<String> still(ActiveTask job, Future<String> early, String name, byte[] jpeg) {
+    Supplier<Future<String>> put = () -> media.putBytes(Names.VIDEOS_BUCKET, name, jpeg);
+    if (early == null) {
+      return untilStored(job, "storing the stills", put);
+    }
+    return early.recover(e -> StoreErrors.unreachable(e) ? untilStored(job, "storing the stills", put) : early);
+  }
+
+  /**
+   * Finishes the task with this attempt's files: the task, or null when the attempt no longer holds it.
+   * A finish that was applied but whose answer was lost with the connection is recognised when tried
+   * again (the task is FINISHED with exactly these files), so it is never taken for a lost task whose
+   * files could be deleted.
+   */
+  private Future<Task> finish(ActiveTask job, TaskMedia names) {
+    String id = job.task.id();
+    return tasks.finish(id, job.token(), names, System.currentTimeMillis())
+        .compose(finished -> finished != null ? Future.succeededFuture(finished) : tasks.find(id)
+            .map(task -> task != null && task.status() == TaskStatus.FINISHED && names.equals(task.result())
+                ? task : null));
   }
 
   /**
@@ -311,46 +390,50 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
 
   /** Deletes files this attempt stored, by their ids: never a file of another attempt. */
   private Future<Void> deleteResult(String id, List<String> fileIds) {
-    return Future.join(fileIds.stream().map(fileId -> media.deleteById(Names.VIDEOS_BUCKET, fileId)).toList())
+    return Future.join(fileIds.stream().map(fileId -> media.deleteByIdEventually(Names.VIDEOS_BUCKET, fileId)).toList())
         .onFailure(e -> log.warn("[{}] could not delete this attempt's files {} ({})", id, fileIds, e.getMessage()))
         .<Void>mapEmpty()
         .otherwiseEmpty();
   }
 
-  private void handleFailure(ActiveTask job, Throwable failure) {
+  /** Settles a failed attempt: the task released, retried later or FAILED, then the message acked or handed back. */
+  private Future<Void> handleFailure(ActiveTask job, Throwable failure) {
     Task task = job.task;
+    job.settling = true;
     // Pinned to the task that ran out (a JVM with ExitOnOutOfMemoryError has ended instead; see README).
     Throwable cause = failure instanceof OutOfMemoryError oom ? VideoRenderer.outOfMemory(oom) : failure;
     long now = System.currentTimeMillis();
     if (cause instanceof RenderCancelledException) {
       if (job.isReleased()) {
         log.info("[{}] released on shutdown; back to the queue", task.id());
-        tasks.release(task.id(), job.token(), null, now)
-            .onComplete(r -> job.delivery.retryLater());
-      } else {
-        log.info("[{}] stopped: no longer ours (cancelled or reclaimed)", task.id());
-        job.delivery.ack();
+        return tasks.release(task.id(), job.token(), null, now)
+            .transform(r -> {
+              job.delivery.retryLater();
+              return Future.succeededFuture();
+            });
       }
-      return;
+      log.info("[{}] stopped: no longer ours (cancelled or reclaimed)", task.id());
+      job.delivery.ack();
+      return Future.succeededFuture();
     }
     boolean permanent = cause instanceof RenderException re && re.isPermanent()
         || cause instanceof MediaNotFoundException;
     if (!permanent && task.attempts() < config.reliability().maxAttempts()) {
-      retryLater(job, cause, now);
-      return;
+      return retryLater(job, cause, now);
     }
     String message = userMessage(cause, task.attempts());
     log.warn("[{}] failed for good after {} attempt(s): {}", task.id(), task.attempts(), cause.toString(),
         permanent ? null : cause);
     metrics.taskFailed();
-    tasks.fail(task.id(), job.token(), message, now)
-        .onComplete(r -> {
+    return untilStored(job, "recording the failure", () -> tasks.fail(task.id(), job.token(), message, now))
+        .transform(r -> {
           if (r.succeeded() && r.result()) {
             job.terminalPublished = true;
             publishEvent(task.id(), TaskStatus.FAILED, job.progress(), message);
             webhooks.nudge();
           }
           job.delivery.ack();
+          return Future.succeededFuture();
         });
   }
 
@@ -360,12 +443,13 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
    * held during the wait, and a fresh message is published when the wait is over. If this worker dies
    * meanwhile, the sweeper publishes the task once it is due and its message is missing.
    */
-  private void retryLater(ActiveTask job, Throwable cause, long now) {
+  private Future<Void> retryLater(ActiveTask job, Throwable cause, long now) {
     Task task = job.task;
     long delay = config.reliability().retryDelayMs(task.attempts());
     log.warn("[{}] attempt {} failed ({}); retrying in {} ms", task.id(), task.attempts(), cause.toString(), delay);
-    tasks.release(task.id(), job.token(), null, now + delay, now)
-        .onComplete(released -> {
+    return untilStored(job, "releasing the task for a retry",
+            () -> tasks.release(task.id(), job.token(), null, now + delay, now))
+        .transform(released -> {
           job.delivery.ack();
           if (released.succeeded() && released.result()) {
             metrics.taskRetried();
@@ -377,6 +461,7 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
             log.warn("[{}] could not release for a retry ({}); the sweeper takes it back after the heartbeat timeout",
                 task.id(), released.cause().getMessage());
           }
+          return Future.<Void>succeededFuture();
         });
   }
 
@@ -421,7 +506,7 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
           .onComplete(r -> job.heartbeatInFlight = false)
           .onSuccess(held -> {
             // A write that raced this attempt's own finish or fail is no news.
-            if (!held && !job.isCancelled() && !job.terminalPublished) {
+            if (!held && !job.isCancelled() && !job.terminalPublished && !job.settling) {
               log.info("[{}] attempt {} no longer holds the task: stopping", job.task.id(), job.task.attempts());
               job.cancel();
             }

@@ -1,5 +1,6 @@
 package io.stillmotion.worker;
 
+import io.stillmotion.infra.EmbeddedMongo;
 import io.stillmotion.infra.TestInfra;
 import io.stillmotion.model.Names;
 import io.stillmotion.model.ReliabilityConfig;
@@ -18,11 +19,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static io.stillmotion.testing.Futures.get;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The sweep that puts tasks of dead workers and lost messages back in line, and its lease. */
 class StaleTaskSweeperTest {
@@ -173,5 +177,46 @@ class StaleTaskSweeperTest {
     assertThat(get(first.acquire(now + 1_600))).isFalse();
     get(second.release());
     assertThat(get(first.acquire(now + 1_700))).isTrue();
+  }
+
+  @Test
+  @DisplayName("after MongoDB was out of reach, heartbeats are judged only once a heartbeat timeout has passed with it back")
+  void noReclaimRightAfterADatabaseOutage() throws Exception {
+    // A restartable database of its own, its data kept on disk as MongoDB keeps it across a restart.
+    Path dir = Files.createTempDirectory("sweeper-outage");
+    EmbeddedMongo server = EmbeddedMongo.startPersistent(dir, 0);
+    int port = server.port();
+    MongoClient client = MongoClient.create(vertx, new JsonObject().put("connection_string", server.connectionString())
+        .put("db_name", "sweeper-outage").put("serverSelectionTimeoutMS", 3_000));
+    try {
+      long timeout = 1_000;
+      StaleTaskSweeper sweeper = new StaleTaskSweeper(vertx, client, new ReliabilityConfig(3, timeout, 0), "w1",
+          message -> Future.succeededFuture(), () -> Future.succeededFuture(0L));
+      long now = System.currentTimeMillis();
+      // Rendering when MongoDB went away: its worker could not write a heartbeat since.
+      String id = TaskMessage.newTaskId();
+      get(client.insert(Names.TASKS_COLLECTION, Task.pending(id, "png", RenderOptions.defaults(), now).toDocument()
+          .put("status", TaskStatus.PROCESSING.name()).put("attempts", 1).put("workerId", "live-worker")
+          .put("heartbeatAt", now - 5_000).put("published", true)));
+
+      server.close();
+      assertThatThrownBy(() -> get(sweeper.tick())).as("a sweep while MongoDB is away fails").isNotNull();
+      // The next sweep's call waits for the database, which stays away longer than a heartbeat timeout (the
+      // scenario, not a wait for a result), then answers: the judging starts from that answer.
+      Future<Void> waiting = sweeper.tick();
+      Thread.sleep(timeout + 500);
+      server = EmbeddedMongo.startPersistent(dir, port);
+      get(waiting);
+      get(sweeper.tick());
+      assertThat(get(new TaskStore(client).find(id)).status())
+          .as("a live worker gets a heartbeat timeout to write its heartbeat again").isEqualTo(TaskStatus.PROCESSING);
+
+      // A worker that stays silent for that long is dead after all.
+      get(sweeper.sweep(System.currentTimeMillis() + timeout + 1));
+      assertThat(get(new TaskStore(client).find(id)).status()).isEqualTo(TaskStatus.PENDING);
+    } finally {
+      client.close();
+      server.close();
+    }
   }
 }
