@@ -43,12 +43,16 @@ import static org.awaitility.Awaitility.await;
 /**
  * The production shape in miniature for fault tests: MongoDB-compatible server and AMQP broker in
  * this JVM (reachable over TCP), a gateway in this JVM, and workers as separate JVMs that can be
- * killed. The broker can be stopped and started again on the same port.
+ * killed. The broker can be stopped and started again on the same port, and so can the database when
+ * the rig keeps it on disk.
  */
 final class ChaosRig implements AutoCloseable {
 
   final Vertx vertx = Vertx.vertx();
-  final EmbeddedMongo mongoServer = EmbeddedMongo.startInMemory();
+  EmbeddedMongo mongoServer;
+  /** Where the database keeps its data across a restart; null when it is in memory. */
+  private final Path mongoDir;
+  private final int mongoPort;
   final int brokerPort;
   /** The embedded broker; null when the rig runs against a real RabbitMQ. */
   EmbeddedBroker broker;
@@ -72,7 +76,18 @@ final class ChaosRig implements AutoCloseable {
    *                      null for the embedded broker
    */
   ChaosRig(Map<String, String> extraEnv, String realBrokerUri) throws Exception {
+    this(extraEnv, realBrokerUri, false);
+  }
+
+  /**
+   * @param durableDatabase the database keeps its data in a file, as MongoDB does, so that it can be
+   *                        stopped and started again ({@link #stopDatabase}, {@link #startDatabase})
+   */
+  ChaosRig(Map<String, String> extraEnv, String realBrokerUri, boolean durableDatabase) throws Exception {
     this.realBrokerUri = realBrokerUri;
+    mongoDir = durableDatabase ? Files.createTempDirectory("chaos-mongo") : null;
+    mongoServer = durableDatabase ? EmbeddedMongo.startPersistent(mongoDir, 0) : EmbeddedMongo.startInMemory();
+    mongoPort = mongoServer.port();
     if (realBrokerUri == null) {
       broker = EmbeddedBroker.start(0);
       brokerPort = broker.port();
@@ -160,6 +175,19 @@ final class ChaosRig implements AutoCloseable {
       throw new IllegalStateException(name + " did not start:\n" + Files.readString(log.toPath()), e);
     }
     return process;
+  }
+
+  /** Stops the database (a MongoDB restart, a network cut): every connection to it drops. */
+  void stopDatabase() {
+    if (mongoDir == null) {
+      throw new IllegalStateException("an in-memory database would lose its data: make the rig with a durable one");
+    }
+    mongoServer.close();
+  }
+
+  /** Starts the database again, on the same port, with the data it had. */
+  void startDatabase() {
+    mongoServer = EmbeddedMongo.startPersistent(mongoDir, mongoPort);
   }
 
   void stopBroker() throws Exception {
