@@ -3,18 +3,27 @@ package io.stillmotion.infra;
 import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import org.h2.mvstore.DataUtils;
+import org.h2.mvstore.MVStoreException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
  * An in-process MongoDB-compatible server (mongo-java-server) on 127.0.0.1, keeping its data in an
  * H2 file under a data directory, or in memory for tests. Binds a free port unless one is given.
  */
 public final class EmbeddedMongo implements AutoCloseable {
+
+  /** The database file under the data directory. */
+  private static final String FILE_NAME = "mongo.mv";
 
   private final MongoServer server;
   private final MongoBackend backend;
@@ -27,14 +36,50 @@ public final class EmbeddedMongo implements AutoCloseable {
     this.address = server.getLocalAddress();
   }
 
-  /** A server whose data lives in {@code dataDir/mongo.mv}, kept across restarts. */
+  /**
+   * A server whose data lives in {@code dataDir/mongo.mv}, kept across restarts.
+   *
+   * @throws DataDirInUseException when another process has that file open
+   */
   public static EmbeddedMongo startPersistent(Path dataDir, int port) {
     try {
       Files.createDirectories(dataDir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create data directory " + dataDir, e);
     }
-    return new EmbeddedMongo(new DurableH2Backend(dataDir.resolve("mongo.mv").toString()), port);
+    DurableH2Backend backend;
+    try {
+      backend = new DurableH2Backend(dataDir.resolve(FILE_NAME).toString());
+    } catch (MVStoreException e) {
+      if (e.getErrorCode() == DataUtils.ERROR_FILE_LOCKED) {
+        throw new DataDirInUseException(dataDir, e);
+      }
+      throw e;
+    }
+    return new EmbeddedMongo(backend, port);
+  }
+
+  /**
+   * Fails with {@link DataDirInUseException} when another process holds the database file under
+   * {@code dataDir} (the lock H2 takes when it opens the file): a cheap check to make before anything
+   * else starts. Anything else (no file yet, an unreadable one) is left to the server's own start.
+   */
+  public static void requireNotInUse(Path dataDir) {
+    Path file = dataDir.resolve(FILE_NAME);
+    if (!Files.isRegularFile(file)) {
+      return;
+    }
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      FileLock lock = channel.tryLock();
+      if (lock == null) {
+        throw new DataDirInUseException(dataDir, null);
+      }
+      lock.release();
+    } catch (OverlappingFileLockException heldHere) {
+      throw new DataDirInUseException(dataDir, heldHere);
+    } catch (IOException e) {
+      // Not ours to judge: the server's start reports it with the file's own error.
+    }
   }
 
   /** A server that keeps nothing: for tests. */

@@ -1,8 +1,11 @@
 package io.stillmotion.standalone;
 
+import io.stillmotion.infra.DataDirInUseException;
 import io.stillmotion.model.ConfigException;
 import io.stillmotion.model.StillmotionConfig;
 import org.slf4j.LoggerFactory;
+
+import java.net.BindException;
 
 /** {@code make run}: the whole system in one JVM, data kept under {@code DATA_DIR}. */
 public final class Main {
@@ -22,7 +25,19 @@ public final class Main {
       System.exit(2);
       return;
     }
-    StandaloneApp app = StandaloneApp.start(config);
+    StandaloneApp app;
+    try {
+      app = StandaloneApp.start(config);
+    } catch (Exception e) {
+      String reason = startFailure(e, config);
+      if (reason == null) {
+        throw e;
+      }
+      // One line a person can act on, and out at once: a warm-up thread would keep the JVM up for a while.
+      System.err.println("Stillmotion did not start: " + reason);
+      System.exit(1);
+      return;
+    }
     try {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> close(app), "stillmotion-shutdown"));
     } catch (IllegalStateException shuttingDown) {
@@ -52,6 +67,25 @@ public final class Main {
     } catch (Exception e) {
       System.err.println("shutdown: " + e.getMessage());
     }
+  }
+
+  /**
+   * What a person running {@code make run} a second time, or beside another program, needs to hear
+   * instead of a stack trace; null for a failure nobody foresaw (that one keeps its stack trace).
+   */
+  static String startFailure(Throwable failure, StillmotionConfig config) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof DataDirInUseException inUse) {
+        return "its data folder " + inUse.dataDir().getParent() + " is in use by another running Stillmotion "
+            + "(the embedded database's file is locked). Stop that one (Ctrl-C where it runs), or give this one "
+            + "another folder with DATA_DIR.";
+      }
+      if (t instanceof BindException) {
+        return "cannot listen on " + config.httpHost() + ":" + config.httpPort() + ": the address is in use, "
+            + "perhaps by another running Stillmotion. Stop that one, or choose another port with HTTP_PORT.";
+      }
+    }
+    return null;
   }
 
   /** Where a browser on this machine finds a server listening on {@code host}. */

@@ -12,6 +12,10 @@ import io.vertx.ext.mongo.MongoClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +41,11 @@ public final class StandaloneApp implements AutoCloseable {
   }
 
   public static StandaloneApp start(StillmotionConfig config) throws Exception {
+    // What makes a start fail for certain is checked before anything starts (no warm-up to stop half way).
+    if (config.mongoUri() == null) {
+      EmbeddedMongo.requireNotInUse(Path.of(config.dataDir(), "mongo"));
+    }
+    requirePortFree(config.httpHost(), config.httpPort());
     // One registry for the whole JVM: the gateway's /metrics shows the worker's meters too.
     Vertx vertx = Telemetry.createVertx();
     // The embedded servers take most of the start: meanwhile the JIT compiles what the first upload runs.
@@ -71,6 +80,24 @@ public final class StandaloneApp implements AutoCloseable {
         mongo.close();
       }
       throw e;
+    }
+  }
+
+  /**
+   * Fails with a {@link BindException} when something listens on the HTTP port already (another {@code make
+   * run}, say). The gateway binds it the same way later; this only says so before anything starts.
+   */
+  private static void requirePortFree(String host, int port) throws BindException {
+    if (port == 0) {
+      return;
+    }
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.setReuseAddress(true);
+      probe.bind(new InetSocketAddress(host, port));
+    } catch (BindException taken) {
+      throw taken;
+    } catch (IOException e) {
+      // Not ours to judge (an address this machine does not have, say): the gateway's bind reports it.
     }
   }
 
