@@ -110,11 +110,24 @@ public final class TaskStore {
    *     it was not PENDING (already taken, finished, gone) or its retry is not due yet
    */
   public Future<Task> claim(String id, String workerId, long now) {
+    return claim(id, workerId, now, newAttemptToken());
+  }
+
+  /** A fresh attempt token, for {@link #claim(String, String, long, String)}. */
+  public static String newAttemptToken() {
+    return UUID.randomUUID().toString();
+  }
+
+  /**
+   * {@link #claim(String, String, long)} under a token chosen by the caller, so that a claim can be tried
+   * again after its answer was lost (MongoDB went away after applying it): a task already PROCESSING under
+   * this very token is this claim's, and is answered as claimed.
+   */
+  public Future<Task> claim(String id, String workerId, long now, String token) {
     JsonObject query = byId(id).put("status", TaskStatus.PENDING.name())
         .put("$or", new JsonArray()
             .add(new JsonObject().put(NOT_BEFORE, null))
             .add(new JsonObject().put(NOT_BEFORE, new JsonObject().put("$lte", now))));
-    String token = UUID.randomUUID().toString();
     JsonObject update = new JsonObject()
         .put("$set", new JsonObject()
             .put("status", TaskStatus.PROCESSING.name())
@@ -126,7 +139,9 @@ public final class TaskStore {
         .put("$inc", new JsonObject().put("attempts", 1));
     return mongo.findOneAndUpdateWithOptions(C, query, update, new FindOptions(),
             new UpdateOptions().setReturningNewDocument(true))
-        .map(doc -> doc == null ? null : Task.fromDocument(doc));
+        .compose(doc -> doc != null ? Future.succeededFuture(Task.fromDocument(doc)) : find(id)
+            .map(task -> task != null && task.status() == TaskStatus.PROCESSING && token.equals(task.attemptToken())
+                ? task : null));
   }
 
   /**

@@ -111,4 +111,22 @@ class TaskStoreLeaseTest {
     assertThat(await(tasks.find(id)).media()).isEqualTo(TaskMedia.legacy(id));
     assertThat(TaskMedia.legacy(id).video()).isEqualTo(Names.videoFileName(id));
   }
+
+  @Test
+  @DisplayName("a claim tried again under its token after its answer was lost finds the task its own; another token does not")
+  void claimTriedAgain() throws Exception {
+    String id = pending();
+    long now = System.currentTimeMillis();
+    String token = TaskStore.newAttemptToken();
+    Task claimed = await(tasks.claim(id, "w", now, token));
+
+    // The same claim again, as a worker sends it when MongoDB went away before answering the first.
+    Task again = await(tasks.claim(id, "w", now + 1_000, token));
+    assertThat(again).isNotNull();
+    assertThat(again.attemptToken()).isEqualTo(token);
+    assertThat(again.attempts()).as("one attempt, not two").isEqualTo(claimed.attempts()).isEqualTo(1);
+
+    assertThat(await(tasks.claim(id, "other", now + 2_000, TaskStore.newAttemptToken())))
+        .as("a redelivered message's claim by anyone else").isNull();
+  }
 }

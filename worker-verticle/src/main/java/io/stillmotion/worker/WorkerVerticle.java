@@ -171,9 +171,28 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
     });
   }
 
+  /** 0.5 s, 1 s, 2 s, 4 s, then 5 s between tries of a database step while MongoDB is out of reach. */
+  private static long databaseRetryDelay(int tries) {
+    return Math.min(DATABASE_RETRY_MAX_MS, DATABASE_RETRY_MS << Math.min(tries, 4));
+  }
+
+  /**
+   * Claims the task under an attempt token chosen here, tried again with the same token while MongoDB is
+   * out of reach (for up to a heartbeat timeout), so that a claim applied whose answer was lost is found to
+   * be this one's instead of leaving the task PROCESSING under nobody until the sweeper takes it back.
+   */
   private void claim(TaskDelivery delivery) {
+    claim(delivery, TaskStore.newAttemptToken(),
+        System.currentTimeMillis() + config.reliability().heartbeatTimeoutMs(), 0);
+  }
+
+  private void claim(TaskDelivery delivery, String token, long triedUntil, int tries) {
     String id = delivery.taskId();
-    tasks.claim(id, config.workerId(), System.currentTimeMillis())
+    if (stopping) {
+      delivery.retryLater();
+      return;
+    }
+    tasks.claim(id, config.workerId(), System.currentTimeMillis(), token)
         .onSuccess(task -> {
           if (task == null) {
             log.info("[{}] not pending (already taken, finished, cancelled or unknown): acking", id);
@@ -183,6 +202,14 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
           }
         })
         .onFailure(e -> {
+          if (StoreErrors.unreachable(e) && !stopping && System.currentTimeMillis() < triedUntil) {
+            if (tries == 0) {
+              log.warn("[{}] MongoDB is out of reach while claiming ({}); trying again with the same attempt token",
+                  id, e.getMessage());
+            }
+            vertx.setTimer(databaseRetryDelay(tries), t -> claim(delivery, token, triedUntil, tries + 1));
+            return;
+          }
           log.warn("[{}] could not claim ({}); handing the message back in {} ms", id, e.getMessage(),
               CLAIM_RETRY_DELAY_MS);
           vertx.setTimer(CLAIM_RETRY_DELAY_MS, t -> delivery.retryLater());
@@ -242,8 +269,7 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
                 job.task.id(), step, e.getMessage(), DATABASE_RETRY_MS, DATABASE_RETRY_MAX_MS);
           }
           Promise<T> later = Promise.promise();
-          long delay = Math.min(DATABASE_RETRY_MAX_MS, DATABASE_RETRY_MS << Math.min(tries, 4));
-          vertx.setTimer(delay, t -> untilStored(job, step, write, tries + 1).onComplete(later));
+          vertx.setTimer(databaseRetryDelay(tries), t -> untilStored(job, step, write, tries + 1).onComplete(later));
           return later.future();
         });
   }
