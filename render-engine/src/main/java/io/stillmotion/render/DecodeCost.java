@@ -76,6 +76,10 @@ public record DecodeCost(String variant, long fixedBytes, int bytesPerOutputPixe
     for (int at = 12; at + 8 <= b.length; ) {
       String fourcc = new String(b, at, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
       long size = readLe(b, at + 4, 4) & 0xFFFFFFFFL;
+      if (fourcc.equals("ANMF")) {
+        // An animation: its first frame is decoded (as lossless at worst) and drawn on a canvas of ARGB ints.
+        return new DecodeCost("animated webp", 9 * pixels + 1024 * 1024, 5);
+      }
       if (fourcc.equals("VP8L")) {
         lossless = true;
         break;

@@ -379,12 +379,32 @@ public final class ImageGuard {
       if (at + 8 + size > riff + 8) {
         throw ImageRejectedException.unreadable(null);
       }
-      image |= fourcc.equals("VP8 ") || fourcc.equals("VP8L");
+      image |= fourcc.equals("VP8 ") || fourcc.equals("VP8L")
+          || fourcc.equals("ANMF") && frameHasImage(b, at + 8, size);
       at += 8 + size + (size & 1);
     }
     if (!image) {
       throw ImageRejectedException.unreadable(null);
     }
+  }
+
+  /**
+   * An animation frame (ANMF: 16 bytes of position, size and timing, then its own chunks) whose chunks lie
+   * inside it and include an image: an animated WebP is taken as its first frame, as an animated GIF is.
+   */
+  private static boolean frameHasImage(byte[] b, long from, long length) {
+    long end = from + length;
+    boolean image = false;
+    for (long at = from + 16; at + 8 <= end; ) {
+      String fourcc = new String(b, (int) at, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
+      long size = DecodeCost.readLe(b, (int) at + 4, 4) & 0xFFFFFFFFL;
+      if (at + 8 + size > end) {
+        return false;
+      }
+      image |= fourcc.equals("VP8 ") || fourcc.equals("VP8L");
+      at += 8 + size + (size & 1);
+    }
+    return image;
   }
 
   private static byte[] head(byte[] bytes) {

@@ -158,6 +158,38 @@ public final class HostileImages {
     return riff("VP8L", java.util.Arrays.copyOf(bits.bytes(), 32));
   }
 
+  /**
+   * An animated WebP as phones and messengers write them: VP8X (animation), ANIM, then {@code frames} ANMF
+   * chunks of the whole canvas, each holding {@link #losslessWebp}'s image.
+   */
+  public static byte[] animatedWebp(int w, int h, int frames) {
+    byte[] still = losslessWebp(w, h);
+    byte[] image = java.util.Arrays.copyOfRange(still, 12, still.length); // its VP8L chunk, header included
+    ByteBuffer body = ByteBuffer.allocate(4 + 18 + 14 + frames * (8 + 16 + image.length)).order(ByteOrder.LITTLE_ENDIAN);
+    body.put("WEBP".getBytes(StandardCharsets.US_ASCII));
+    body.put("VP8X".getBytes(StandardCharsets.US_ASCII)).putInt(10).put((byte) 0x02).put(new byte[3]);
+    putUint24(body, w - 1);
+    putUint24(body, h - 1);
+    body.put("ANIM".getBytes(StandardCharsets.US_ASCII)).putInt(6).putInt(0xFFFFFFFF).putShort((short) 0);
+    for (int i = 0; i < frames; i++) {
+      body.put("ANMF".getBytes(StandardCharsets.US_ASCII)).putInt(16 + image.length);
+      putUint24(body, 0);
+      putUint24(body, 0);
+      putUint24(body, w - 1);
+      putUint24(body, h - 1);
+      putUint24(body, 100);
+      body.put((byte) 0);
+      body.put(image);
+    }
+    ByteBuffer riff = ByteBuffer.allocate(8 + body.position()).order(ByteOrder.LITTLE_ENDIAN);
+    riff.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(body.position()).put(body.array(), 0, body.position());
+    return riff.array();
+  }
+
+  private static void putUint24(ByteBuffer buffer, int value) {
+    buffer.put((byte) value).put((byte) (value >> 8)).put((byte) (value >> 16));
+  }
+
   private static byte[] riff(String fourcc, byte[] payload) {
     int padded = payload.length + (payload.length & 1);
     ByteBuffer riff = ByteBuffer.allocate(20 + padded).order(ByteOrder.LITTLE_ENDIAN);

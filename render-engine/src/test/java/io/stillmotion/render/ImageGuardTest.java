@@ -126,6 +126,24 @@ class ImageGuardTest {
   }
 
   @Test
+  @DisplayName("an animated WebP (a phone's or a messenger's) is taken as its first frame, as an animated GIF is")
+  void animatedWebp() throws Exception {
+    byte[] webp = HostileImages.animatedWebp(640, 480, 3);
+    ImageGuard.Inspection inspection = GUARD.inspect(webp);
+    assertThat(inspection.cost().variant()).isEqualTo("animated webp");
+    GUARD.verify(inspection);
+    GUARD.verifyForAccept(inspection);
+    RgbImage first = ImageDecoder.decode(webp);
+    assertThat(first.width()).isEqualTo(640);
+    assertThat(first.height()).isEqualTo(480);
+
+    byte[] cut = java.util.Arrays.copyOf(webp, webp.length - 20);
+    assertThatThrownBy(() -> GUARD.verify(GUARD.inspect(cut)))
+        .isInstanceOfSatisfying(ImageRejectedException.class,
+            e -> assertThat(e.code()).isEqualTo(ImageRejectedException.UNREADABLE));
+  }
+
+  @Test
   @DisplayName("a truncated WebP fails verification by its RIFF sizes, without decoding")
   void truncatedWebp() throws Exception {
     byte[] webp = HostileImages.lossyWebp(640, 480);
