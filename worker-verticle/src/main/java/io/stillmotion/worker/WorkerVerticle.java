@@ -274,7 +274,6 @@ public class WorkerVerticle extends VerticleBase implements WorkerState {
         });
   }
 
-
   /**
    * The poster and thumbnail, stored while the video is still being encoded, under this attempt's
    * names: at the end only the video is left to store. Unless the attempt already settled its stills.
