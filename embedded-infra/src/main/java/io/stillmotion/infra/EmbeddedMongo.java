@@ -60,11 +60,44 @@ public final class EmbeddedMongo implements AutoCloseable {
   }
 
   /**
+   * Makes {@code dataDir} ready for {@link #startPersistent}, a cheap check to make before anything else
+   * starts: the directory exists (made if need be) and can be written, and no other process holds its
+   * database file.
+   *
+   * @throws DataDirUnusableException when the directory cannot be made or written
+   * @throws DataDirInUseException    when another process has its database open
+   */
+  public static void prepare(Path dataDir) {
+    try {
+      Files.createDirectories(dataDir);
+    } catch (IOException e) {
+      throw new DataDirUnusableException(dataDir, reason(e), e);
+    }
+    if (!Files.isWritable(dataDir)) {
+      throw new DataDirUnusableException(dataDir, "this user may not write there", null);
+    }
+    requireNotInUse(dataDir);
+  }
+
+  private static String reason(IOException e) {
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof java.nio.file.NoSuchFileException || e instanceof java.nio.file.FileAlreadyExistsException) {
+      return "a part of the path does not exist or is not a folder";
+    }
+    if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
+      return fs.getReason().toLowerCase(java.util.Locale.ROOT);
+    }
+    return e.getClass().getSimpleName();
+  }
+
+  /**
    * Fails with {@link DataDirInUseException} when another process holds the database file under
    * {@code dataDir} (the lock H2 takes when it opens the file): a cheap check to make before anything
    * else starts. Anything else (no file yet, an unreadable one) is left to the server's own start.
    */
-  public static void requireNotInUse(Path dataDir) {
+  private static void requireNotInUse(Path dataDir) {
     Path file = dataDir.resolve(FILE_NAME);
     if (!Files.isRegularFile(file)) {
       return;

@@ -1,6 +1,7 @@
 package io.stillmotion.standalone;
 
 import io.stillmotion.infra.DataDirInUseException;
+import io.stillmotion.infra.DataDirUnusableException;
 import io.stillmotion.model.ConfigException;
 import io.stillmotion.model.StillmotionConfig;
 import org.slf4j.LoggerFactory;
@@ -79,6 +80,10 @@ public final class Main {
         return "its data folder " + inUse.dataDir().getParent() + " is in use by another running Stillmotion "
             + "(the embedded database's file is locked). Stop that one (Ctrl-C where it runs), or give this one "
             + "another folder with DATA_DIR.";
+      }
+      if (t instanceof DataDirUnusableException unusable) {
+        return "cannot use its data folder " + config.dataDir() + " (" + unusable.reason() + "). Give it a folder "
+            + "this user can write with DATA_DIR.";
       }
       if (t instanceof BindException) {
         return "cannot listen on " + config.httpHost() + ":" + config.httpPort() + ": the address is in use, "

@@ -43,7 +43,7 @@ public final class StandaloneApp implements AutoCloseable {
   public static StandaloneApp start(StillmotionConfig config) throws Exception {
     // What makes a start fail for certain is checked before anything starts (no warm-up to stop half way).
     if (config.mongoUri() == null) {
-      EmbeddedMongo.requireNotInUse(Path.of(config.dataDir(), "mongo"));
+      EmbeddedMongo.prepare(Path.of(config.dataDir(), "mongo"));
     }
     requirePortFree(config.httpHost(), config.httpPort());
     // One registry for the whole JVM: the gateway's /metrics shows the worker's meters too.

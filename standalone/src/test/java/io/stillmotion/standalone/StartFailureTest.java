@@ -51,4 +51,23 @@ class StartFailureTest {
       TempDirs.deleteTree(dataDir);
     }
   }
+
+  @Test
+  @DisplayName("make run with a data folder it cannot make names the folder and DATA_DIR, exits 1, no stack trace")
+  void dataFolderUnusable() throws Exception {
+    Path file = Files.createTempFile("start-failure", ".txt");
+    try {
+      // A folder under a file: cannot be made, by root either.
+      String dataDir = file.resolve("data").toString();
+      MainProcess.Exit run = MainProcess.run(Main.class, Map.of("HTTP_PORT", "0", "DATA_DIR", dataDir,
+          "WEB_ROOT", dataDir + "/no-ui"));
+
+      assertThat(run.code()).isEqualTo(1);
+      assertThat(run.stderr()).contains("Stillmotion did not start: cannot use its data folder " + dataDir)
+          .contains("DATA_DIR");
+      assertThat(run.stderr()).doesNotContain("Exception in thread").doesNotContain("\tat ");
+    } finally {
+      Files.deleteIfExists(file);
+    }
+  }
 }
