@@ -75,7 +75,8 @@ class WorkerDatabaseOutageTest {
     String deployment = get(bed.vertx.deployVerticle(worker));
     try {
       get(bed.rabbit.basicPublish("", Names.TASK_QUEUE, new TaskMessage(id).toBuffer()));
-      await().atMost(Duration.ofSeconds(60)).until(() -> get(tasks.find(id)).status() == TaskStatus.PROCESSING);
+      // Rendering, its upload read: the database goes away while the render runs.
+      assertThat(worker.rendering.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
 
       server.close();
       proceed.countDown();

@@ -94,6 +94,8 @@ class WorkerReliabilityTest {
   static final class FlakyWorker extends WorkerVerticle {
     final AtomicInteger failuresLeft;
     final CountDownLatch proceed;
+    /** Counted down when a render begins (its inputs read). */
+    final CountDownLatch rendering = new CountDownLatch(1);
 
     FlakyWorker(StillmotionConfig config, int failures) {
       this(config, failures, new CountDownLatch(0));
@@ -107,6 +109,7 @@ class WorkerReliabilityTest {
 
     @Override
     protected RenderResult render(byte[] image, Task task, RenderListener listener) throws Exception {
+      rendering.countDown();
       while (!proceed.await(20, TimeUnit.MILLISECONDS)) {
         if (listener.isCancelled()) {
           throw new RenderCancelledException();
