@@ -7,7 +7,6 @@ import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.MVStoreException;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -39,20 +38,17 @@ public final class EmbeddedMongo implements AutoCloseable {
   /**
    * A server whose data lives in {@code dataDir/mongo.mv}, kept across restarts.
    *
-   * @throws DataDirInUseException when another process has that file open
+   * @throws DataDirUnusableException as {@link #prepare} does
    */
   public static EmbeddedMongo startPersistent(Path dataDir, int port) {
-    try {
-      Files.createDirectories(dataDir);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create data directory " + dataDir, e);
-    }
+    prepare(dataDir);
     DurableH2Backend backend;
     try {
       backend = new DurableH2Backend(dataDir.resolve(FILE_NAME).toString());
     } catch (MVStoreException e) {
       if (e.getErrorCode() == DataUtils.ERROR_FILE_LOCKED) {
-        throw new DataDirInUseException(dataDir, e);
+        // Opened by another process between the check and here.
+        throw DataDirUnusableException.inUse(dataDir, e);
       }
       throw e;
     }
@@ -64,17 +60,17 @@ public final class EmbeddedMongo implements AutoCloseable {
    * starts: the directory exists (made if need be) and can be written, and no other process holds its
    * database file.
    *
-   * @throws DataDirUnusableException when the directory cannot be made or written
-   * @throws DataDirInUseException    when another process has its database open
+   * @throws DataDirUnusableException when the directory cannot be made or written, or another process has
+   *                                  its database open ({@link DataDirUnusableException#inUse()})
    */
   public static void prepare(Path dataDir) {
     try {
       Files.createDirectories(dataDir);
     } catch (IOException e) {
-      throw new DataDirUnusableException(dataDir, reason(e), e);
+      throw DataDirUnusableException.unusable(dataDir, reason(e), e);
     }
     if (!Files.isWritable(dataDir)) {
-      throw new DataDirUnusableException(dataDir, "this user may not write there", null);
+      throw DataDirUnusableException.unusable(dataDir, "this user may not write there", null);
     }
     requireNotInUse(dataDir);
   }
@@ -93,7 +89,7 @@ public final class EmbeddedMongo implements AutoCloseable {
   }
 
   /**
-   * Fails with {@link DataDirInUseException} when another process holds the database file under
+   * Fails with {@link DataDirUnusableException#inUse} when another process holds the database file under
    * {@code dataDir} (the lock H2 takes when it opens the file): a cheap check to make before anything
    * else starts. Anything else (no file yet, an unreadable one) is left to the server's own start.
    */
@@ -105,11 +101,11 @@ public final class EmbeddedMongo implements AutoCloseable {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       FileLock lock = channel.tryLock();
       if (lock == null) {
-        throw new DataDirInUseException(dataDir, null);
+        throw DataDirUnusableException.inUse(dataDir, null);
       }
       lock.release();
     } catch (OverlappingFileLockException heldHere) {
-      throw new DataDirInUseException(dataDir, heldHere);
+      throw DataDirUnusableException.inUse(dataDir, heldHere);
     } catch (IOException e) {
       // Not ours to judge: the server's start reports it with the file's own error.
     }

@@ -1,6 +1,5 @@
 package io.stillmotion.standalone;
 
-import io.stillmotion.infra.DataDirInUseException;
 import io.stillmotion.infra.DataDirUnusableException;
 import io.stillmotion.model.ConfigException;
 import io.stillmotion.model.StillmotionConfig;
@@ -76,13 +75,13 @@ public final class Main {
    */
   static String startFailure(Throwable failure, StillmotionConfig config) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof DataDirInUseException inUse) {
-        return "its data folder " + inUse.dataDir().getParent() + " is in use by another running Stillmotion "
+      if (t instanceof DataDirUnusableException dataDir && dataDir.inUse()) {
+        return "its data folder " + config.dataDir() + " is in use by another running Stillmotion "
             + "(the embedded database's file is locked). Stop that one (Ctrl-C where it runs), or give this one "
             + "another folder with DATA_DIR.";
       }
-      if (t instanceof DataDirUnusableException unusable) {
-        return "cannot use its data folder " + config.dataDir() + " (" + unusable.reason() + "). Give it a folder "
+      if (t instanceof DataDirUnusableException dataDir) {
+        return "cannot use its data folder " + config.dataDir() + " (" + dataDir.reason() + "). Give it a folder "
             + "this user can write with DATA_DIR.";
       }
       if (t instanceof BindException) {
